@@ -1,0 +1,104 @@
+/**
+ * Junction's error catalogue. Every error that reaches a caller or a log carries a stable
+ * string code from this table; each ingress format renders it in its own error shape.
+ * docs/errors.md lists the same codes, and a test keeps the two in step.
+ */
+
+/** What kind of party caused the error; ingress formats map this onto their own error types. */
+export type ErrorKind =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'too_large'
+  | 'rate_limit'
+  | 'upstream'
+  | 'overloaded'
+  | 'timeout'
+  | 'internal';
+
+export interface ErrorSpec {
+  status: number;
+  kind: ErrorKind;
+  /** May another attempt (same or other deployment) succeed? */
+  retryable: boolean;
+  description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  invalid_json: { status: 400, kind: 'invalid_request', retryable: false, description: 'The request body is not valid JSON.' },
+  invalid_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The request body does not match the API schema; the message names the field.' },
+  unsupported_media_type: { status: 415, kind: 'invalid_request', retryable: false, description: 'The request body is not application/json.' },
+  body_too_large: { status: 413, kind: 'too_large', retryable: false, description: 'The request body is larger than the configured limit.' },
+  route_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
+  endpoint_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No such HTTP endpoint.' },
+  capability_unsupported: { status: 400, kind: 'invalid_request', retryable: false, description: 'No deployment of the route supports what the request needs (tools, embeddings, streaming, context length).' },
+  upstream_bad_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The upstream rejected the request as malformed (its 400/404/422).' },
+  context_length_exceeded: { status: 400, kind: 'invalid_request', retryable: true, description: 'The prompt is longer than the deployment\'s context window; a larger deployment may serve it.' },
+  upstream_auth: { status: 502, kind: 'upstream', retryable: true, description: 'The upstream refused Junction\'s credentials (401/403): the deployment is misconfigured.' },
+  upstream_rate_limited: { status: 429, kind: 'rate_limit', retryable: true, description: 'The upstream answered 429; Retry-After is honoured.' },
+  upstream_server_error: { status: 502, kind: 'upstream', retryable: true, description: 'The upstream answered 5xx.' },
+  upstream_overloaded: { status: 503, kind: 'overloaded', retryable: true, description: 'The upstream said it is overloaded (503/529).' },
+  upstream_timeout: { status: 504, kind: 'timeout', retryable: true, description: 'The upstream did not answer within the attempt timeout.' },
+  upstream_connection: { status: 502, kind: 'upstream', retryable: true, description: 'The connection to the upstream failed (refused, reset, closed early).' },
+  upstream_bad_response: { status: 502, kind: 'upstream', retryable: true, description: 'The upstream answered 2xx with malformed JSON or the wrong shape.' },
+  upstream_stream_truncated: { status: 502, kind: 'upstream', retryable: true, description: 'The upstream stream ended without a proper finish.' },
+  all_deployments_failed: { status: 503, kind: 'overloaded', retryable: false, description: 'Every deployment of the route was tried and failed; the message lists each attempt.' },
+  request_timeout: { status: 504, kind: 'timeout', retryable: false, description: 'The request\'s overall deadline passed.' },
+  client_closed: { status: 499, kind: 'invalid_request', retryable: false, description: 'The caller disconnected before the response was complete.' },
+  shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
+  internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface JunctionErrorOptions {
+  cause?: unknown;
+  /** The request field at fault, as a path like `messages[0].content`. */
+  param?: string;
+  /** Milliseconds the upstream asked us to wait (Retry-After), if any. */
+  retryAfterMs?: number;
+  /** HTTP status the upstream answered, if any. */
+  upstreamStatus?: number;
+  /** Overrides the catalogue's status (e.g. to pass an upstream 404 through). */
+  status?: number;
+  /** Extra structured detail rendered to the caller (e.g. the attempts made). */
+  details?: Record<string, unknown>;
+}
+
+/** The one error type Junction raises on purpose. */
+export class JunctionError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly kind: ErrorKind;
+  readonly retryable: boolean;
+  readonly param?: string;
+  readonly retryAfterMs?: number;
+  readonly upstreamStatus?: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: JunctionErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec: ErrorSpec = ERROR_CATALOGUE[code];
+    this.name = 'JunctionError';
+    this.code = code;
+    this.status = options.status ?? spec.status;
+    this.kind = spec.kind;
+    this.retryable = spec.retryable;
+    this.param = options.param;
+    this.retryAfterMs = options.retryAfterMs;
+    this.upstreamStatus = options.upstreamStatus;
+    this.details = options.details;
+  }
+}
+
+export function isJunctionError(error: unknown): error is JunctionError {
+  return error instanceof JunctionError;
+}
+
+/** Wrap anything thrown into a JunctionError, keeping the original as `cause`. */
+export function toJunctionError(error: unknown): JunctionError {
+  if (error instanceof JunctionError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new JunctionError('internal_error', message, { cause: error });
+}

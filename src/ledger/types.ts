@@ -1,0 +1,67 @@
+/**
+ * The ledger port: the durable record of every request. `record` never blocks the request path
+ * (implementations buffer and write in batches); `flush` and `close` make everything recorded
+ * so far durable.
+ */
+
+export type AttemptOutcome = 'success' | 'error' | 'aborted';
+
+export interface AttemptRecord {
+  deployment: string;
+  outcome: AttemptOutcome;
+  /** Error code when the attempt failed. */
+  errorCode?: string;
+  /** Upstream HTTP status, when one was received. */
+  upstreamStatus?: number;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface LedgerEntry {
+  requestId: string;
+  /** Unix milliseconds when the request arrived. */
+  timestamp: number;
+  principal?: string;
+  route: string;
+  /** Wire format the caller used. */
+  ingress: 'openai' | 'anthropic';
+  endpoint: 'chat' | 'embeddings';
+  stream: boolean;
+  /** The deployment that produced the answer, if any did. */
+  deployment?: string;
+  attempts: AttemptRecord[];
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  /** Sum over all attempts that incurred cost. */
+  costUsd: number;
+  latencyMs: number;
+  ttftMs?: number;
+  /** HTTP status sent to the caller (499 when the caller went away). */
+  status: number;
+  errorCode?: string;
+  finishReason?: string;
+  /** Why the plan was what it was (strategy's written reason). */
+  decisionReason?: string;
+}
+
+export interface LedgerQuery {
+  route?: string;
+  since?: number;
+  limit?: number;
+}
+
+export interface Ledger {
+  /** Buffer one entry; returns at once. */
+  record(entry: LedgerEntry): void;
+  /** Write everything buffered so far. */
+  flush(): Promise<void>;
+  /** Entries, newest first. Flushes first so callers read their own writes. */
+  query(query?: LedgerQuery): Promise<LedgerEntry[]>;
+  count(): Promise<number>;
+  /** Flush and release resources; further `record` calls throw. */
+  close(): Promise<void>;
+}
