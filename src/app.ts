@@ -1,0 +1,68 @@
+/**
+ * Assembles a running Junction from a validated config: simulated upstreams (when the config
+ * asks), the ledger, the gateway, metrics, logs and the HTTP server; and takes it down again
+ * in the right order (stop accepting, finish in-flight requests, flush the ledger).
+ */
+import type { AddressInfo } from 'node:net';
+import type { JunctionConfig } from './config';
+import { Gateway } from './gateway/gateway';
+import { buildServer } from './http/server';
+import { createLedger } from './ledger';
+import type { Ledger } from './ledger/types';
+import { createLogger, logRequests, type Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { startSimulator, type Simulator } from './simulator';
+
+export interface Junction {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  gateway: Gateway;
+  ledger: Ledger;
+  simulator?: Simulator;
+  logger: Logger;
+  /** Graceful stop: refuse new requests, wait for in-flight ones (up to the grace period), flush the ledger. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Override the config's listen port (0 = ephemeral, for tests). */
+  port?: number;
+  logger?: Logger;
+  ledger?: Ledger;
+}
+
+export async function startJunction(config: JunctionConfig, options: StartOptions = {}): Promise<Junction> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const simulator = config.simulator
+    ? await startSimulator({ host: config.simulator.host, port: config.simulator.port, defaults: config.simulator.defaults, models: config.simulator.models })
+    : undefined;
+  const ledger =
+    options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
+  const gateway = new Gateway({ catalog: config.catalog, ledger, requestTimeoutMs: config.server.requestTimeoutMs });
+  const metrics = createMetrics(gateway.events);
+  logRequests(gateway.events, logger);
+
+  let ready = false;
+  const app = buildServer({ gateway, metrics, bodyLimitBytes: config.server.bodyLimitBytes, isReady: () => ready });
+  await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
+  const address = app.server.address() as AddressInfo;
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(grace);
+      }
+      await gateway.close();
+      await ledger.close();
+      await simulator?.close();
+      logger.flush();
+    })());
+
+  return { url: `http://${address.address}:${address.port}`, gateway, ledger, simulator, logger, close };
+}

@@ -1,0 +1,98 @@
+/**
+ * `junction serve | check | simulate`. Each command returns its exit code: 0 success,
+ * 1 a problem with the input (bad config), 2 a usage error or an unreadable file.
+ */
+import { parseArgs } from 'node:util';
+import { checkCommand } from './check-command';
+import { serveCommand } from './serve-command';
+import { simulateCommand } from './simulate-command';
+
+const USAGE = `Usage: junction <command> [options]
+
+Commands:
+  serve      Run the gateway            junction serve -c junction.yaml [--port 4000]
+             Run the bundled demo       junction serve --demo
+  check      Validate a config file     junction check junction.yaml
+  simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
+
+Options:
+  -c, --config <file>   config file (default: ./junction.yaml)
+  -h, --help            show help for a command
+`;
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: `Usage: junction serve [-c junction.yaml] [--port N] [--demo]
+
+Runs the gateway with the given config. With --demo, runs the bundled demo config, whose
+upstreams are Junction's simulated providers started in the same process.
+Stops gracefully on SIGTERM or SIGINT: refuses new requests, finishes in-flight ones, flushes the ledger.
+`,
+  check: `Usage: junction check [file]
+
+Validates a config file (default ./junction.yaml). Prints a summary and exits 0 when it is valid;
+prints every mistake as file:line:column: path: what was expected, and exits 1 otherwise.
+`,
+  simulate: `Usage: junction simulate [-c junction.yaml] [--port N] [--host H]
+
+Starts the simulated OpenAI-, Anthropic- and Gemini-compatible upstreams. With a config, uses
+its simulator section (models and their behaviour). Change behaviour at run time through
+PATCH /_control/models/{model}, e.g. {"down": true}.
+`,
+};
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!(command in COMMAND_HELP)) {
+    io.err(`junction: unknown command '${command}'\n`);
+    io.err(USAGE);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        demo: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`junction ${command}: ${(error as Error).message}\n`);
+    io.err(COMMAND_HELP[command]);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(COMMAND_HELP[command]);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    io.err(`junction ${command}: --port must be an integer from 0 to 65535, got '${values.port}'`);
+    return 2;
+  }
+  const file = values.config ?? positionals[0];
+  switch (command) {
+    case 'check':
+      return checkCommand(file ?? 'junction.yaml', io);
+    case 'serve':
+      return serveCommand({ file, demo: values.demo ?? false, port }, io);
+    default:
+      return simulateCommand({ file, port, host: values.host }, io);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Capability } from './model';
+import type { ChatRequest, EmbeddingRequest } from './types';
+
+/** What a request requires of a deployment; derived once per request, before planning. */
+export interface RequestNeeds {
+  capabilities: Capability[];
+  /** Rough prompt size, used to skip deployments whose context window is too small. */
+  estimatedInputTokens: number;
+  /** Output tokens the caller reserved, if it said. */
+  maxOutputTokens?: number;
+}
+
+// A cheap estimate (about four characters a token for English text and JSON) keeps tokenising
+// off the hot path; it only has to tell a 4k prompt from a 200k one.
+const CHARS_PER_TOKEN = 4;
+
+export function chatNeeds(request: ChatRequest): RequestNeeds {
+  const capabilities: Capability[] = ['chat'];
+  let chars = 0;
+  let vision = false;
+  for (const message of request.messages) {
+    if (message.role === 'system' || message.role === 'tool') {
+      chars += message.content.length;
+      continue;
+    }
+    for (const part of message.content) {
+      if (part.type === 'text') chars += part.text.length;
+      else vision = true;
+    }
+    if (message.role === 'assistant') for (const call of message.toolCalls ?? []) chars += call.name.length + call.arguments.length;
+  }
+  if (request.tools?.length) {
+    capabilities.push('tools');
+    for (const tool of request.tools) chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.parameters).length;
+  }
+  if (vision) capabilities.push('vision');
+  if (request.responseFormat && request.responseFormat.type !== 'text') capabilities.push('json');
+  if (request.stream) capabilities.push('streaming');
+  return { capabilities, estimatedInputTokens: Math.ceil(chars / CHARS_PER_TOKEN), maxOutputTokens: request.maxTokens };
+}
+
+export function embeddingNeeds(request: EmbeddingRequest): RequestNeeds {
+  const chars = request.input.reduce((sum, text) => sum + text.length, 0);
+  return { capabilities: ['embeddings'], estimatedInputTokens: Math.ceil(chars / CHARS_PER_TOKEN) };
+}

@@ -1,0 +1,94 @@
+/**
+ * One streamed attempt: send upstream, split its SSE body, decode to canonical events and hand
+ * them to the caller's sink. The sink is committed (status and headers written) only when the
+ * first event is ready, so everything that fails before that can still fall back.
+ */
+import type { JunctionError } from '../core/errors';
+import type { Candidate } from '../core/plan';
+import type { ChatRequest, StreamEvent } from '../core/types';
+import { createSseSplitter } from '../providers/sse';
+import type { ProviderAdapter } from '../providers/types';
+import type { AttemptContext } from './executor';
+import { throwIfFailed } from './read-body';
+import type { RequestRecord } from './request-record';
+import type { UpstreamClient } from './upstream-client';
+
+/** Where a stream's canonical events go; implemented per ingress format by the HTTP layer. */
+export interface StreamSink {
+  /** True once `begin` has run: bytes may have reached the caller, so no transparent fallback. */
+  readonly begun: boolean;
+  /** Commit the response (status 200, headers naming `candidate`). */
+  begin(candidate: Candidate): void;
+  /** Encode and write events; resolves when the socket can take more (backpressure). */
+  write(events: StreamEvent[]): Promise<void> | void;
+  /** After `begin`: end the stream with an explicit error event in the caller's format. */
+  fail(error: JunctionError): void;
+  /** After `begin`: end the stream normally. */
+  end(): void;
+}
+
+export interface StreamAttemptOptions {
+  request: ChatRequest;
+  attempt: AttemptContext;
+  client: UpstreamClient;
+  adapter: ProviderAdapter;
+  record: RequestRecord;
+  sink: StreamSink;
+  estimatedInputTokens: number;
+}
+
+// Rough output size for a stream cut before its usage arrived, so the ledger never says 0.
+const CHARS_PER_TOKEN = 4;
+
+export async function runStreamAttempt(options: StreamAttemptOptions): Promise<void> {
+  const { request, attempt, client, adapter, record, sink } = options;
+  const { candidate } = attempt;
+  const target = { provider: candidate.provider, deployment: candidate.deployment };
+  const upstream = await client.send(candidate.provider, adapter.chatRequest(request, target), attempt.signal);
+  await throwIfFailed(upstream, adapter);
+
+  const decoder = adapter.createStreamDecoder(target);
+  let pending: StreamEvent[] = [];
+  let outputChars = 0;
+  const splitter = createSseSplitter((message) => {
+    for (const event of decoder.push(message)) pending.push(event);
+  });
+  const deliver = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const events = pending;
+    pending = [];
+    if (!sink.begun) {
+      attempt.clearTimeout();
+      record.markFirstByte();
+      sink.begin(candidate);
+    }
+    for (const event of events) {
+      if (event.type === 'text-delta') outputChars += event.text.length;
+      else if (event.type === 'tool-call-delta') outputChars += event.argumentsDelta.length;
+      else if (event.type === 'finish') {
+        record.finishReason = event.finishReason;
+        record.usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars);
+        attempt.reportUsage(record.usage);
+      }
+    }
+    await sink.write(events);
+  };
+
+  try {
+    upstream.body.setEncoding('utf8');
+    for await (const chunk of upstream.body) {
+      splitter.feed(chunk as string);
+      await deliver();
+    }
+    splitter.flush();
+    for (const event of decoder.end()) pending.push(event);
+    await deliver();
+  } catch (error) {
+    if (sink.begun && record.usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
+    throw error;
+  }
+}
+
+function estimate(inputTokens: number, outputChars: number) {
+  return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN) };
+}

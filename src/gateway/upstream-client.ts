@@ -1,0 +1,88 @@
+/**
+ * Sends adapter-built requests upstream over undici keep-alive pools, one pool per provider,
+ * and turns transport failures into coded errors. Knows nothing about wire formats.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import { JunctionError } from '../core/errors';
+import type { Provider } from '../core/model';
+import type { UpstreamRequest } from '../providers/types';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** Why an attempt's signal fired, so a transport error can be told apart from our own abort. */
+export type AbortCause = 'client' | 'deadline' | 'attempt-timeout' | 'hedge-lost';
+
+export class UpstreamClient {
+  private readonly pools = new Map<string, { pool: Pool; pathPrefix: string }>();
+
+  /** Send one request. Resolves once response headers arrive; the caller consumes or dumps the body. */
+  async send(provider: Provider, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const { pool, pathPrefix } = this.poolFor(provider);
+    try {
+      const response = await pool.request({
+        method: request.method,
+        path: pathPrefix + request.path,
+        headers: request.headers,
+        body: request.method === 'GET' ? undefined : request.body,
+        signal,
+        // The attempt timeout is enforced by the caller's signal; these only guard against stalls.
+        headersTimeout: provider.timeoutMs,
+        bodyTimeout: provider.timeoutMs,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw transportError(error, signal, provider);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map(({ pool }) => pool.close().catch(() => pool.destroy())));
+    this.pools.clear();
+  }
+
+  private poolFor(provider: Provider): { pool: Pool; pathPrefix: string } {
+    let entry = this.pools.get(provider.id);
+    if (entry === undefined) {
+      const url = new URL(provider.baseUrl);
+      entry = {
+        pool: new Pool(url.origin, {
+          connections: provider.maxConnections,
+          connect: { timeout: provider.connectTimeoutMs },
+          keepAliveTimeout: 30_000,
+          pipelining: 1,
+        }),
+        pathPrefix: url.pathname.replace(/\/+$/, ''),
+      };
+      this.pools.set(provider.id, entry);
+    }
+    return entry;
+  }
+}
+
+/** Map an error thrown while talking to the upstream onto Junction's catalogue. */
+export function transportError(error: unknown, signal: AbortSignal | undefined, provider: Provider): JunctionError {
+  if (error instanceof JunctionError) return error;
+  if (signal?.aborted) return abortError(signal, provider, error);
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new JunctionError('upstream_timeout', `provider ${provider.id}: ${message}`, { cause: error });
+  }
+  return new JunctionError('upstream_connection', `provider ${provider.id}: ${code ? `${code} ` : ''}${message}`, { cause: error });
+}
+
+function abortError(signal: AbortSignal, provider: Provider, cause: unknown): JunctionError {
+  const reason = signal.reason as AbortCause | undefined;
+  switch (reason) {
+    case 'attempt-timeout':
+      return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within ${provider.timeoutMs} ms`, { cause });
+    case 'deadline':
+      return new JunctionError('request_timeout', 'the request deadline passed', { cause });
+    default:
+      return new JunctionError('client_closed', 'the client closed the connection', { cause });
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * POST /v1/chat/completions and POST /v1/messages: decode the caller's format, run the
+ * gateway, encode the answer (or the error) back in the same format.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toJunctionError } from '../core/errors';
+import type { Candidate } from '../core/plan';
+import { outcomeOfError, type Gateway, type Outcome, type RequestContext } from '../gateway/gateway';
+import type { ChatIngress } from './ingress/formats';
+import { SseSink } from './sse-sink';
+
+export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
+  return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { request: chat, includeUsage } = ingress.decode(request.body);
+    const context = requestContext(request, reply, ingress);
+    if (!chat.stream) {
+      try {
+        const { response, outcome } = await gateway.chat(chat, context);
+        reply.headers(outcomeHeaders(outcome)).send(ingress.encode(response, chat.model));
+      } catch (error) {
+        sendError(reply, ingress, error);
+      }
+      return;
+    }
+    // Streams write to the raw response themselves, so fastify steps aside for them.
+    reply.hijack();
+    const sink = new SseSink(reply.raw, ingress.streamEncoder(chat.model, includeUsage), (candidate) => ({
+      'x-request-id': context.requestId,
+      ...candidateHeaders(chat.model, candidate),
+    }));
+    try {
+      await gateway.chatStream(chat, context, sink);
+      sink.end();
+    } catch (error) {
+      if (sink.begun) sink.fail(toJunctionError(error));
+      else writeRawError(reply, ingress, error, context.requestId);
+    }
+  };
+}
+
+/** Request id, caller's wire format, and a signal that fires when the caller goes away. */
+export function requestContext(request: FastifyRequest, reply: FastifyReply, ingress: ChatIngress): RequestContext {
+  const disconnect = new AbortController();
+  // 'close' on the response fires both on normal completion and on a dropped connection;
+  // only the latter (response not finished) means the caller left.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) disconnect.abort('client');
+  });
+  return { requestId: String(request.id), ingress: ingress.format, signal: disconnect.signal };
+}
+
+export function sendError(reply: FastifyReply, ingress: ChatIngress, thrown: unknown): void {
+  const error = toJunctionError(thrown);
+  const outcome = outcomeOfError(thrown);
+  if (outcome) reply.headers(outcomeHeaders(outcome));
+  if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  const { status, body } = ingress.renderError(error);
+  reply.code(status).send(body);
+}
+
+/** sendError for a hijacked reply: fastify no longer serialises for us. */
+function writeRawError(reply: FastifyReply, ingress: ChatIngress, thrown: unknown, requestId: string): void {
+  const error = toJunctionError(thrown);
+  if (reply.raw.destroyed) return;
+  const outcome = outcomeOfError(thrown);
+  const { status, body } = ingress.renderError(error);
+  reply.raw.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-request-id': requestId,
+    ...(outcome ? outcomeHeaders(outcome) : {}),
+    ...(error.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {}),
+  });
+  reply.raw.end(JSON.stringify(body));
+}
+
+export function outcomeHeaders(outcome: Outcome): Record<string, string> {
+  return {
+    'x-junction-route': outcome.route,
+    ...(outcome.deployment ? { 'x-junction-deployment': outcome.deployment } : {}),
+    'x-junction-attempts': String(outcome.attempts),
+    ...(outcome.costUsd !== undefined ? { 'x-junction-cost-usd': outcome.costUsd.toFixed(8) } : {}),
+  };
+}
+
+function candidateHeaders(route: string, candidate: Candidate): Record<string, string> {
+  return { 'x-junction-route': route, 'x-junction-deployment': candidate.deployment.id };
+}

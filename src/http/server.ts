@@ -1,0 +1,85 @@
+/**
+ * The HTTP surface: OpenAI- and Anthropic-compatible APIs plus health, readiness and metrics.
+ * Every error, including the framework's own (body too large, bad JSON, unknown path), is
+ * rendered in the caller's API error shape.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { JunctionError } from '../core/errors';
+import type { Gateway } from '../gateway/gateway';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { createChatHandler, outcomeHeaders, requestContext, sendError } from './chat-handler';
+import { fromFrameworkError, parseJsonBody } from './http-errors';
+import { anthropicIngress, ingressForPath, openaiIngress } from './ingress/formats';
+import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai/openai-embeddings';
+import { encodeOpenAIModels } from './ingress/openai/openai-models';
+
+export interface ServerOptions {
+  gateway: Gateway;
+  metrics: Metrics;
+  logger?: Logger;
+  bodyLimitBytes: number;
+  /** False while starting or shutting down; drives GET /ready. */
+  isReady: () => boolean;
+}
+
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const { gateway, metrics } = options;
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    // Request logs come from gateway events (one line per request with tokens and cost).
+    logger: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
+    },
+    // Idle keep-alive sockets are closed on shutdown; in-flight requests finish first.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  // Callers (curl without -H, some SDKs) do not always say application/json; every API body is JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    sendError(reply, ingressForPath(request.url), fromFrameworkError(error));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(reply, ingressForPath(request.url), new JunctionError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    const ready = options.isReady();
+    reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.render());
+  });
+
+  app.get('/v1/models', async () => encodeOpenAIModels([...gateway.catalog.routes.keys()]));
+  app.post('/v1/chat/completions', createChatHandler(gateway, openaiIngress));
+  app.post('/v1/messages', createChatHandler(gateway, anthropicIngress));
+  app.post('/v1/embeddings', async function handleEmbeddings(request, reply) {
+    const { request: embedding, encodingFormat } = decodeOpenAIEmbeddings(request.body);
+    try {
+      const { response, outcome } = await gateway.embeddings(embedding, requestContext(request, reply, openaiIngress));
+      reply.headers(outcomeHeaders(outcome)).send(encodeOpenAIEmbeddings(response, embedding.model, encodingFormat));
+    } catch (error) {
+      sendError(reply, openaiIngress, error);
+    }
+  });
+  return app;
+}

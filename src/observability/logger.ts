@@ -1,0 +1,33 @@
+import pino, { type Logger } from 'pino';
+import type { GatewayEvents } from '../gateway/events';
+
+export type { Logger };
+
+/** JSON logs to stdout, written asynchronously so logging never blocks a request. */
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'junction' } }, pino.destination({ sync: false }));
+}
+
+/** One log line per finished request, carrying its request id. */
+export function logRequests(events: GatewayEvents, logger: Logger): void {
+  events.subscribe(function logRequest(event) {
+    if (event.type !== 'request-end') return;
+    const { entry, error } = event;
+    const fields = {
+      requestId: entry.requestId,
+      route: entry.route,
+      deployment: entry.deployment,
+      attempts: entry.attempts.map((attempt) => `${attempt.deployment}:${attempt.errorCode ?? attempt.outcome}`),
+      status: entry.status,
+      stream: entry.stream,
+      latencyMs: entry.latencyMs,
+      ttftMs: entry.ttftMs,
+      inputTokens: entry.inputTokens,
+      outputTokens: entry.outputTokens,
+      costUsd: entry.costUsd,
+    };
+    if (error && error.status >= 500) logger.warn({ ...fields, errorCode: error.code, err: error.message }, 'request failed');
+    else if (error) logger.info({ ...fields, errorCode: error.code }, 'request rejected');
+    else logger.info(fields, 'request');
+  });
+}
