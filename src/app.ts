@@ -43,7 +43,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   logRequests(gateway.events, logger);
 
   let ready = false;
-  const app = buildServer({ gateway, metrics, bodyLimitBytes: config.server.bodyLimitBytes, isReady: () => ready });
+  let stopping = false;
+  const app = buildServer({
+    gateway,
+    metrics,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    isReady: () => ready,
+    isShuttingDown: () => stopping,
+  });
   await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address() as AddressInfo;
   ready = true;
@@ -52,6 +59,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   const close = () =>
     (closing ??= (async () => {
       ready = false;
+      stopping = true;
       const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
       try {
         await app.close();

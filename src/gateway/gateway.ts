@@ -138,6 +138,18 @@ export class Gateway {
     }).then(({ value, outcome }) => ({ response: value, outcome }));
   }
 
+  /**
+   * Account for a request refused before it reached routing (malformed body, shutting down),
+   * so the ledger holds every request, not just the well-formed ones.
+   */
+  recordRejected(context: RequestContext, endpoint: 'chat' | 'embeddings', route: string, error: JunctionError): void {
+    const record = new RequestRecord(
+      { requestId: context.requestId, route, ingress: context.ingress, endpoint, stream: false, principal: context.principal, startedAt: this.now() },
+      this.now,
+    );
+    this.events.emit({ type: 'request-end', entry: record.finish(error.status, error), error });
+  }
+
   /** Dry run: the plan the gateway would follow for this request, calling no upstream. */
   plan(request: ChatRequest): AttemptPlan {
     return planRoute(this.resolve(request.model), this.catalog, chatNeeds(request));

@@ -11,8 +11,15 @@ import { SseSink } from './sse-sink';
 
 export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
   return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { request: chat, includeUsage } = ingress.decode(request.body);
     const context = requestContext(request, reply, ingress);
+    let decoded;
+    try {
+      decoded = ingress.decode(request.body);
+    } catch (error) {
+      gateway.recordRejected(context, 'chat', modelOf(request.body), toJunctionError(error));
+      return sendError(reply, ingress, error);
+    }
+    const { request: chat, includeUsage } = decoded;
     if (!chat.stream) {
       try {
         const { response, outcome } = await gateway.chat(chat, context);
@@ -38,6 +45,12 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
   };
 }
 
+/** The model a malformed body asked for, if it says, for the ledger row of a rejected request. */
+export function modelOf(body: unknown): string {
+  const model = (body as { model?: unknown } | null)?.model;
+  return typeof model === 'string' ? model.slice(0, 200) : '';
+}
+
 /** Request id, caller's wire format, and a signal that fires when the caller goes away. */
 export function requestContext(request: FastifyRequest, reply: FastifyReply, ingress: ChatIngress): RequestContext {
   const disconnect = new AbortController();
@@ -55,7 +68,7 @@ export function sendError(reply: FastifyReply, ingress: ChatIngress, thrown: unk
   if (outcome) reply.headers(outcomeHeaders(outcome));
   if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
   const { status, body } = ingress.renderError(error);
-  reply.code(status).send(body);
+  reply.code(status).header('x-junction-error-code', error.code).send(body);
 }
 
 /** sendError for a hijacked reply: fastify no longer serialises for us. */
@@ -67,6 +80,7 @@ function writeRawError(reply: FastifyReply, ingress: ChatIngress, thrown: unknow
   reply.raw.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'x-request-id': requestId,
+    'x-junction-error-code': error.code,
     ...(outcome ? outcomeHeaders(outcome) : {}),
     ...(error.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {}),
   });

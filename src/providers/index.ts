@@ -2,7 +2,7 @@
 import type { Provider } from '../core/model';
 import { anthropicAdapter } from './anthropic/anthropic-adapter';
 import { geminiAdapter } from './gemini/gemini-adapter';
-import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter';
+import { createOpenAICompatibleAdapter } from './openai-compatible';
 import { openaiAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './types';
 

@@ -14,7 +14,7 @@ export interface ExpectedResult {
   text: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
-  usage: Usage;
+  usage: Usage | undefined;
 }
 
 export interface AdapterFixtures {

@@ -1,0 +1,32 @@
+/**
+ * The ledger for `kind: none`: it keeps nothing, so `query` is always empty, but it still counts
+ * what was recorded so request totals stay visible with the ledger switched off.
+ */
+import { ledgerClosedError } from './errors';
+import { assertValidQuery } from './query';
+import type { Ledger, LedgerEntry, LedgerQuery } from './types';
+
+export function createNullLedger(): Ledger {
+  let recorded = 0;
+  let closed = false;
+
+  return {
+    record(_entry: LedgerEntry): void {
+      if (closed) throw ledgerClosedError();
+      recorded += 1;
+    },
+    async flush(): Promise<void> {},
+    async query(query: LedgerQuery = {}): Promise<LedgerEntry[]> {
+      if (closed) throw ledgerClosedError();
+      assertValidQuery(query);
+      return [];
+    },
+    async count(): Promise<number> {
+      if (closed) throw ledgerClosedError();
+      return recorded;
+    },
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The SQLite ledger's schema and the mapping between ledger entries and rows. Columns are
+ * typed so that spend and latency can be queried with plain SQL; only the attempts list, whose
+ * shape is nested, is JSON text.
+ */
+import type { Database } from 'better-sqlite3';
+import type { AttemptRecord, LedgerEntry } from '../types';
+
+/** Bumped with every schema change; kept in `PRAGMA user_version`. */
+export const SCHEMA_VERSION = 1;
+
+const CREATE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS requests (
+  request_id          TEXT PRIMARY KEY,
+  ts                  INTEGER NOT NULL,
+  principal           TEXT,
+  route               TEXT NOT NULL,
+  ingress             TEXT NOT NULL,
+  endpoint            TEXT NOT NULL,
+  stream              INTEGER NOT NULL,
+  deployment          TEXT,
+  attempts            TEXT NOT NULL,
+  input_tokens        INTEGER NOT NULL,
+  output_tokens       INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL,
+  reasoning_tokens    INTEGER NOT NULL,
+  cost_usd            REAL NOT NULL,
+  latency_ms          REAL NOT NULL,
+  ttft_ms             REAL,
+  status              INTEGER NOT NULL,
+  error_code          TEXT,
+  finish_reason       TEXT,
+  decision_reason     TEXT
+);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
+CREATE INDEX IF NOT EXISTS requests_route_ts ON requests (route, ts);
+`;
+
+/** Creates the schema on a new file and refuses a file written by a newer schema. */
+export function migrate(db: Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`ledger schema version ${version} is newer than this Junction understands (${SCHEMA_VERSION})`);
+  }
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    db.exec(CREATE_SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
+
+/**
+ * A later record of the same request id replaces the earlier one (and counts as recorded
+ * later), so a duplicate id cannot wedge a batch on the primary key.
+ */
+export const INSERT_ENTRY = `
+INSERT OR REPLACE INTO requests (
+  request_id, ts, principal, route, ingress, endpoint, stream, deployment, attempts,
+  input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd,
+  latency_ms, ttft_ms, status, error_code, finish_reason, decision_reason
+) VALUES (
+  @request_id, @ts, @principal, @route, @ingress, @endpoint, @stream, @deployment, @attempts,
+  @input_tokens, @output_tokens, @cached_input_tokens, @reasoning_tokens, @cost_usd,
+  @latency_ms, @ttft_ms, @status, @error_code, @finish_reason, @decision_reason
+)`;
+
+/** One `requests` row as better-sqlite3 binds and returns it. */
+export interface RequestRow {
+  request_id: string;
+  ts: number;
+  principal: string | null;
+  route: string;
+  ingress: string;
+  endpoint: string;
+  stream: number;
+  deployment: string | null;
+  attempts: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: number;
+  error_code: string | null;
+  finish_reason: string | null;
+  decision_reason: string | null;
+}
+
+export function toRow(entry: LedgerEntry): RequestRow {
+  return {
+    request_id: entry.requestId,
+    ts: entry.timestamp,
+    principal: entry.principal ?? null,
+    route: entry.route,
+    ingress: entry.ingress,
+    endpoint: entry.endpoint,
+    // better-sqlite3 binds no booleans.
+    stream: entry.stream ? 1 : 0,
+    deployment: entry.deployment ?? null,
+    attempts: JSON.stringify(entry.attempts),
+    input_tokens: entry.inputTokens,
+    output_tokens: entry.outputTokens,
+    cached_input_tokens: entry.cachedInputTokens,
+    reasoning_tokens: entry.reasoningTokens,
+    cost_usd: entry.costUsd,
+    latency_ms: entry.latencyMs,
+    ttft_ms: entry.ttftMs ?? null,
+    status: entry.status,
+    error_code: entry.errorCode ?? null,
+    finish_reason: entry.finishReason ?? null,
+    decision_reason: entry.decisionReason ?? null,
+  };
+}
+
+/** NULL columns become absent fields, not `undefined` ones, so entries round-trip exactly. */
+export function fromRow(row: RequestRow): LedgerEntry {
+  const entry: LedgerEntry = {
+    requestId: row.request_id,
+    timestamp: row.ts,
+    route: row.route,
+    ingress: row.ingress as LedgerEntry['ingress'],
+    endpoint: row.endpoint as LedgerEntry['endpoint'],
+    stream: row.stream === 1,
+    attempts: JSON.parse(row.attempts) as AttemptRecord[],
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedInputTokens: row.cached_input_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    costUsd: row.cost_usd,
+    latencyMs: row.latency_ms,
+    status: row.status,
+  };
+  if (row.principal !== null) entry.principal = row.principal;
+  if (row.deployment !== null) entry.deployment = row.deployment;
+  if (row.ttft_ms !== null) entry.ttftMs = row.ttft_ms;
+  if (row.error_code !== null) entry.errorCode = row.error_code;
+  if (row.finish_reason !== null) entry.finishReason = row.finish_reason;
+  if (row.decision_reason !== null) entry.decisionReason = row.decision_reason;
+  return entry;
+}

@@ -1,0 +1,67 @@
+import { JunctionError } from '../../core/errors';
+import type { ChatResponse, ToolCall } from '../../core/types';
+import { convertGeminiUsage } from './convert-gemini-usage';
+import {
+  geminiGenerateContentResponseSchema,
+  type GeminiFunctionCall,
+  type GeminiGenerateContentResponse,
+  type GeminiResponsePart,
+} from './gemini-api';
+import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
+import { geminiErrorFromObject } from './parse-gemini-error';
+
+/**
+ * Check that a value is a `GenerateContentResponse`. An `{ error: … }` object in its place
+ * throws the matching coded error; any other shape throws `upstream_bad_response`.
+ */
+export function readGeminiResponse(value: unknown): GeminiGenerateContentResponse {
+  const upstreamError = geminiErrorFromObject(value);
+  if (upstreamError !== undefined) throw upstreamError;
+  const result = geminiGenerateContentResponseSchema.safeParse(value);
+  if (!result.success) {
+    throw new JunctionError('upstream_bad_response', `Gemini answered with an unexpected shape: ${result.error.issues[0]?.message ?? 'invalid'}`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/**
+ * A function call as a canonical tool call. Gemini sends whole argument objects and, on most
+ * models, no call id; the fallback id is the call's position in the answer, which keeps
+ * replays identical and is unique within the answer, which is what callers match results by.
+ */
+export function toToolCall(functionCall: GeminiFunctionCall, index: number): ToolCall {
+  return { id: functionCall.id ?? `call_${index}`, name: functionCall.name, arguments: JSON.stringify(functionCall.args ?? {}) };
+}
+
+/** Thought summaries are the model's notes to itself, not part of the answer. */
+export function isAnswerText(part: GeminiResponsePart): part is GeminiResponsePart & { text: string } {
+  return part.text !== undefined && part.text !== '' && part.thought !== true;
+}
+
+/**
+ * A whole `generateContent` body → canonical response, from the first candidate (Junction
+ * never asks for more). A prompt blocked before any candidate is a `content-filter` finish with
+ * empty text, not an error. Gemini's body carries no creation time, so `created` is 0.
+ */
+export function parseGeminiChatResponse(body: unknown, fallbackModel: string, generateId: () => string): ChatResponse {
+  const response = readGeminiResponse(body);
+  const base = {
+    id: response.responseId ?? generateId(),
+    model: response.modelVersion ?? fallbackModel,
+    created: 0,
+    usage: convertGeminiUsage(response.usageMetadata),
+  };
+  const candidate = response.candidates?.[0];
+  if (candidate === undefined) {
+    const blockReason = response.promptFeedback?.blockReason;
+    if (blockReason === undefined) throw new JunctionError('upstream_bad_response', 'Gemini answered with no candidate and no block reason.');
+    return { ...base, text: '', toolCalls: [], finishReason: mapGeminiBlockReason(blockReason) };
+  }
+
+  const parts = candidate.content?.parts ?? [];
+  const text = parts.filter(isAnswerText).map((part) => part.text).join('');
+  const toolCalls = parts.flatMap((part) => (part.functionCall === undefined ? [] : [part.functionCall])).map(toToolCall);
+  return { ...base, text, toolCalls, finishReason: mapGeminiFinishReason(candidate.finishReason, toolCalls.length > 0) };
+}

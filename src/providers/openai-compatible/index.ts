@@ -1,0 +1,1 @@
+export { createOpenAICompatibleAdapter, presetSettings, type PresetSettings } from './presets';

@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { LedgerEntryRejectedError } from '../../src/ledger/errors';
+import { createSqliteLedger, type SqliteLedgerOptions } from '../../src/ledger/sqlite/sqlite-ledger';
+import { SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
+import type { Ledger, LedgerEntry } from '../../src/ledger/types';
+import { WriteBufferOverflowError } from '../../src/ledger/write-buffer';
+import { runLedgerSuite, sampleEntry } from '../conformance/ledger.suite';
+
+const directory = mkdtempSync(join(tmpdir(), 'junction-ledger-'));
+let files = 0;
+const freshPath = (): string => join(directory, `ledger-${(files += 1)}.db`);
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+runLedgerSuite('sqlite file', { create: () => createSqliteLedger({ path: freshPath(), batchSize: 64 }) });
+runLedgerSuite('sqlite :memory:', { create: () => createSqliteLedger({ path: ':memory:' }) });
+
+describe('sqlite ledger', () => {
+  const cleanup: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  function open(options: Partial<SqliteLedgerOptions> & { path: string }): Ledger {
+    const ledger = createSqliteLedger({ onError: () => undefined, ...options });
+    cleanup.push(() => ledger.close().catch(() => undefined));
+    return ledger;
+  }
+
+  /** A second connection to the same file, to look at what is really on disk. */
+  function observe(path: string): Database.Database {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    cleanup.push(() => db.close());
+    return db;
+  }
+
+  const rowsOnDisk = (db: Database.Database): number => db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
+
+  it('creates the schema with typed columns, indexes and a version', () => {
+    const path = freshPath();
+    open({ path });
+    const db = observe(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const columns = db.prepare('SELECT name, type FROM pragma_table_info(?)').all('requests') as Array<{ name: string; type: string }>;
+    expect(Object.fromEntries(columns.map(({ name, type }) => [name, type]))).toMatchObject({
+      request_id: 'TEXT', ts: 'INTEGER', stream: 'INTEGER', attempts: 'TEXT', cost_usd: 'REAL', input_tokens: 'INTEGER', status: 'INTEGER',
+    });
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(['requests_ts', 'requests_route_ts']));
+  });
+
+  it('record does not write inline, not even when a batch is full', async () => {
+    const path = freshPath();
+    const ledger = open({ path, batchSize: 3 });
+    const disk = observe(path);
+    for (let index = 0; index < 3; index += 1) ledger.record(sampleEntry(index));
+    expect(rowsOnDisk(disk)).toBe(0);
+    // The full batch is written on a later turn of the event loop, without any flush call.
+    await vi.waitFor(() => expect(rowsOnDisk(disk)).toBe(3));
+  });
+
+  it('the timer writes a partial batch', async () => {
+    const path = freshPath();
+    const ledger = open({ path, batchSize: 1_000, flushIntervalMs: 5 });
+    const disk = observe(path);
+    ledger.record(sampleEntry(1));
+    expect(rowsOnDisk(disk)).toBe(0);
+    await vi.waitFor(() => expect(rowsOnDisk(disk)).toBe(1));
+  });
+
+  it('keeps data across close and reopen of the same file', async () => {
+    const path = freshPath();
+    const first = open({ path });
+    first.record(sampleEntry(1));
+    await first.flush();
+    first.record(sampleEntry(2));
+    await first.close();
+
+    const second = open({ path });
+    expect(await second.query()).toStrictEqual([sampleEntry(2), sampleEntry(1)]);
+    second.record(sampleEntry(3));
+    expect(await second.count()).toBe(3);
+  });
+
+  it('makes entries recorded right before close durable', async () => {
+    const path = freshPath();
+    const ledger = open({ path, batchSize: 10, flushIntervalMs: 60_000 });
+    for (let index = 0; index < 25; index += 1) ledger.record(sampleEntry(index));
+    await ledger.close();
+    expect(rowsOnDisk(observe(path))).toBe(25);
+  });
+
+  it('refuses a file written by a newer schema', () => {
+    const path = freshPath();
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => createSqliteLedger({ path })).toThrow(/newer/);
+  });
+
+  describe('when the database refuses writes', () => {
+    /** Another connection holding the write lock makes every flush fail with SQLITE_BUSY. */
+    function lockWrites(path: string): () => void {
+      const db = new Database(path);
+      db.exec('BEGIN IMMEDIATE');
+      const release = (): void => {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        if (db.open) db.close();
+      };
+      cleanup.push(release);
+      return release;
+    }
+
+    it('keeps the entries buffered, reports through onError, and lands them once writes succeed', async () => {
+      const path = freshPath();
+      const onError = vi.fn();
+      const ledger = open({ path, flushIntervalMs: 5, onError });
+      const release = lockWrites(path);
+      const disk = observe(path);
+      ledger.record(sampleEntry(1));
+      ledger.record(sampleEntry(2));
+
+      await vi.waitFor(() => expect(onError.mock.calls.length).toBeGreaterThanOrEqual(2));
+      expect(onError.mock.calls[0][0]).toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(rowsOnDisk(disk)).toBe(0);
+      await expect(ledger.flush()).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+
+      release();
+      await ledger.flush();
+      expect(rowsOnDisk(disk)).toBe(2);
+      expect(await ledger.query()).toStrictEqual([sampleEntry(2), sampleEntry(1)]);
+    });
+
+    it('keeps batch order when a retried batch lands behind newer entries', async () => {
+      const path = freshPath();
+      const ledger = open({ path, batchSize: 2, flushIntervalMs: 60_000 });
+      const release = lockWrites(path);
+      ledger.record(sampleEntry(1, { timestamp: 5 }));
+      ledger.record(sampleEntry(2, { timestamp: 5 }));
+      await expect(ledger.flush()).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      ledger.record(sampleEntry(3, { timestamp: 5 }));
+      release();
+      // Equal timestamps come out latest-recorded first, which shows the order they were written in.
+      expect((await ledger.query()).map((entry) => entry.requestId)).toEqual(['req-3', 'req-2', 'req-1']);
+    });
+
+    it('close rejects, naming what it could not write', async () => {
+      const path = freshPath();
+      const ledger = open({ path, flushIntervalMs: 60_000 });
+      lockWrites(path);
+      ledger.record(sampleEntry(1));
+      await expect(ledger.close()).rejects.toThrow(/1 items unwritten/);
+    });
+
+    it('drops the oldest entries past maxBufferedEntries and says so', async () => {
+      const path = freshPath();
+      const onError = vi.fn();
+      const ledger = open({ path, flushIntervalMs: 5, maxBufferedEntries: 3, onError });
+      const release = lockWrites(path);
+      for (let index = 1; index <= 5; index += 1) ledger.record(sampleEntry(index));
+      await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(expect.any(WriteBufferOverflowError)));
+      const overflow = onError.mock.calls.map(([error]) => error).find((error) => error instanceof WriteBufferOverflowError);
+      expect(overflow?.dropped).toBe(2);
+      release();
+      expect((await ledger.query()).map((entry) => entry.requestId)).toEqual(['req-5', 'req-4', 'req-3']);
+    });
+  });
+
+  it('drops and reports an entry SQLite rejects, and lands the rest of its batch', async () => {
+    const onError = vi.fn();
+    const ledger = open({ path: ':memory:', onError });
+    const poisoned: LedgerEntry = { ...sampleEntry(2), costUsd: Number.NaN };
+    ledger.record(sampleEntry(1));
+    ledger.record(poisoned);
+    ledger.record(sampleEntry(3));
+    await ledger.flush();
+    expect((await ledger.query()).map((entry) => entry.requestId)).toEqual(['req-3', 'req-1']);
+    expect(onError).toHaveBeenCalledTimes(1);
+    const [error] = onError.mock.calls[0];
+    expect(error).toBeInstanceOf(LedgerEntryRejectedError);
+    expect(error.requestId).toBe('req-2');
+  });
+
+  it('yields to the event loop between batches of a long backlog', async () => {
+    const ledger = open({ path: ':memory:', batchSize: 10, flushIntervalMs: 60_000 });
+    for (let index = 0; index < 100; index += 1) ledger.record(sampleEntry(index));
+    let turns = 0;
+    const flushed = ledger.flush().then(() => turns);
+    for (let spin = 0; spin < 5; spin += 1) {
+      await nextTurn();
+      turns += 1;
+    }
+    expect(await flushed).toBeGreaterThan(0);
+    expect(await ledger.count()).toBe(100);
+  });
+});
