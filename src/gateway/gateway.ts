@@ -128,7 +128,7 @@ export class Gateway {
             throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
           }
           const upstream = await this.client.send(candidate.provider, adapter.embeddingRequest(request, target), attemptSignal);
-          const parsed = adapter.parseEmbeddingResponse(await readJson(upstream, adapter, candidate.provider), target);
+          const parsed = adapter.parseEmbeddingResponse(await readJson(upstream, adapter, candidate.provider), target, request);
           reportUsage(parsed.usage);
           return parsed;
         },

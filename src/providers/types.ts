@@ -48,7 +48,8 @@ export interface ProviderAdapter {
   createStreamDecoder(target: UpstreamTarget): StreamDecoder;
   /** Absent when the provider kind has no embeddings API. */
   embeddingRequest?(request: EmbeddingRequest, target: UpstreamTarget): UpstreamRequest;
-  parseEmbeddingResponse?(body: unknown, target: UpstreamTarget): EmbeddingResponse;
+  /** `request` lets adapters whose API reports no token counts estimate them. */
+  parseEmbeddingResponse?(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResponse;
   /**
    * Classify a non-2xx upstream answer. `body` is the raw text (may not be JSON).
    * Must map: 400/404/422 → upstream_bad_request (or context_length_exceeded when the body says
