@@ -1,0 +1,90 @@
+/**
+ * From the validated config as written to the runtime shapes: defaults that depend on other
+ * fields, absolute paths, and the catalog maps the router reads.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { Catalog, Deployment, Provider, ProviderKind, Route } from '../core/model';
+import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
+import type { JunctionConfig, LedgerSettings } from './types';
+
+/** Each hosted API's public endpoint, version prefix included. */
+export const DEFAULT_BASE_URLS: Record<Exclude<ProviderKind, 'openai-compatible'>, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  gemini: 'https://generativelanguage.googleapis.com/v1beta',
+};
+
+export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: string }): JunctionConfig {
+  return {
+    ...(options.file === undefined ? {} : { file: options.file }),
+    server: { ...raw.server },
+    logging: { level: raw.logging.level },
+    ledger: buildLedger(raw.ledger, options.baseDir),
+    ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
+    catalog: buildCatalog(raw),
+  };
+}
+
+function buildLedger(ledger: RawConfig['ledger'], baseDir: string): LedgerSettings {
+  // `:memory:` is SQLite's name for a throwaway database, not a file.
+  const path = ledger.path === ':memory:' || isAbsolute(ledger.path) ? ledger.path : resolve(baseDir, ledger.path);
+  return { ...ledger, path };
+}
+
+export function buildCatalog(raw: RawConfig): Catalog {
+  return {
+    providers: new Map(Object.entries(raw.providers).map(([id, provider]) => [id, buildProvider(id, provider)])),
+    deployments: new Map(Object.entries(raw.deployments).map(([id, deployment]) => [id, buildDeployment(id, deployment)])),
+    routes: new Map(Object.entries(raw.routes).map(([name, route]) => [name, buildRoute(name, route)])),
+  };
+}
+
+function buildProvider(id: string, provider: RawProvider): Provider {
+  // Cross-checks guarantee a baseUrl for openai-compatible providers.
+  const baseUrl = provider.baseUrl ?? DEFAULT_BASE_URLS[provider.kind as keyof typeof DEFAULT_BASE_URLS];
+  return {
+    id,
+    kind: provider.kind,
+    // Adapters append paths like `/chat/completions`; a trailing slash would double it.
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    // `${KEY:-}` gives an empty string: no key, as for a local server.
+    ...(provider.apiKey ? { apiKey: provider.apiKey } : {}),
+    ...(provider.kind === 'openai-compatible' ? { preset: provider.preset ?? 'generic' } : {}),
+    ...(provider.region === undefined ? {} : { region: provider.region }),
+    timeoutMs: provider.timeoutMs,
+    connectTimeoutMs: provider.connectTimeoutMs,
+    maxConnections: provider.maxConnections,
+    headers: { ...provider.headers },
+  };
+}
+
+function buildDeployment(id: string, deployment: RawDeployment): Deployment {
+  const { pricing } = deployment;
+  return {
+    id,
+    provider: deployment.provider,
+    model: deployment.model,
+    pricing: {
+      inputPerMillion: pricing.input,
+      outputPerMillion: pricing.output,
+      ...(pricing.cachedInput === undefined ? {} : { cachedInputPerMillion: pricing.cachedInput }),
+    },
+    contextWindow: deployment.contextWindow,
+    ...(deployment.maxOutputTokens === undefined ? {} : { maxOutputTokens: deployment.maxOutputTokens }),
+    capabilities: [...new Set(deployment.capabilities)],
+    ...(deployment.quality === undefined ? {} : { quality: deployment.quality }),
+    priority: deployment.priority,
+    weight: deployment.weight,
+    tags: { ...deployment.tags },
+  };
+}
+
+function buildRoute(name: string, route: RawRoute): Route {
+  return {
+    name,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    deployments: [...route.deployments],
+    strategy: route.strategy,
+    retries: route.retries,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Checks that span sections and so cannot live in one field's schema: references between
+ * providers, deployments and routes, and combinations that no adapter can serve.
+ */
+import { formatPath } from './config-path';
+import type { ConfigPath, PathIssue } from './config-path';
+import type { RawConfig, RawDeployment } from './schema';
+import { didYouMean } from './suggest';
+
+/** Formatted paths of values taken from the environment: quoted by their template, never by value. */
+type Interpolated = ReadonlyMap<string, string>;
+
+export function crossCheck(config: RawConfig, interpolated: Interpolated = new Map()): PathIssue[] {
+  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated)];
+}
+
+function checkProviders(config: RawConfig): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (provider.preset !== undefined && provider.kind !== 'openai-compatible') {
+      issues.push({
+        path: ['providers', id, 'preset'],
+        message: `expected no preset: presets apply only to kind openai-compatible, got kind "${provider.kind}"`,
+      });
+    }
+    // Every other kind has a well-known public endpoint; a compatible server can be anywhere.
+    if (provider.kind === 'openai-compatible' && provider.baseUrl === undefined) {
+      issues.push({
+        path: ['providers', id, 'baseUrl'],
+        message: 'missing required key; kind openai-compatible needs a baseUrl such as http://localhost:8000/v1',
+      });
+    }
+  }
+  return issues;
+}
+
+function checkDeployments(config: RawConfig, interpolated: Interpolated): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const providerIds = Object.keys(config.providers);
+  for (const [id, deployment] of Object.entries(config.deployments)) {
+    const provider = own(config.providers, deployment.provider);
+    if (provider === undefined) {
+      const path = ['deployments', id, 'provider'];
+      issues.push({
+        path,
+        message: `unknown provider ${quote(path, deployment.provider, interpolated)}${didYouMean(deployment.provider, providerIds) || `; defined providers: ${listOrNone(providerIds)}`}`,
+      });
+      continue;
+    }
+    const embeddingsAt = deployment.capabilities.indexOf('embeddings');
+    if (provider.kind === 'anthropic' && embeddingsAt >= 0) {
+      issues.push({
+        path: ['deployments', id, 'capabilities', embeddingsAt],
+        message: `Anthropic has no embeddings API, so provider "${deployment.provider}" (kind anthropic) cannot host an embeddings deployment`,
+      });
+    }
+  }
+  return issues;
+}
+
+function checkRoutes(config: RawConfig, interpolated: Interpolated): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const deploymentIds = Object.keys(config.deployments);
+  if (Object.keys(config.routes).length === 0) {
+    issues.push({ path: ['routes'], message: 'expected at least one route, got none' });
+  }
+  for (const [name, route] of Object.entries(config.routes)) {
+    const firstIndex = new Map<string, number>();
+    route.deployments.forEach((id, index) => {
+      const path = ['routes', name, 'deployments', index];
+      const earlier = firstIndex.get(id);
+      if (earlier !== undefined) {
+        issues.push({ path, message: `deployment ${quote(path, id, interpolated)} is listed twice (first at deployments[${earlier}])` });
+        return;
+      }
+      firstIndex.set(id, index);
+      if (own(config.deployments, id) === undefined) {
+        issues.push({
+          path,
+          message: `unknown deployment ${quote(path, id, interpolated)}${didYouMean(id, deploymentIds) || `; defined deployments: ${listOrNone(deploymentIds)}`}`,
+        });
+      }
+    });
+    const mixIssue = checkServesOneKind(name, route.deployments, config.deployments);
+    if (mixIssue) issues.push(mixIssue);
+  }
+  return issues;
+}
+
+/** A route answers either chat or embeddings requests; one route name cannot mean both. */
+function checkServesOneKind(name: string, ids: string[], deployments: Record<string, RawDeployment>): PathIssue | undefined {
+  const chat: string[] = [];
+  const embeddingsOnly: string[] = [];
+  for (const id of new Set(ids)) {
+    const capabilities = own(deployments, id)?.capabilities;
+    if (capabilities === undefined) continue;
+    if (capabilities.includes('chat')) chat.push(id);
+    else if (capabilities.includes('embeddings')) embeddingsOnly.push(id);
+  }
+  if (chat.length === 0 || embeddingsOnly.length === 0) return undefined;
+  return {
+    path: ['routes', name, 'deployments'],
+    message:
+      `expected deployments of one kind, got embeddings-only deployments (${embeddingsOnly.join(', ')}) ` +
+      `mixed with chat deployments (${chat.join(', ')}); split them into separate routes`,
+  };
+}
+
+/** Look up a user-written name without stumbling on inherited keys like `constructor`. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function quote(path: ConfigPath, value: string, interpolated: Interpolated): string {
+  const template = interpolated.get(formatPath(path));
+  return template === undefined ? JSON.stringify(value) : `the value of ${JSON.stringify(template)}`;
+}
+
+function listOrNone(ids: string[]): string {
+  return ids.length === 0 ? '(none)' : ids.join(', ');
+}

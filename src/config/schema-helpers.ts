@@ -1,0 +1,25 @@
+/**
+ * Small zod building blocks shared by the config schemas. Custom messages here say what was
+ * expected; the issue formatter adds what was found.
+ */
+import { z } from 'zod';
+
+export const nonNegativeNumber = () => z.number().min(0);
+export const nonNegativeInteger = () => z.number().int().min(0);
+export const positiveInteger = () => z.number().int().min(1);
+/** A probability in [0, 1]. */
+export const probability = () => z.number().min(0).max(1);
+
+export const nonEmptyString = () => z.string().min(1);
+
+/** Ids and names used as map keys: anything printable without whitespace (`openai/gpt-4o`, `llama3.1:8b`). */
+export const nameKey = () => z.string().regex(/^\S+$/, { message: 'expected a name without spaces' });
+
+export function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export const httpUrl = () =>
+  z.string().refine(isHttpUrl, { message: 'expected an http:// or https:// URL such as https://api.example.com/v1' });

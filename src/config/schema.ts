@@ -1,0 +1,129 @@
+/**
+ * The schema of `junction.yaml`: one zod schema giving types, defaults and the first layer of
+ * errors. Every object is strict, so unknown keys are rejected. Cross-references between
+ * sections (a deployment's provider, a route's deployments) are checked in cross-check.ts.
+ *
+ * Around it: string values may use `${VAR}` / `${VAR:-default}` (interpolate.ts); a number or
+ * boolean field accepts such a value when it reads as one (coerce.ts); top-level `x-` keys are
+ * ignored so they can hold YAML anchors (parse-config.ts). Prices are USD per 1M tokens.
+ */
+import { z } from 'zod';
+import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
+import { modelBehaviourSchema } from './behaviour-schema';
+import {
+  httpUrl,
+  nameKey,
+  nonEmptyString,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  positiveInteger,
+} from './schema-helpers';
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const satisfies readonly ProviderKind[];
+export const COMPATIBLE_PRESETS = [
+  'vllm',
+  'ollama',
+  'llamacpp',
+  'openrouter',
+  'groq',
+  'together',
+  'generic',
+] as const satisfies readonly CompatiblePreset[];
+export const CAPABILITIES = [
+  'chat',
+  'tools',
+  'vision',
+  'json',
+  'streaming',
+  'embeddings',
+  'speech',
+] as const satisfies readonly Capability[];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = () => z.number().int().min(0).max(65535);
+
+// `prefault` (not `default`) so an absent section is parsed as `{}` and gets its fields' defaults.
+const serverSchema = z
+  .strictObject({
+    host: nonEmptyString().default('127.0.0.1'),
+    port: port().default(4000),
+    bodyLimitBytes: positiveInteger().default(4 * 1024 * 1024),
+    requestTimeoutMs: positiveInteger().default(300_000),
+    shutdownGraceMs: nonNegativeInteger().default(10_000),
+  })
+  .prefault({});
+
+const loggingSchema = z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({});
+
+const ledgerSchema = z
+  .strictObject({
+    kind: z.enum(['sqlite', 'none']).default('sqlite'),
+    path: nonEmptyString().default('junction.db'),
+    batchSize: positiveInteger().default(256),
+    flushIntervalMs: positiveInteger().default(200),
+  })
+  .prefault({});
+
+const simulatorSchema = z.strictObject({
+  host: nonEmptyString().default('127.0.0.1'),
+  port: port().default(4010),
+  defaults: modelBehaviourSchema.optional(),
+  models: z.record(nameKey(), modelBehaviourSchema).default(() => ({})),
+});
+
+const providerSchema = z.strictObject({
+  kind: z.enum(PROVIDER_KINDS),
+  preset: z.enum(COMPATIBLE_PRESETS).optional(),
+  baseUrl: httpUrl().optional(),
+  apiKey: z.string().optional(),
+  region: nonEmptyString().optional(),
+  timeoutMs: positiveInteger().default(60_000),
+  connectTimeoutMs: positiveInteger().default(5_000),
+  maxConnections: positiveInteger().default(128),
+  headers: z.record(nonEmptyString(), z.string()).default(() => ({})),
+});
+
+const pricingSchema = z.strictObject({
+  input: nonNegativeNumber(),
+  output: nonNegativeNumber(),
+  cachedInput: nonNegativeNumber().optional(),
+});
+
+const deploymentSchema = z.strictObject({
+  provider: nonEmptyString(),
+  model: nonEmptyString(),
+  pricing: pricingSchema,
+  contextWindow: positiveInteger(),
+  maxOutputTokens: positiveInteger().optional(),
+  capabilities: z
+    .array(z.enum(CAPABILITIES))
+    .min(1)
+    .default((): Capability[] => ['chat', 'streaming']),
+  quality: z.number().min(0).max(1).optional(),
+  priority: z.number().int().default(0),
+  weight: nonNegativeNumber().default(1),
+  tags: z.record(nonEmptyString(), z.string()).default(() => ({})),
+});
+
+const routeSchema = z.strictObject({
+  deployments: z.array(nonEmptyString()).min(1),
+  strategy: z.enum(['priority']).default('priority'),
+  retries: z.number().int().min(0).max(10).default(0),
+  description: z.string().optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: serverSchema,
+  logging: loggingSchema,
+  ledger: ledgerSchema,
+  simulator: simulatorSchema.optional(),
+  providers: z.record(nameKey(), providerSchema),
+  deployments: z.record(nameKey(), deploymentSchema),
+  routes: z.record(nameKey(), routeSchema),
+});
+
+/** The config as written, after schema validation and defaults but before cross-checks. */
+export type RawConfig = z.output<typeof configSchema>;
+export type RawProvider = z.output<typeof providerSchema>;
+export type RawDeployment = z.output<typeof deploymentSchema>;
+export type RawRoute = z.output<typeof routeSchema>;
