@@ -3,7 +3,7 @@
  * them to the caller's sink. The sink is committed (status and headers written) only when the
  * first event is ready, so everything that fails before that can still fall back.
  */
-import type { JunctionError } from '../core/errors';
+import { JunctionError } from '../core/errors';
 import type { Candidate } from '../core/plan';
 import type { ChatRequest, StreamEvent } from '../core/types';
 import { createSseSplitter } from '../providers/sse';
@@ -75,18 +75,27 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<v
   };
 
   try {
-    upstream.body.setEncoding('utf8');
+    // A TextDecoder in streaming mode keeps multi-byte characters split across chunks intact.
+    const text = new TextDecoder();
     for await (const chunk of upstream.body) {
-      splitter.feed(chunk as string);
+      splitter.feed(text.decode(chunk as Uint8Array, { stream: true }));
       await deliver();
     }
+    splitter.feed(text.decode());
     splitter.flush();
     for (const event of decoder.end()) pending.push(event);
     await deliver();
   } catch (error) {
     if (sink.begun && record.usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
-    throw error;
+    throw cutShort(error, attempt, candidate);
   }
+}
+
+/** A connection lost while the body streams is a truncated stream, whatever the socket said. */
+function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate): unknown {
+  if (attempt.signal.aborted || (error instanceof JunctionError && error.code !== 'upstream_connection')) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 
 function estimate(inputTokens: number, outputChars: number) {

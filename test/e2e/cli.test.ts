@@ -1,0 +1,95 @@
+/**
+ * The command line as a user runs it: help, exit codes, `check` on good and bad files, and the
+ * demo that `npm start` runs, answering the curl line it prints.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const run = (...args: string[]) => spawnSync(process.execPath, ['bin/junction.js', ...args], { encoding: 'utf8', env: { ...process.env, DEMO_SECRET: 'sk-very-secret-value' } });
+
+describe('junction CLI', () => {
+  it('prints usage with --help and exits 0; exits 2 on an unknown command', () => {
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    for (const command of ['serve', 'check', 'simulate']) expect(help.stdout).toContain(command);
+    const serveHelp = run('serve', '--help');
+    expect(serveHelp.status).toBe(0);
+    expect(serveHelp.stdout).toContain('--demo');
+    const unknown = run('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('checks the bundled examples and exits 0', () => {
+    const result = run('check', 'examples/demo/junction.yaml');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('gpt-4o-mini');
+  });
+
+  it('reports every mistake with file, line and path, exits 1, and never prints a secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-check-'));
+    const file = join(dir, 'junction.yaml');
+    writeFileSync(
+      file,
+      `providers:
+  openai:
+    kind: openia
+    apiKey: \${DEMO_SECRET}
+deployments:
+  mini:
+    provider: openai
+    model: gpt-4o-mini
+    pricing: { input: -1, output: 0.6 }
+    contextWindow: 128000
+routes:
+  chat: { deployments: [mini, ghost] }
+`,
+    );
+    const result = run('check', file);
+    expect(result.status).toBe(1);
+    const output = result.stdout + result.stderr;
+    expect(output).toMatch(/junction\.yaml:3:\d+: providers\.openai\.kind/);
+    expect(output).toContain('pricing.input');
+    expect(output).not.toContain('sk-very-secret-value');
+
+    // References between sections are checked once each section is well-formed.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('openia', 'openai').replace('input: -1', 'input: 0.15'));
+    const second = run('check', file);
+    expect(second.status).toBe(1);
+    expect(second.stdout + second.stderr).toMatch(/junction\.yaml:12:\d+: routes\.chat\.deployments\[1\].*ghost/);
+  });
+
+  it('exits 2 when the config file does not exist', () => {
+    expect(run('check', 'no/such/file.yaml').status).toBe(2);
+    expect(run('serve', '-c', 'no/such/file.yaml').status).toBe(2);
+  });
+
+  it('serves the bundled demo (what npm start runs) and answers the curl line it prints', async () => {
+    const child = spawn(process.execPath, ['bin/junction.js', 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('curl ')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`demo exited: ${output}`)));
+    });
+    try {
+      expect(output).toMatch(/Junction listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toContain('Routes:');
+      // Run the printed curl line's request.
+      const curl = /curl (\S+) -H 'content-type: application\/json' -d '(.+)'/.exec(output)!;
+      const response = await fetch(curl[1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: curl[2] });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+      expect(body.choices[0].message.content.length).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * End-to-end harness: a simulated upstream and a real Junction over loopback HTTP, configured
+ * in code, with an in-memory SQLite ledger the test can read back.
+ */
+import { startJunction, type Junction } from '../../src/app';
+import { configFromObject } from '../../src/config';
+import { createSqliteLedger } from '../../src/ledger';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import type { ModelBehaviour } from '../../src/simulator/behaviour';
+import { createLogger } from '../../src/observability/logger';
+
+export interface Harness {
+  junction: Junction;
+  simulator: Simulator;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Deployments of the standard test catalog: one per upstream format, plus spares for fallback. */
+export const PRICES = {
+  'gpt-4o-mini': { input: 0.15, output: 0.6 },
+  'claude-haiku': { input: 0.8, output: 4 },
+  'gemini-flash': { input: 0.1, output: 0.4 },
+  'gpt-4o': { input: 2.5, output: 10 },
+};
+
+export function testConfig(simulatorUrl: string, overrides: { routes?: Record<string, unknown>; timeoutMs?: number; bodyLimitBytes?: number } = {}) {
+  const provider = (kind: string, path: string) => ({ kind, baseUrl: simulatorUrl + path, apiKey: 'test-key', timeoutMs: overrides.timeoutMs ?? 5_000 });
+  const chat = ['chat', 'tools', 'vision', 'json', 'streaming'];
+  return configFromObject({
+    server: { host: '127.0.0.1', port: 0, ...(overrides.bodyLimitBytes ? { bodyLimitBytes: overrides.bodyLimitBytes } : {}) },
+    logging: { level: 'silent' },
+    ledger: { kind: 'none' },
+    providers: {
+      'sim-openai': provider('openai', '/v1'),
+      'sim-anthropic': provider('anthropic', '/v1'),
+      'sim-gemini': provider('gemini', '/v1beta'),
+      'sim-compatible': { kind: 'openai-compatible', preset: 'vllm', baseUrl: simulatorUrl + '/v1', apiKey: 'test-key' },
+      'dead-port': { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'x', timeoutMs: 2_000 },
+    },
+    deployments: {
+      'openai-mini': { provider: 'sim-openai', model: 'gpt-4o-mini', pricing: PRICES['gpt-4o-mini'], contextWindow: 128_000, capabilities: chat },
+      'openai-big': { provider: 'sim-openai', model: 'gpt-4o', pricing: PRICES['gpt-4o'], contextWindow: 128_000, capabilities: chat },
+      'anthropic-haiku': { provider: 'sim-anthropic', model: 'claude-haiku', pricing: PRICES['claude-haiku'], contextWindow: 200_000, capabilities: chat },
+      'gemini-flash': { provider: 'sim-gemini', model: 'gemini-flash', pricing: PRICES['gemini-flash'], contextWindow: 1_000_000, capabilities: chat },
+      'vllm-llama': { provider: 'sim-compatible', model: 'llama-3.1-8b', pricing: { input: 0, output: 0 }, contextWindow: 8_192, capabilities: chat },
+      'dead': { provider: 'dead-port', model: 'gpt-4o-mini', pricing: PRICES['gpt-4o-mini'], contextWindow: 128_000, capabilities: chat },
+      'embed': { provider: 'sim-openai', model: 'text-embedding-3-small', pricing: { input: 0.02, output: 0 }, contextWindow: 8_192, capabilities: ['embeddings'] },
+      'gemini-embed': { provider: 'sim-gemini', model: 'text-embedding-004', pricing: { input: 0.01, output: 0 }, contextWindow: 2_048, capabilities: ['embeddings'] },
+    },
+    routes: {
+      'to-openai': { deployments: ['openai-mini'] },
+      'to-anthropic': { deployments: ['anthropic-haiku'] },
+      'to-gemini': { deployments: ['gemini-flash'] },
+      'to-vllm': { deployments: ['vllm-llama'] },
+      'failover': { deployments: ['openai-big', 'anthropic-haiku', 'gemini-flash'] },
+      'dead-then-openai': { deployments: ['dead', 'openai-mini'] },
+      'embeddings': { deployments: ['embed'] },
+      'gemini-embeddings': { deployments: ['gemini-embed'] },
+      ...overrides.routes,
+    },
+  });
+}
+
+export async function startHarness(
+  options: { models?: Record<string, ModelBehaviour>; timeoutMs?: number; bodyLimitBytes?: number; random?: () => number } = {},
+): Promise<Harness> {
+  const simulator = await startSimulator({ models: options.models, random: options.random, apiKey: 'test-key' });
+  const config = testConfig(simulator.url, options);
+  const junction = await startJunction(config, { port: 0, ledger: createSqliteLedger({ path: ':memory:' }), logger: createLogger('silent') });
+  return {
+    junction,
+    simulator,
+    url: junction.url,
+    close: async () => {
+      await junction.close();
+      await simulator.close();
+    },
+  };
+}
+
+/** A seeded random source (mulberry32) so fault draws repeat exactly. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
