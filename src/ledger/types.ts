@@ -46,6 +46,14 @@ export interface LedgerEntry {
   finishReason?: string;
   /** Why the plan was what it was (strategy's written reason). */
   decisionReason?: string;
+  /** Strategy that ordered the plan. */
+  strategy?: string;
+  /** A/B split: the variant (deployment) this caller was assigned. */
+  variant?: string;
+  /** The fallback tier that answered when not the primary: secondary, emergency, local, last-resort, stale-cache, static. */
+  fallbackTier?: string;
+  /** Hedging outcome when the route hedges: primary-won, hedge-won. */
+  hedge?: string;
 }
 
 export interface LedgerQuery {

@@ -44,6 +44,10 @@ export function sampleEntry(index: number, overrides: Partial<LedgerEntry> = {})
     errorCode: 'upstream_rate_limited',
     finishReason: 'stop',
     decisionReason: 'priority: gpt-4o@azure first; fell back after 429',
+    strategy: 'least-latency',
+    variant: 'gpt-4o@azure',
+    fallbackTier: 'secondary',
+    hedge: 'hedge-won',
     ...overrides,
   };
 }
@@ -117,6 +121,10 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
     errorCode: text(),
     finishReason: text(),
     decisionReason: text(),
+    strategy: text(),
+    variant: text(),
+    fallbackTier: text(),
+    hedge: text(),
   },
   { noNullPrototype: true, requiredKeys: ['requestId', 'timestamp', 'route', 'ingress', 'endpoint', 'stream', 'attempts', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens', 'costUsd', 'latencyMs', 'status'] },
 ).map((entry) => {

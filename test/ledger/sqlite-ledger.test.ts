@@ -200,3 +200,25 @@ describe('sqlite ledger', () => {
     expect(await ledger.count()).toBe(100);
   });
 });
+
+describe('SQLite ledger schema migration', () => {
+  it('upgrades a version-1 file in place, keeping its rows', async () => {
+    const path = join(directory, 'v1.db');
+    const v1 = new Database(path);
+    v1.exec(`CREATE TABLE requests (request_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, principal TEXT, route TEXT NOT NULL, ingress TEXT NOT NULL,
+      endpoint TEXT NOT NULL, stream INTEGER NOT NULL, deployment TEXT, attempts TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      latency_ms REAL NOT NULL, ttft_ms REAL, status INTEGER NOT NULL, error_code TEXT, finish_reason TEXT, decision_reason TEXT)`);
+    v1.exec(`INSERT INTO requests VALUES ('old', 1, NULL, 'chat', 'openai', 'chat', 0, 'd', '[]', 1, 2, 0, 0, 0.5, 10, NULL, 200, NULL, NULL, NULL)`);
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const ledger = createSqliteLedger({ path });
+    ledger.record({ ...sampleEntry(1), requestId: 'new', strategy: 'p2c', fallbackTier: 'secondary' });
+    const rows = await ledger.query();
+    await ledger.close();
+    expect(rows.map((row) => row.requestId).sort()).toEqual(['new', 'old']);
+    expect(rows.find((row) => row.requestId === 'new')).toMatchObject({ strategy: 'p2c', fallbackTier: 'secondary' });
+    expect(rows.find((row) => row.requestId === 'old')).toMatchObject({ route: 'chat', costUsd: 0.5 });
+  });
+});

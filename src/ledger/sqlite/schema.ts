@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { AttemptRecord, LedgerEntry } from '../types';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const CREATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -30,10 +30,22 @@ CREATE TABLE IF NOT EXISTS requests (
   status              INTEGER NOT NULL,
   error_code          TEXT,
   finish_reason       TEXT,
-  decision_reason     TEXT
+  decision_reason     TEXT,
+  strategy            TEXT,
+  variant             TEXT,
+  fallback_tier       TEXT,
+  hedge               TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
 CREATE INDEX IF NOT EXISTS requests_route_ts ON requests (route, ts);
+`;
+
+/** Version 2 records how each request was routed. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE requests ADD COLUMN strategy TEXT;
+ALTER TABLE requests ADD COLUMN variant TEXT;
+ALTER TABLE requests ADD COLUMN fallback_tier TEXT;
+ALTER TABLE requests ADD COLUMN hedge TEXT;
 `;
 
 /** Creates the schema on a new file and refuses a file written by a newer schema. */
@@ -44,7 +56,8 @@ export function migrate(db: Database): void {
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
-    db.exec(CREATE_SCHEMA);
+    if (version === 1) db.exec(MIGRATE_1_TO_2);
+    else db.exec(CREATE_SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
@@ -57,11 +70,13 @@ export const INSERT_ENTRY = `
 INSERT OR REPLACE INTO requests (
   request_id, ts, principal, route, ingress, endpoint, stream, deployment, attempts,
   input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd,
-  latency_ms, ttft_ms, status, error_code, finish_reason, decision_reason
+  latency_ms, ttft_ms, status, error_code, finish_reason, decision_reason,
+  strategy, variant, fallback_tier, hedge
 ) VALUES (
   @request_id, @ts, @principal, @route, @ingress, @endpoint, @stream, @deployment, @attempts,
   @input_tokens, @output_tokens, @cached_input_tokens, @reasoning_tokens, @cost_usd,
-  @latency_ms, @ttft_ms, @status, @error_code, @finish_reason, @decision_reason
+  @latency_ms, @ttft_ms, @status, @error_code, @finish_reason, @decision_reason,
+  @strategy, @variant, @fallback_tier, @hedge
 )`;
 
 /** One `requests` row as better-sqlite3 binds and returns it. */
@@ -86,6 +101,10 @@ export interface RequestRow {
   error_code: string | null;
   finish_reason: string | null;
   decision_reason: string | null;
+  strategy: string | null;
+  variant: string | null;
+  fallback_tier: string | null;
+  hedge: string | null;
 }
 
 export function toRow(entry: LedgerEntry): RequestRow {
@@ -111,6 +130,10 @@ export function toRow(entry: LedgerEntry): RequestRow {
     error_code: entry.errorCode ?? null,
     finish_reason: entry.finishReason ?? null,
     decision_reason: entry.decisionReason ?? null,
+    strategy: entry.strategy ?? null,
+    variant: entry.variant ?? null,
+    fallback_tier: entry.fallbackTier ?? null,
+    hedge: entry.hedge ?? null,
   };
 }
 
@@ -138,5 +161,9 @@ export function fromRow(row: RequestRow): LedgerEntry {
   if (row.error_code !== null) entry.errorCode = row.error_code;
   if (row.finish_reason !== null) entry.finishReason = row.finish_reason;
   if (row.decision_reason !== null) entry.decisionReason = row.decision_reason;
+  if (row.strategy !== null) entry.strategy = row.strategy;
+  if (row.variant !== null) entry.variant = row.variant;
+  if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
+  if (row.hedge !== null) entry.hedge = row.hedge;
   return entry;
 }
