@@ -1,3 +1,4 @@
+import { DEFAULT_BREAKER_POLICY } from '../core/health';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,18 @@ describe('defaults', () => {
       weight: 1,
       tags: {},
     });
-    expect(config.catalog.routes.get('chat')).toEqual({ name: 'chat', deployments: ['mini'], strategy: 'priority', retries: 0 });
+    expect(config.catalog.routes.get('chat')).toEqual({
+      name: 'chat',
+      deployments: ['mini'],
+      tiers: [{ name: 'primary', deployments: ['mini'] }],
+      strategy: 'priority',
+      strategyOptions: {},
+      retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 2_000, budgetRatio: 0.2 },
+      streamResume: false,
+      breaker: DEFAULT_BREAKER_POLICY,
+      staleCache: false,
+      overrides: { strategy: true, pin: false, exclude: true },
+    });
   });
 
   it.each([
@@ -87,8 +99,23 @@ describe('mapping to the runtime model', () => {
           weight: 3,
           tags: { tier: 'standard' },
         },
+        big: { provider: 'openai', model: 'gpt-4o', pricing: { input: 2.5, output: 10 }, contextWindow: 128_000 },
+        degraded: { provider: 'openai', model: 'gpt-3.5-turbo', pricing: { input: 0.5, output: 1.5 }, contextWindow: 16_000 },
+        llama: { provider: 'openai', model: 'llama', pricing: { input: 0, output: 0 }, contextWindow: 8_000 },
       },
-      routes: { chat: { deployments: ['mini'], retries: 2, description: 'Chat' } },
+      routes: {
+        chat: {
+          deployments: ['mini'],
+          secondary: ['big'],
+          emergency: { staleCache: true, deployments: ['degraded'] },
+          local: ['llama'],
+          static: { message: 'Busy, try later.' },
+          retry: { attempts: 2 },
+          hedge: { delayMs: 250 },
+          strategy: 'least-latency',
+          description: 'Chat',
+        },
+      },
     });
     expect(config.catalog.deployments.get('mini')).toMatchObject({
       pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0.075 },
@@ -99,7 +126,22 @@ describe('mapping to the runtime model', () => {
       weight: 3,
       tags: { tier: 'standard' },
     });
-    expect(config.catalog.routes.get('chat')).toEqual({ name: 'chat', description: 'Chat', deployments: ['mini'], strategy: 'priority', retries: 2 });
+    expect(config.catalog.routes.get('chat')).toMatchObject({
+      name: 'chat',
+      description: 'Chat',
+      deployments: ['mini'],
+      tiers: [
+        { name: 'primary', deployments: ['mini'] },
+        { name: 'secondary', deployments: ['big'] },
+        { name: 'emergency', deployments: ['degraded'] },
+        { name: 'local', deployments: ['llama'] },
+      ],
+      strategy: 'least-latency',
+      retry: { attempts: 2, baseDelayMs: 100 },
+      hedge: { delayMs: 250, fallbackDelayMs: 1_000 },
+      staleCache: true,
+      staticResponse: 'Busy, try later.',
+    });
   });
 
   it('defaults the simulator listener and keeps behaviours as written', () => {

@@ -3,7 +3,7 @@
  * fields, absolute paths, and the catalog maps the router reads.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { Catalog, Deployment, Provider, ProviderKind, Route } from '../core/model';
+import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../core/model';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
 import type { JunctionConfig, LedgerSettings } from './types';
 
@@ -76,15 +76,30 @@ function buildDeployment(id: string, deployment: RawDeployment): Deployment {
     priority: deployment.priority,
     weight: deployment.weight,
     tags: { ...deployment.tags },
+    ...(deployment.limits === undefined ? {} : { limits: { ...deployment.limits } }),
   };
 }
 
 function buildRoute(name: string, route: RawRoute): Route {
+  const tiers: Tier[] = [{ name: 'primary', deployments: [...route.deployments] }];
+  if (route.secondary) tiers.push({ name: 'secondary', deployments: [...route.secondary] });
+  if (route.emergency?.deployments) tiers.push({ name: 'emergency', deployments: [...route.emergency.deployments] });
+  if (route.local) tiers.push({ name: 'local', deployments: [...route.local] });
   return {
     name,
     ...(route.description === undefined ? {} : { description: route.description }),
     deployments: [...route.deployments],
+    tiers,
     strategy: route.strategy,
-    retries: route.retries,
+    strategyOptions: { ...route.strategyOptions },
+    retry: { ...route.retry },
+    ...(route.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: route.attemptTimeoutMs }),
+    ...(route.timeoutMs === undefined ? {} : { timeoutMs: route.timeoutMs }),
+    ...(route.hedge === undefined ? {} : { hedge: { ...route.hedge } }),
+    streamResume: route.streamResume,
+    breaker: { ...route.breaker },
+    staleCache: route.emergency?.staleCache ?? false,
+    ...(route.static === undefined ? {} : { staticResponse: route.static.message }),
+    overrides: { ...route.overrides },
   };
 }

@@ -52,7 +52,7 @@ describe('each class of mistake is reported at its place with a precise message'
         line: 14,
         column: 5,
         path: 'routes.chat.colour',
-        message: 'unknown key "colour"; expected one of deployments, strategy, retries, description',
+        message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, timeoutMs, hedge, streamResume, breaker, overrides',
       },
     },
     {

@@ -65,23 +65,32 @@ function checkRoutes(config: RawConfig, interpolated: Interpolated): PathIssue[]
     issues.push({ path: ['routes'], message: 'expected at least one route, got none' });
   }
   for (const [name, route] of Object.entries(config.routes)) {
-    const firstIndex = new Map<string, number>();
-    route.deployments.forEach((id, index) => {
-      const path = ['routes', name, 'deployments', index];
-      const earlier = firstIndex.get(id);
-      if (earlier !== undefined) {
-        issues.push({ path, message: `deployment ${quote(path, id, interpolated)} is listed twice (first at deployments[${earlier}])` });
-        return;
-      }
-      firstIndex.set(id, index);
-      if (own(config.deployments, id) === undefined) {
-        issues.push({
-          path,
-          message: `unknown deployment ${quote(path, id, interpolated)}${didYouMean(id, deploymentIds) || `; defined deployments: ${listOrNone(deploymentIds)}`}`,
-        });
-      }
-    });
-    const mixIssue = checkServesOneKind(name, route.deployments, config.deployments);
+    // A deployment appears once across all of a route's tiers: the tier order is the fallback order.
+    const firstSeen = new Map<string, string>();
+    const tiers: Array<[string, ConfigPath, string[] | undefined]> = [
+      ['deployments', ['routes', name, 'deployments'], route.deployments],
+      ['secondary', ['routes', name, 'secondary'], route.secondary],
+      ['emergency.deployments', ['routes', name, 'emergency', 'deployments'], route.emergency?.deployments],
+      ['local', ['routes', name, 'local'], route.local],
+    ];
+    for (const [label, base, ids] of tiers) {
+      ids?.forEach((id, index) => {
+        const path = [...base, index];
+        const earlier = firstSeen.get(id);
+        if (earlier !== undefined) {
+          issues.push({ path, message: `deployment ${quote(path, id, interpolated)} is listed twice (first at ${earlier})` });
+          return;
+        }
+        firstSeen.set(id, `${label}[${index}]`);
+        if (own(config.deployments, id) === undefined) {
+          issues.push({
+            path,
+            message: `unknown deployment ${quote(path, id, interpolated)}${didYouMean(id, deploymentIds) || `; defined deployments: ${listOrNone(deploymentIds)}`}`,
+          });
+        }
+      });
+    }
+    const mixIssue = checkServesOneKind(name, [...firstSeen.keys()], config.deployments);
     if (mixIssue) issues.push(mixIssue);
   }
   return issues;

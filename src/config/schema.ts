@@ -8,7 +8,9 @@
  * ignored so they can hold YAML anchors (parse-config.ts). Prices are USD per 1M tokens.
  */
 import { z } from 'zod';
+import { DEFAULT_BREAKER_POLICY } from '../core/health';
 import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
+import { STRATEGY_NAMES } from '../core/strategies/types';
 import { modelBehaviourSchema } from './behaviour-schema';
 import {
   httpUrl,
@@ -103,13 +105,68 @@ const deploymentSchema = z.strictObject({
   priority: z.number().int().default(0),
   weight: nonNegativeNumber().default(1),
   tags: z.record(nonEmptyString(), z.string()).default(() => ({})),
+  limits: z
+    .strictObject({ rpm: positiveInteger().optional(), tpm: positiveInteger().optional(), maxInFlight: positiveInteger().optional() })
+    .optional(),
+});
+
+const deploymentList = () => z.array(nonEmptyString()).min(1);
+
+const retrySchema = z
+  .strictObject({
+    attempts: z.number().int().min(0).max(10).default(1),
+    baseDelayMs: nonNegativeNumber().default(100),
+    maxDelayMs: nonNegativeNumber().default(2_000),
+    budgetRatio: z.number().min(0).max(10).default(0.2),
+  })
+  .prefault({});
+
+const breakerSchema = z
+  .strictObject({
+    consecutiveFailures: positiveInteger().default(DEFAULT_BREAKER_POLICY.consecutiveFailures),
+    failureRate: z.number().gt(0).max(1).default(DEFAULT_BREAKER_POLICY.failureRate),
+    minimumRequests: positiveInteger().default(DEFAULT_BREAKER_POLICY.minimumRequests),
+    windowMs: positiveInteger().default(DEFAULT_BREAKER_POLICY.windowMs),
+    cooldownMs: positiveInteger().default(DEFAULT_BREAKER_POLICY.cooldownMs),
+    maxCooldownMs: positiveInteger().default(DEFAULT_BREAKER_POLICY.maxCooldownMs),
+    halfOpenProbes: positiveInteger().default(DEFAULT_BREAKER_POLICY.halfOpenProbes),
+  })
+  .prefault({});
+
+const hedgeSchema = z.strictObject({
+  delayMs: z.union([positiveInteger(), z.literal('p95')]).default('p95'),
+  fallbackDelayMs: positiveInteger().default(1_000),
 });
 
 const routeSchema = z.strictObject({
-  deployments: z.array(nonEmptyString()).min(1),
-  strategy: z.enum(['priority']).default('priority'),
-  retries: z.number().int().min(0).max(10).default(0),
   description: z.string().optional(),
+  /** The primary tier. */
+  deployments: deploymentList(),
+  secondary: deploymentList().optional(),
+  emergency: z
+    .strictObject({
+      staleCache: z.boolean().default(false),
+      deployments: deploymentList().optional(),
+    })
+    .optional(),
+  local: deploymentList().optional(),
+  static: z.strictObject({ message: nonEmptyString() }).optional(),
+  strategy: z.enum(STRATEGY_NAMES).default('priority'),
+  strategyOptions: z
+    .strictObject({
+      latencyTolerance: z.number().min(0).max(10).optional(),
+      qualityFloor: z.number().min(0).max(1).optional(),
+    })
+    .default(() => ({})),
+  retry: retrySchema,
+  attemptTimeoutMs: positiveInteger().optional(),
+  timeoutMs: positiveInteger().optional(),
+  hedge: hedgeSchema.optional(),
+  streamResume: z.boolean().default(false),
+  breaker: breakerSchema,
+  overrides: z
+    .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true) })
+    .prefault({}),
 });
 
 export const configSchema = z.strictObject({

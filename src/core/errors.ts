@@ -44,6 +44,7 @@ export const ERROR_CATALOGUE = {
   upstream_stream_truncated: { status: 502, kind: 'upstream', retryable: true, description: 'The upstream stream ended without a proper finish.' },
   all_deployments_failed: { status: 503, kind: 'overloaded', retryable: false, description: 'Every deployment of the route was tried and failed; the message lists each attempt.' },
   request_timeout: { status: 504, kind: 'timeout', retryable: false, description: 'The request\'s overall deadline passed.' },
+  attempt_cancelled: { status: 499, kind: 'internal', retryable: false, description: 'A hedged attempt lost the race to another and was cancelled.' },
   client_closed: { status: 499, kind: 'invalid_request', retryable: false, description: 'The caller disconnected before the response was complete.' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },

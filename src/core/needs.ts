@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer';
 import type { Capability } from './model';
 import type { ChatRequest, EmbeddingRequest } from './types';
 
@@ -14,7 +15,32 @@ export interface RequestNeeds {
 // off the hot path; it only has to tell a 4k prompt from a 200k one.
 const CHARS_PER_TOKEN = 4;
 
-export function chatNeeds(request: ChatRequest): RequestNeeds {
+/**
+ * What a chat request needs. The token estimate is the cheap one unless it comes within a
+ * factor of two of `smallestWindow` (the smallest context window the request might go to):
+ * then the prompt is counted exactly, so context-window decisions are made on real numbers.
+ */
+export function chatNeeds(request: ChatRequest, smallestWindow = Number.POSITIVE_INFINITY): RequestNeeds {
+  const needs = roughChatNeeds(request);
+  if (needs.estimatedInputTokens * 2 + (needs.maxOutputTokens ?? 0) < smallestWindow) return needs;
+  return { ...needs, estimatedInputTokens: countTokens(promptText(request), { disallowedSpecial: new Set() }) };
+}
+
+/** All the text a model reads from the request, for exact counting. */
+function promptText(request: ChatRequest): string {
+  const pieces: string[] = [];
+  for (const message of request.messages) {
+    if (message.role === 'system' || message.role === 'tool') pieces.push(message.content);
+    else {
+      for (const part of message.content) if (part.type === 'text') pieces.push(part.text);
+      if (message.role === 'assistant') for (const call of message.toolCalls ?? []) pieces.push(call.name, call.arguments);
+    }
+  }
+  for (const tool of request.tools ?? []) pieces.push(tool.name, tool.description ?? '', JSON.stringify(tool.parameters));
+  return pieces.join('\n');
+}
+
+function roughChatNeeds(request: ChatRequest): RequestNeeds {
   const capabilities: Capability[] = ['chat'];
   let chars = 0;
   let vision = false;

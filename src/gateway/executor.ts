@@ -1,123 +1,284 @@
 /**
- * Walks an attempt plan: one attempt at a time, a per-attempt timeout, retries of the same
- * deployment, then the next one, until an attempt succeeds, a failure is not worth retrying,
- * or the plan runs out. Every attempt is recorded and announced.
+ * Walks an attempt plan. Per candidate: ask its breaker to admit the attempt, run it under a
+ * per-attempt timeout, feed the outcome to health tracking, and on a retryable failure retry
+ * the same deployment (full-jitter backoff, Retry-After honoured, within the route's retry
+ * budget) before moving to the next candidate. Optionally hedges the first attempt. Every
+ * attempt is recorded and announced, whatever its end.
  */
+import { classifyAttempt } from '../core/classify-attempt';
 import { JunctionError } from '../core/errors';
-import type { AttemptPlan, Candidate } from '../core/plan';
+import type { Route } from '../core/model';
+import type { AttemptPlan, PlannedAttempt } from '../core/plan';
+import { backoffDelay, type RetryBudget } from '../core/retry-budget';
 import type { Usage } from '../core/types';
+import type { StateStore } from '../state/types';
 import type { GatewayEvents } from './events';
 import type { RequestRecord } from './request-record';
 import { transportError, type AbortCause } from './upstream-client';
 
 export interface AttemptContext {
-  candidate: Candidate;
-  /** Fires on client disconnect, the request deadline, or this attempt's timeout. */
+  candidate: PlannedAttempt;
+  /** Fires on client disconnect, the request deadline, this attempt's timeout, or a lost hedge race. */
   signal: AbortSignal;
   /** Stop this attempt's timeout (a stream delivered its first byte; stalls are caught by the idle timeout). */
   clearTimeout(): void;
   /** Usage known so far, recorded even if the attempt then fails. */
   reportUsage(usage: Usage): void;
+  /**
+   * Call right before committing anything to the caller. False means a hedged twin already
+   * won: the attempt must stop without writing.
+   */
+  claim(): boolean;
 }
+
+export type HedgeOutcome = 'none' | 'primary-won' | 'hedge-won' | 'both-failed';
 
 export interface ExecuteOptions<T> {
   plan: AttemptPlan;
-  retries: number;
+  route: Route;
   record: RequestRecord;
   events: GatewayEvents;
+  store: StateStore;
+  budget: RetryBudget;
   /** The request's signal: client disconnect and overall deadline. */
   signal: AbortSignal;
   now: () => number;
+  random: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   attempt: (context: AttemptContext) => Promise<T>;
-  /** Once false (a stream has sent bytes to the client), a failure ends the request. */
+  /** Once false (a stream has sent bytes to the caller), a failure ends the request. */
   canFallBack?: () => boolean;
 }
 
-/** Longest Retry-After we wait for before moving to the next deployment instead. */
-const MAX_RETRY_WAIT_MS = 2_000;
-const BASE_BACKOFF_MS = 50;
+export interface ExecuteResult<T> {
+  value: T;
+  candidate: PlannedAttempt;
+  hedge: HedgeOutcome;
+}
 
-export async function executePlan<T>(options: ExecuteOptions<T>): Promise<T> {
-  const { plan, record, events, signal, now } = options;
+/** Why the plan ran out: each failed attempt and each candidate that was never tried. */
+export class PlanExhausted {
+  constructor(
+    readonly failures: Array<{ deployment: string; error: JunctionError }>,
+    readonly skipped: Array<{ deployment: string; reason: string }>,
+  ) {}
+}
+
+export async function executePlan<T>(options: ExecuteOptions<T>): Promise<ExecuteResult<T>> {
+  const { plan, route, store, now } = options;
   if (plan.attempts.length === 0) {
     const why = plan.excluded.map((item) => `${item.deployment}: ${item.reason}`).join('; ');
     throw new JunctionError('capability_unsupported', `no deployment of route ${plan.route} can serve this request${why ? ` (${why})` : ''}`, {
       details: { excluded: plan.excluded },
     });
   }
-  const failures: Array<{ deployment: string; error: JunctionError }> = [];
-  for (const candidate of plan.attempts) {
-    for (let tryIndex = 0; tryIndex <= options.retries; tryIndex += 1) {
-      const startedAt = now();
-      let usage: Usage | undefined;
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort('attempt-timeout' satisfies AbortCause), candidate.provider.timeoutMs);
-      const attemptSignal = AbortSignal.any([signal, timeout.signal]);
+  const failures: PlanExhausted['failures'] = [];
+  const skipped: PlanExhausted['skipped'] = [];
+  let winner: PlannedAttempt | undefined;
+  const claimFor = (candidate: PlannedAttempt) => () => {
+    winner ??= candidate;
+    return winner === candidate;
+  };
+  // After a deployment says the prompt is too long, only larger windows are worth trying.
+  let tooLongFor = 0;
+  let hedgeUsed = route.hedge === undefined;
+
+  for (let position = 0; position < plan.attempts.length; position += 1) {
+    const candidate = plan.attempts[position];
+    if (candidate.deployment.contextWindow <= tooLongFor) {
+      skipped.push({ deployment: candidate.deployment.id, reason: `context window ${candidate.deployment.contextWindow} is not larger than one that refused the prompt` });
+      continue;
+    }
+    const admission = await store.admit(candidate.deployment.id, now());
+    if (!admission.admitted) {
+      skipped.push({ deployment: candidate.deployment.id, reason: admission.reason });
+      continue;
+    }
+
+    if (!hedgeUsed && position + 1 < plan.attempts.length) {
+      hedgeUsed = true;
+      const twin = plan.attempts[position + 1];
+      const hedged = await runHedged(options, candidate, admission.probe, twin, claimFor, failures);
+      if (hedged.result) return hedged.result;
+      if (hedged.twinStarted) position += 1;
+      continue;
+    }
+
+    for (let retry = 0; ; retry += 1) {
       try {
-        const value = await options.attempt({
-          candidate,
-          signal: attemptSignal,
-          clearTimeout: () => clearTimeout(timer),
-          reportUsage: (reported) => {
-            usage = reported;
-          },
-        });
-        const costUsd = record.addAttempt(candidate.deployment, 'success', startedAt, usage);
-        announce(events, plan.route, candidate, 'success', now() - startedAt, usage, costUsd);
-        record.deployment = candidate.deployment.id;
-        return value;
+        const value = await runOne(options, candidate, admission.probe && retry === 0, claimFor(candidate));
+        return { value, candidate, hedge: route.hedge ? 'primary-won' : 'none' };
       } catch (thrown) {
-        const error = thrown instanceof JunctionError ? thrown : transportError(thrown, attemptSignal, candidate.provider);
-        const outcome = error.code === 'client_closed' || error.code === 'request_timeout' ? 'aborted' : 'error';
-        const costUsd = record.addAttempt(candidate.deployment, outcome, startedAt, usage, error);
-        announce(events, plan.route, candidate, outcome, now() - startedAt, usage, costUsd, error);
-        if (outcome === 'aborted' || !error.retryable || options.canFallBack?.() === false) throw error;
+        const error = thrown as JunctionError;
+        if (!error.retryable || options.canFallBack?.() === false) throw error;
         failures.push({ deployment: candidate.deployment.id, error });
-        if (!worthRetrying(error) || tryIndex === options.retries) break;
-        const wait = error.retryAfterMs ?? BASE_BACKOFF_MS * 2 ** tryIndex;
-        if (wait > MAX_RETRY_WAIT_MS) break;
-        await options.sleep(wait, signal).catch(() => {
-          throw transportError(new Error('aborted'), signal, candidate.provider);
+        if (error.code === 'context_length_exceeded') tooLongFor = Math.max(tooLongFor, candidate.deployment.contextWindow);
+        const wait = retryWait(options, error, retry);
+        if (wait === undefined) break;
+        await options.sleep(wait, options.signal).catch(() => {
+          throw transportError(new Error('aborted while waiting to retry'), options.signal, candidate.provider);
         });
-      } finally {
-        clearTimeout(timer);
+        const again = await store.admit(candidate.deployment.id, now());
+        if (!again.admitted) break;
       }
     }
   }
-  throw exhausted(plan.route, failures);
+  throw new PlanExhausted(failures, skipped);
 }
 
-/** Failures that say this deployment cannot serve the request, however often we ask. */
-function worthRetrying(error: JunctionError): boolean {
-  return error.code !== 'upstream_auth' && error.code !== 'context_length_exceeded';
+/** How long to wait before retrying the same deployment, or undefined to move on. */
+function retryWait(options: ExecuteOptions<unknown>, error: JunctionError, retry: number): number | undefined {
+  const { retry: policy } = options.route;
+  if (retry >= policy.attempts) return undefined;
+  // These say the deployment cannot serve this request however often we ask.
+  if (error.code === 'upstream_auth' || error.code === 'context_length_exceeded') return undefined;
+  if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxDelayMs) return undefined;
+  if (!options.budget.tryWithdraw()) return undefined;
+  return error.retryAfterMs ?? backoffDelay(retry, policy.baseDelayMs, policy.maxDelayMs, options.random);
 }
 
-function exhausted(route: string, failures: Array<{ deployment: string; error: JunctionError }>): JunctionError {
-  // When every deployment said the prompt is too long, that is the caller's problem, not an outage.
-  if (failures.every(({ error }) => error.code === 'context_length_exceeded')) {
-    const last = failures[failures.length - 1].error;
-    return new JunctionError('context_length_exceeded', `the prompt is too long for every deployment of route ${route}: ${last.message}`);
+/**
+ * Start `first`; if it has not claimed the response by the hedge delay, start `twin` too. The
+ * first to claim wins and the other is cancelled. Both are recorded.
+ */
+async function runHedged<T>(
+  options: ExecuteOptions<T>,
+  first: PlannedAttempt,
+  firstIsProbe: boolean,
+  twin: PlannedAttempt,
+  claimFor: (candidate: PlannedAttempt) => () => boolean,
+  failures: PlanExhausted['failures'],
+): Promise<{ result?: ExecuteResult<T>; twinStarted: boolean }> {
+  const { store, now } = options;
+  const cancelFirst = new AbortController();
+  const cancelTwin = new AbortController();
+  let claimed: PlannedAttempt | undefined;
+  const claim = (candidate: PlannedAttempt, loser: AbortController) => () => {
+    if (!claimFor(candidate)()) return false;
+    claimed ??= candidate;
+    loser.abort('hedge-lost' satisfies AbortCause);
+    return true;
+  };
+  const firstRun = settle(runOne(options, first, firstIsProbe, claim(first, cancelTwin), cancelFirst.signal));
+  const delay = hedgeDelay(options, first);
+  const timer = new AbortController();
+  const fired = await Promise.race([firstRun.then(() => false), options.sleep(delay, AbortSignal.any([timer.signal, options.signal])).then(() => true, () => false)]);
+  timer.abort();
+
+  let twinRun: Promise<Settled<T>> | undefined;
+  if (fired && claimed === undefined) {
+    const admission = await store.admit(twin.deployment.id, now());
+    if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin.signal));
   }
-  const tried = failures.map(({ deployment, error }) => `${deployment}: ${error.code} (${error.message})`).join('; ');
-  return new JunctionError('all_deployments_failed', `all attempts for route ${route} failed: ${tried}`, {
-    details: { attempts: failures.map(({ deployment, error }) => ({ deployment, code: error.code, message: error.message })) },
-  });
+  const runs: Array<[PlannedAttempt, Promise<Settled<T>>]> = [[first, firstRun]];
+  if (twinRun) runs.push([twin, twinRun]);
+  const settled = await Promise.all(runs.map(([, run]) => run));
+  const hedge: HedgeOutcome = twinRun === undefined ? 'primary-won' : claimed === twin ? 'hedge-won' : 'primary-won';
+  for (let index = 0; index < runs.length; index += 1) {
+    const outcome = settled[index];
+    if ('value' in outcome && runs[index][0] === (claimed ?? runs[index][0])) {
+      return { result: { value: outcome.value, candidate: runs[index][0], hedge }, twinStarted: twinRun !== undefined };
+    }
+  }
+  for (let index = 0; index < runs.length; index += 1) {
+    const outcome = settled[index];
+    if (!('error' in outcome)) continue;
+    const error = outcome.error;
+    if (error.code === 'attempt_cancelled') continue;
+    // A claimed attempt that failed afterwards has written to the caller: that is final.
+    if (!error.retryable || runs[index][0] === claimed || options.canFallBack?.() === false) throw error;
+    failures.push({ deployment: runs[index][0].deployment.id, error });
+  }
+  return { twinStarted: twinRun !== undefined };
+}
+
+function hedgeDelay(options: ExecuteOptions<unknown>, candidate: PlannedAttempt): number {
+  const policy = options.route.hedge!;
+  if (policy.delayMs !== 'p95') return policy.delayMs;
+  return options.store.snapshot(candidate.deployment.id, options.now()).ttftP95Ms ?? policy.fallbackDelayMs;
+}
+
+type Settled<T> = { value: T } | { error: JunctionError };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: JunctionError) => ({ error }),
+  );
+}
+
+/** One attempt on one deployment: timeout, health bookkeeping, ledger and event. */
+async function runOne<T>(options: ExecuteOptions<T>, candidate: PlannedAttempt, probe: boolean, claim: () => boolean, cancel?: AbortSignal): Promise<T> {
+  const { record, store, now, route } = options;
+  const id = candidate.deployment.id;
+  const startedAt = now();
+  let usage: Usage | undefined;
+  let claimedAt: number | undefined;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
+  const signal = AbortSignal.any(cancel ? [options.signal, timeout.signal, cancel] : [options.signal, timeout.signal]);
+  store.attemptStarted(id, startedAt);
+  try {
+    const value = await options.attempt({
+      candidate,
+      signal,
+      clearTimeout: () => clearTimeout(timer),
+      reportUsage: (reported) => {
+        usage = reported;
+      },
+      claim: () => {
+        const won = claim();
+        if (won) claimedAt ??= now();
+        return won;
+      },
+    });
+    const latencyMs = now() - startedAt;
+    store.attemptEnded(id, { verdict: 'success', latencyMs, ttftMs: (claimedAt ?? now()) - startedAt, tokens: tokensOf(usage), probe }, now());
+    const costUsd = record.addAttempt(candidate.deployment, 'success', startedAt, usage);
+    announce(options, candidate, 'success', latencyMs, usage, costUsd);
+    record.deployment = id;
+    return value;
+  } catch (thrown) {
+    const error = thrown instanceof JunctionError ? thrown : transportError(thrown, signal, candidate.provider);
+    const aborted = error.code === 'client_closed' || error.code === 'request_timeout' || error.code === 'attempt_cancelled';
+    const latencyMs = now() - startedAt;
+    store.attemptEnded(
+      id,
+      {
+        verdict: aborted ? 'neutral' : classifyAttempt(error.code),
+        latencyMs,
+        tokens: tokensOf(usage),
+        errorCode: error.code,
+        errorMessage: error.message,
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+        probe,
+      },
+      now(),
+    );
+    const costUsd = record.addAttempt(candidate.deployment, aborted ? 'aborted' : 'error', startedAt, usage, error);
+    announce(options, candidate, aborted ? 'aborted' : 'error', latencyMs, usage, costUsd, error);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function tokensOf(usage: Usage | undefined): number {
+  return usage ? usage.inputTokens + usage.outputTokens : 0;
 }
 
 function announce(
-  events: GatewayEvents,
-  route: string,
-  candidate: Candidate,
+  options: ExecuteOptions<unknown>,
+  candidate: PlannedAttempt,
   outcome: 'success' | 'error' | 'aborted',
   durationMs: number,
   usage: Usage | undefined,
   costUsd: number,
   error?: JunctionError,
 ): void {
-  events.emit({
+  options.events.emit({
     type: 'attempt-end',
-    route,
+    route: options.plan.route,
     deployment: candidate.deployment.id,
     provider: candidate.provider.id,
     outcome,
@@ -128,4 +289,3 @@ function announce(
     costUsd,
   });
 }
-

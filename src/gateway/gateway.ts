@@ -1,21 +1,30 @@
 /**
- * The request pipeline: resolve the route, plan the attempts, execute them through the
- * adapters, and account for the request whatever happens. Ingress-agnostic: HTTP handlers
- * decode the caller's format into canonical requests and encode what comes back.
+ * The request pipeline: resolve the route, plan the attempts from live health, execute them
+ * through the adapters, fall back through the tiers, and account for the request whatever
+ * happens. Ingress-agnostic: HTTP handlers decode the caller's format into canonical requests
+ * and encode what comes back.
  */
 import { JunctionError, toJunctionError } from '../core/errors';
-import type { Catalog, Route } from '../core/model';
-import { chatNeeds, embeddingNeeds } from '../core/needs';
+import type { Catalog, Provider, Route } from '../core/model';
+import { chatNeeds, embeddingNeeds, type RequestNeeds } from '../core/needs';
 import { planRoute, type AttemptPlan } from '../core/plan';
+import { RetryBudget } from '../core/retry-budget';
+import { newRouteStrategyState, type RouteStrategyState } from '../core/strategies/types';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat } from '../core/types';
 import type { Ledger } from '../ledger/types';
 import { adapterFor as defaultAdapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/types';
+import { createMemoryStateStore } from '../state';
+import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
-import { executePlan } from './executor';
-import { RequestRecord } from './request-record';
-import { runStreamAttempt, type StreamSink } from './stream-attempt';
+import { executePlan, type ExecuteOptions, type ExecuteResult } from './executor';
+import { exhaustedError, isExhausted, lastResortAnswer } from './last-resort';
 import { readJson } from './read-body';
+import { RequestRecord } from './request-record';
+import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
+import { StaleCache } from './stale-cache';
+import { streamChat } from './chat-stream';
+import type { StreamSink } from './stream-attempt';
 import { UpstreamClient } from './upstream-client';
 
 export interface RequestContext {
@@ -24,37 +33,58 @@ export interface RequestContext {
   /** Aborts when the caller disconnects. */
   signal: AbortSignal;
   principal?: string;
+  hints?: RoutingHints;
 }
 
 export interface GatewayOptions {
   catalog: Catalog;
   ledger: Ledger;
-  /** One deadline over all attempts of a request. */
+  /** One deadline over all attempts of a request, unless the route sets its own. */
   requestTimeoutMs: number;
-  adapterFor?: (provider: import('../core/model').Provider) => ProviderAdapter;
+  store?: StateStore;
+  adapterFor?: (provider: Provider) => ProviderAdapter;
   now?: () => number;
+  random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** What the HTTP layer needs to know to write headers. */
 export interface Outcome {
   route: string;
+  strategy?: string;
   deployment?: string;
   attempts: number;
   costUsd?: number;
+  /** The tier that answered when not the primary. */
+  tier?: string;
+  hedge?: string;
+  variant?: string;
+}
+
+/** Per-route mutable routing state. */
+interface RouteRuntime {
+  strategyState: RouteStrategyState;
+  budget: RetryBudget;
+  smallestWindow: number;
 }
 
 export class Gateway {
   readonly events = new GatewayEvents();
-  private readonly client = new UpstreamClient();
-  private readonly adapterFor: (provider: import('../core/model').Provider) => ProviderAdapter;
-  private readonly now: () => number;
+  readonly store: StateStore;
+  readonly client = new UpstreamClient();
+  readonly adapterFor: (provider: Provider) => ProviderAdapter;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly staleCache = new StaleCache();
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly runtimes = new Map<string, RouteRuntime>();
 
   constructor(private readonly options: GatewayOptions) {
     this.adapterFor = options.adapterFor ?? defaultAdapterFor;
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? abortableSleep;
+    this.store = options.store ?? createMemoryStateStore({ policy: breakerPolicies(options.catalog) });
     this.events.subscribe((event) => {
       if (event.type === 'request-end') options.ledger.record(event.entry);
     });
@@ -66,76 +96,103 @@ export class Gateway {
 
   /** A non-streamed chat completion. */
   async chat(request: ChatRequest, context: RequestContext): Promise<{ response: ChatResponse; outcome: Outcome }> {
-    return this.run(request.model, 'chat', false, context, async (route, record, signal) => {
-      const plan = planRoute(route, this.catalog, chatNeeds(request));
-      record.decisionReason = plan.reason;
-      const response = await executePlan({
-        ...this.executeBase(plan, route, record, signal),
-        attempt: async ({ candidate, signal: attemptSignal, reportUsage }) => {
-          const target = { provider: candidate.provider, deployment: candidate.deployment };
-          const adapter = this.adapterFor(candidate.provider);
-          const upstream = await this.client.send(candidate.provider, adapter.chatRequest(request, target), attemptSignal);
-          const body = await readJson(upstream, adapter, candidate.provider);
-          const parsed = adapter.parseChatResponse(body, target);
-          reportUsage(parsed.usage);
-          return parsed;
-        },
-      });
-      record.usage = response.usage;
-      record.finishReason = response.finishReason;
-      record.markFirstByte();
-      return response;
-    }).then(({ value, outcome }) => ({ response: value, outcome }));
-  }
-
-  /**
-   * A streamed chat completion. Failures before the sink has begun fall back to the next
-   * deployment; after that, the sink is told to fail so the caller sees an explicit error.
-   */
-  async chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
-    const { outcome } = await this.run(request.model, 'chat', true, context, async (route, record, signal) => {
-      const needs = chatNeeds(request);
-      const plan = planRoute(route, this.catalog, needs);
-      record.decisionReason = plan.reason;
-      await executePlan({
-        ...this.executeBase(plan, route, record, signal),
-        canFallBack: () => !sink.begun,
-        attempt: (attempt) =>
-          runStreamAttempt({
-            request,
-            attempt,
-            client: this.client,
-            adapter: this.adapterFor(attempt.candidate.provider),
-            record,
-            sink,
-            estimatedInputTokens: needs.estimatedInputTokens,
-          }),
-      });
+    const { value, outcome } = await this.run(request.model, 'chat', false, context, async (route, record, signal) => {
+      const { plan } = this.planChat(route, request, context, record);
+      const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
+      try {
+        const result = await executePlan({
+          ...this.executeBase(plan, route, record, signal),
+          attempt: async ({ candidate, signal: attemptSignal, reportUsage, claim }) => {
+            const target = { provider: candidate.provider, deployment: candidate.deployment };
+            const adapter = this.adapterFor(candidate.provider);
+            const upstream = await this.client.send(candidate.provider, adapter.chatRequest(request, target), attemptSignal);
+            const parsed = adapter.parseChatResponse(await readJson(upstream, adapter, candidate.provider), target);
+            reportUsage(parsed.usage);
+            if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+            return parsed;
+          },
+        });
+        this.noteResult(record, result);
+        if (cacheKey) this.staleCache.store(cacheKey, result.value, this.now());
+        record.usage = result.value.usage;
+        record.finishReason = result.value.finishReason;
+        record.markFirstByte();
+        return result.value;
+      } catch (error) {
+        const answer = isExhausted(error) ? lastResortAnswer(route, this.staleCache, cacheKey, this.now()) : undefined;
+        if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
+        record.fallbackTier = answer.tier;
+        record.finishReason = answer.response.finishReason;
+        record.markFirstByte();
+        return answer.response;
+      }
     });
-    return outcome;
+    return { response: value, outcome };
   }
 
   async embeddings(request: EmbeddingRequest, context: RequestContext): Promise<{ response: EmbeddingResponse; outcome: Outcome }> {
-    return this.run(request.model, 'embeddings', false, context, async (route, record, signal) => {
-      const plan = planRoute(route, this.catalog, embeddingNeeds(request));
-      record.decisionReason = plan.reason;
-      const response = await executePlan({
-        ...this.executeBase(plan, route, record, signal),
-        attempt: async ({ candidate, signal: attemptSignal, reportUsage }) => {
-          const target = { provider: candidate.provider, deployment: candidate.deployment };
-          const adapter = this.adapterFor(candidate.provider);
-          if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
-            throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
-          }
-          const upstream = await this.client.send(candidate.provider, adapter.embeddingRequest(request, target), attemptSignal);
-          const parsed = adapter.parseEmbeddingResponse(await readJson(upstream, adapter, candidate.provider), target, request);
-          reportUsage(parsed.usage);
-          return parsed;
-        },
-      });
-      record.usage = response.usage;
-      return response;
-    }).then(({ value, outcome }) => ({ response: value, outcome }));
+    const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (route, record, signal) => {
+      const plan = this.plan(route, embeddingNeeds(request), context, record, request.user);
+      try {
+        const result = await executePlan({
+          ...this.executeBase(plan, route, record, signal),
+          attempt: async ({ candidate, signal: attemptSignal, reportUsage, claim }) => {
+            const target = { provider: candidate.provider, deployment: candidate.deployment };
+            const adapter = this.adapterFor(candidate.provider);
+            if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
+              throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
+            }
+            const upstream = await this.client.send(candidate.provider, adapter.embeddingRequest(request, target), attemptSignal);
+            const parsed = adapter.parseEmbeddingResponse(await readJson(upstream, adapter, candidate.provider), target, request);
+            reportUsage(parsed.usage);
+            if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+            return parsed;
+          },
+        });
+        this.noteResult(record, result);
+        record.usage = result.value.usage;
+        return result.value;
+      } catch (error) {
+        throw isExhausted(error) ? exhaustedError(route, error) : error;
+      }
+    });
+    return { response: value, outcome };
+  }
+
+  /**
+   * A streamed chat completion. Failures before the first byte fall back transparently; after
+   * it, the route either resumes on another deployment or the sink ends with an error event.
+   */
+  chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
+    return streamChat(this, request, context, sink);
+  }
+
+  /** Dry run: the plan the gateway would follow for this request, calling no upstream and changing no state. */
+  preview(request: ChatRequest, hints?: RoutingHints): AttemptPlan {
+    const route = this.resolve(request.model);
+    const runtime = this.runtime(route);
+    const needs = chatNeeds(request, runtime.smallestWindow);
+    const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights), cursor: runtime.strategyState.cursor };
+    return planRoute({
+      route,
+      catalog: this.catalog,
+      needs,
+      health: (id) => this.store.snapshot(id, this.now()),
+      request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, request.user),
+      state,
+      random: this.random,
+      now: this.now(),
+      overrides: overridesFor(route, hints),
+    });
+  }
+
+  resolve(model: string): Route {
+    const route = this.catalog.routes.get(model);
+    if (route === undefined) {
+      const known = [...this.catalog.routes.keys()].join(', ');
+      throw new JunctionError('route_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+    }
+    return route;
   }
 
   /**
@@ -150,30 +207,58 @@ export class Gateway {
     this.events.emit({ type: 'request-end', entry: record.finish(error.status, error), error });
   }
 
-  /** Dry run: the plan the gateway would follow for this request, calling no upstream. */
-  plan(request: ChatRequest): AttemptPlan {
-    return planRoute(this.resolve(request.model), this.catalog, chatNeeds(request));
-  }
-
-  resolve(model: string): Route {
-    const route = this.catalog.routes.get(model);
-    if (route === undefined) {
-      const known = [...this.catalog.routes.keys()].join(', ');
-      throw new JunctionError('route_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
-    }
-    return route;
-  }
-
   async close(): Promise<void> {
     await this.client.close();
+    await this.store.close();
   }
 
-  private executeBase(plan: AttemptPlan, route: Route, record: RequestRecord, signal: AbortSignal) {
-    return { plan, retries: route.retries, record, events: this.events, signal, now: this.now, sleep: this.sleep };
+  /** Plan a chat request, counting tokens exactly when the prompt nears a context window. */
+  planChat(route: Route, request: ChatRequest, context: RequestContext, record: RequestRecord): { plan: AttemptPlan; needs: RequestNeeds } {
+    const needs = chatNeeds(request, this.runtime(route).smallestWindow);
+    return { plan: this.plan(route, needs, context, record, request.user), needs };
+  }
+
+  executeBase(plan: AttemptPlan, route: Route, record: RequestRecord, signal: AbortSignal): Omit<ExecuteOptions<unknown>, 'attempt'> {
+    return { plan, route, record, events: this.events, store: this.store, budget: this.runtime(route).budget, signal, now: this.now, random: this.random, sleep: this.sleep };
+  }
+
+  noteResult(record: RequestRecord, result: ExecuteResult<unknown>): void {
+    if (result.candidate.tier !== 'primary') record.fallbackTier = result.candidate.tier;
+    if (result.hedge !== 'none') record.hedge = result.hedge;
+  }
+
+  private plan(route: Route, needs: RequestNeeds, context: RequestContext, record: RequestRecord, user: string | undefined): AttemptPlan {
+    const runtime = this.runtime(route);
+    runtime.budget.deposit();
+    const plan = planRoute({
+      route,
+      catalog: this.catalog,
+      needs,
+      health: (id) => this.store.snapshot(id, this.now()),
+      request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, context.hints, user),
+      state: runtime.strategyState,
+      random: this.random,
+      now: this.now(),
+      overrides: overridesFor(route, context.hints),
+    });
+    record.decisionReason = plan.reason;
+    record.strategy = plan.strategy;
+    if (plan.variant) record.variant = plan.variant;
+    return plan;
+  }
+
+  private runtime(route: Route): RouteRuntime {
+    let runtime = this.runtimes.get(route.name);
+    if (runtime === undefined) {
+      const windows = route.tiers.flatMap((tier) => tier.deployments).map((id) => this.catalog.deployments.get(id)?.contextWindow ?? Infinity);
+      runtime = { strategyState: newRouteStrategyState(), budget: new RetryBudget(route.retry.budgetRatio), smallestWindow: Math.min(...windows) };
+      this.runtimes.set(route.name, runtime);
+    }
+    return runtime;
   }
 
   /** Wraps one request: deadline, bookkeeping, and exactly one ledger entry however it ends. */
-  private async run<T>(
+  async run<T>(
     model: string,
     endpoint: 'chat' | 'embeddings',
     stream: boolean,
@@ -185,10 +270,11 @@ export class Gateway {
       this.now,
     );
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort('deadline'), this.options.requestTimeoutMs);
-    const signal = AbortSignal.any([context.signal, deadline.signal]);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const value = await body(this.resolve(model), record, signal);
+      const route = this.resolve(model);
+      timer = setTimeout(() => deadline.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
+      const value = await body(route, record, AbortSignal.any([context.signal, deadline.signal]));
       this.events.emit({ type: 'request-end', entry: record.finish(200) });
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
@@ -201,14 +287,33 @@ export class Gateway {
   }
 }
 
-function outcomeOf(record: RequestRecord): Outcome {
+export function outcomeOf(record: RequestRecord): Outcome {
   const costUsd = record.attempts.reduce((total, attempt) => total + attempt.costUsd, 0);
-  return { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd };
+  return {
+    route: record.start.route,
+    ...(record.strategy ? { strategy: record.strategy } : {}),
+    deployment: record.deployment,
+    attempts: record.attempts.length,
+    costUsd,
+    ...(record.fallbackTier ? { tier: record.fallbackTier } : {}),
+    ...(record.hedge ? { hedge: record.hedge } : {}),
+    ...(record.variant ? { variant: record.variant } : {}),
+  };
 }
 
 /** The outcome attached to an error thrown by the gateway, for response headers. */
 export function outcomeOfError(error: unknown): Outcome | undefined {
   return (error as { outcome?: Outcome }).outcome;
+}
+
+/** Each deployment's breaker follows the policy of the first route that lists it. */
+function breakerPolicies(catalog: Catalog) {
+  const byDeployment = new Map<string, Route['breaker']>();
+  for (const route of catalog.routes.values()) {
+    for (const tier of route.tiers) for (const id of tier.deployments) if (!byDeployment.has(id)) byDeployment.set(id, route.breaker);
+  }
+  const fallback = catalog.routes.values().next().value?.breaker;
+  return (deployment: string) => byDeployment.get(deployment) ?? fallback!;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

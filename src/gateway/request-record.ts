@@ -25,6 +25,10 @@ export class RequestRecord {
   ttftMs?: number;
   finishReason?: FinishReason;
   decisionReason?: string;
+  strategy?: string;
+  variant?: string;
+  fallbackTier?: string;
+  hedge?: string;
 
   constructor(readonly start: RequestStart, private readonly now: () => number) {}
 
@@ -73,6 +77,10 @@ export class RequestRecord {
       ...(error ? { errorCode: error.code } : {}),
       ...(this.finishReason ? { finishReason: this.finishReason.raw ?? this.finishReason.unified } : {}),
       ...(this.decisionReason ? { decisionReason: this.decisionReason } : {}),
+      ...(this.strategy ? { strategy: this.strategy } : {}),
+      ...(this.variant ? { variant: this.variant } : {}),
+      ...(this.fallbackTier ? { fallbackTier: this.fallbackTier } : {}),
+      ...(this.hedge ? { hedge: this.hedge } : {}),
     };
   }
 }

@@ -1,11 +1,12 @@
 /**
  * One streamed attempt: send upstream, split its SSE body, decode to canonical events and hand
- * them to the caller's sink. The sink is committed (status and headers written) only when the
- * first event is ready, so everything that fails before that can still fall back.
+ * them to the caller's sink. The attempt claims the response (and the sink is committed) only
+ * when its first event is ready, so everything that fails before that can still fall back, and
+ * a hedged twin that loses the race never writes.
  */
 import { JunctionError } from '../core/errors';
 import type { Candidate } from '../core/plan';
-import type { ChatRequest, StreamEvent } from '../core/types';
+import type { ChatRequest, StreamEvent, Usage } from '../core/types';
 import { createSseSplitter } from '../providers/sse';
 import type { ProviderAdapter } from '../providers/types';
 import type { AttemptContext } from './executor';
@@ -17,8 +18,8 @@ import type { UpstreamClient } from './upstream-client';
 export interface StreamSink {
   /** True once `begin` has run: bytes may have reached the caller, so no transparent fallback. */
   readonly begun: boolean;
-  /** Commit the response (status 200, headers naming `candidate`). */
-  begin(candidate: Candidate): void;
+  /** Commit the response (status 200, headers naming what answers). */
+  begin(info: { deployment: string; tier: string }): void;
   /** Encode and write events; resolves when the socket can take more (backpressure). */
   write(events: StreamEvent[]): Promise<void> | void;
   /** After `begin`: end the stream with an explicit error event in the caller's format. */
@@ -40,7 +41,7 @@ export interface StreamAttemptOptions {
 // Rough output size for a stream cut before its usage arrived, so the ledger never says 0.
 const CHARS_PER_TOKEN = 4;
 
-export async function runStreamAttempt(options: StreamAttemptOptions): Promise<void> {
+export async function runStreamAttempt(options: StreamAttemptOptions): Promise<Usage | undefined> {
   const { request, attempt, client, adapter, record, sink } = options;
   const { candidate } = attempt;
   const target = { provider: candidate.provider, deployment: candidate.deployment };
@@ -49,7 +50,9 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<v
 
   const decoder = adapter.createStreamDecoder(target);
   let pending: StreamEvent[] = [];
+  let claimed = false;
   let outputChars = 0;
+  let usage: Usage | undefined;
   const splitter = createSseSplitter((message) => {
     for (const event of decoder.push(message)) pending.push(event);
   });
@@ -57,18 +60,19 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<v
     if (pending.length === 0) return;
     const events = pending;
     pending = [];
-    if (!sink.begun) {
+    if (!claimed) {
+      if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+      claimed = true;
       attempt.clearTimeout();
       record.markFirstByte();
-      sink.begin(candidate);
+      if (!sink.begun) sink.begin({ deployment: candidate.deployment.id, tier: candidate.tier });
     }
     for (const event of events) {
       if (event.type === 'text-delta') outputChars += event.text.length;
       else if (event.type === 'tool-call-delta') outputChars += event.argumentsDelta.length;
       else if (event.type === 'finish') {
-        record.finishReason = event.finishReason;
-        record.usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars);
-        attempt.reportUsage(record.usage);
+        usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars);
+        attempt.reportUsage(usage);
       }
     }
     await sink.write(events);
@@ -85,8 +89,9 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<v
     splitter.flush();
     for (const event of decoder.end()) pending.push(event);
     await deliver();
+    return usage;
   } catch (error) {
-    if (sink.begun && record.usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
+    if (claimed && usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
     throw cutShort(error, attempt, candidate);
   }
 }
@@ -98,6 +103,6 @@ function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate)
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 
-function estimate(inputTokens: number, outputChars: number) {
+function estimate(inputTokens: number, outputChars: number): Usage {
   return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN) };
 }

@@ -80,6 +80,8 @@ function abortError(signal: AbortSignal, provider: Provider, cause: unknown): Ju
   switch (reason) {
     case 'attempt-timeout':
       return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within ${provider.timeoutMs} ms`, { cause });
+    case 'hedge-lost':
+      return new JunctionError('attempt_cancelled', 'another hedged attempt answered first', { cause });
     case 'deadline':
       return new JunctionError('request_timeout', 'the request deadline passed', { cause });
     default:

@@ -4,8 +4,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toJunctionError } from '../core/errors';
-import type { Candidate } from '../core/plan';
 import { outcomeOfError, type Gateway, type Outcome, type RequestContext } from '../gateway/gateway';
+import { hintsFromHeaders } from '../gateway/routing-hints';
 import type { ChatIngress } from './ingress/formats';
 import { SseSink } from './sse-sink';
 
@@ -31,9 +31,11 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
     }
     // Streams write to the raw response themselves, so fastify steps aside for them.
     reply.hijack();
-    const sink = new SseSink(reply.raw, ingress.streamEncoder(chat.model, includeUsage), (candidate) => ({
+    const sink = new SseSink(reply.raw, ingress.streamEncoder(chat.model, includeUsage), (info) => ({
       'x-request-id': context.requestId,
-      ...candidateHeaders(chat.model, candidate),
+      'x-junction-route': chat.model,
+      'x-junction-deployment': info.deployment,
+      ...(info.tier === 'primary' ? {} : { 'x-junction-fallback-tier': info.tier }),
     }));
     try {
       await gateway.chatStream(chat, context, sink);
@@ -59,7 +61,8 @@ export function requestContext(request: FastifyRequest, reply: FastifyReply, ing
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) disconnect.abort('client');
   });
-  return { requestId: String(request.id), ingress: ingress.format, signal: disconnect.signal };
+  const hints = hintsFromHeaders(request.headers);
+  return { requestId: String(request.id), ingress: ingress.format, signal: disconnect.signal, ...(Object.keys(hints).length ? { hints } : {}) };
 }
 
 export function sendError(reply: FastifyReply, ingress: ChatIngress, thrown: unknown): void {
@@ -90,12 +93,13 @@ function writeRawError(reply: FastifyReply, ingress: ChatIngress, thrown: unknow
 export function outcomeHeaders(outcome: Outcome): Record<string, string> {
   return {
     'x-junction-route': outcome.route,
+    ...(outcome.strategy ? { 'x-junction-strategy': outcome.strategy } : {}),
     ...(outcome.deployment ? { 'x-junction-deployment': outcome.deployment } : {}),
     'x-junction-attempts': String(outcome.attempts),
+    ...(outcome.tier ? { 'x-junction-fallback-tier': outcome.tier } : {}),
+    ...(outcome.hedge ? { 'x-junction-hedge': outcome.hedge } : {}),
+    ...(outcome.variant ? { 'x-junction-variant': outcome.variant } : {}),
     ...(outcome.costUsd !== undefined ? { 'x-junction-cost-usd': outcome.costUsd.toFixed(8) } : {}),
   };
 }
 
-function candidateHeaders(route: string, candidate: Candidate): Record<string, string> {
-  return { 'x-junction-route': route, 'x-junction-deployment': candidate.deployment.id };
-}

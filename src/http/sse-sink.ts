@@ -5,7 +5,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { JunctionError } from '../core/errors';
-import type { Candidate } from '../core/plan';
 import type { StreamEvent } from '../core/types';
 import type { StreamSink } from '../gateway/stream-attempt';
 import type { StreamEncoder } from './ingress/formats';
@@ -16,17 +15,17 @@ export class SseSink implements StreamSink {
   constructor(
     private readonly response: ServerResponse,
     private readonly encoder: StreamEncoder,
-    private readonly headers: (candidate: Candidate) => Record<string, string>,
+    private readonly headers: (info: { deployment: string; tier: string }) => Record<string, string>,
   ) {}
 
-  begin(candidate: Candidate): void {
+  begin(info: { deployment: string; tier: string }): void {
     this.begun = true;
     this.response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      ...this.headers(candidate),
+      ...this.headers(info),
     });
   }
 

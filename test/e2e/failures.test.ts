@@ -16,7 +16,7 @@ beforeAll(async () => {
   openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'caller-key', maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: harness.url, apiKey: 'caller-key', maxRetries: 0 });
 });
-afterEach(() => harness.simulator.reset());
+afterEach(() => harness.reset());
 afterAll(() => harness.close());
 
 const hello = [{ role: 'user' as const, content: 'hello' }];
@@ -37,14 +37,16 @@ async function eventually<T>(check: () => Promise<T | undefined | false> | T | u
 }
 
 describe('fallback', () => {
-  it('moves to the next deployment when the first answers 500, and records both attempts', async () => {
+  it('retries once, then moves to the next deployment when the first keeps answering 500, recording every attempt', async () => {
     harness.simulator.setBehaviour('gpt-4o', { errorRates: { '500': 1 } });
     const { data, response } = await openai.chat.completions.create({ model: 'failover', messages: hello }).withResponse();
     expect(data.choices[0].message.content).toBeTruthy();
     expect(response.headers.get('x-junction-deployment')).toBe('anthropic-haiku');
-    expect(response.headers.get('x-junction-attempts')).toBe('2');
+    expect(response.headers.get('x-junction-attempts')).toBe('3');
+    expect(response.headers.get('x-junction-strategy')).toBe('priority');
     const row = await ledgerRow(response.headers.get('x-request-id')!);
     expect(row!.attempts.map((attempt) => [attempt.deployment, attempt.outcome, attempt.errorCode ?? null])).toEqual([
+      ['openai-big', 'error', 'upstream_server_error'],
       ['openai-big', 'error', 'upstream_server_error'],
       ['anthropic-haiku', 'success', null],
     ]);

@@ -13,6 +13,8 @@ export interface Harness {
   junction: Junction;
   simulator: Simulator;
   url: string;
+  /** Back to a clean slate between tests: default upstream behaviour, no health history. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export async function startHarness(
     junction,
     simulator,
     url: junction.url,
+    reset: () => {
+      simulator.reset();
+      for (const id of config.catalog.deployments.keys()) junction.gateway.store.reset(id);
+    },
     close: async () => {
       await junction.close();
       await simulator.close();

@@ -1,0 +1,109 @@
+/**
+ * Circuit breaker decisions as tiny pure functions over BreakerState: whether to admit an
+ * attempt, and how the state moves when one finishes. Where the state is kept (and how
+ * replicas agree on it) is the StateStore's business, not this file's.
+ *
+ * Invariant: `probesInFlight` is the number of probes admitted and not yet finished, whatever
+ * the status. Every admitted probe must be finished with `onResult` or `release` exactly once.
+ */
+import type { BreakerPolicy, BreakerState } from './health';
+
+/** What `admit` decided, and the state to keep after it. */
+export interface AdmitDecision {
+  admitted: boolean;
+  /** The attempt is a half-open probe: report its end with `wasProbe: true`. */
+  probe: boolean;
+  next: BreakerState;
+  reason: string;
+}
+
+/** Outcomes counted over the breaker's window, this attempt included. */
+export interface BreakerWindow {
+  successes: number;
+  failures: number;
+}
+
+export function closedBreaker(): BreakerState {
+  return { status: 'closed', trips: 0, probesInFlight: 0 };
+}
+
+/** Cool-down after `trips` earlier trips without recovery: doubles each time, capped. */
+export function cooldownFor(trips: number, policy: BreakerPolicy): number {
+  return Math.min(policy.maxCooldownMs, policy.cooldownMs * 2 ** trips);
+}
+
+/** Asks the breaker to let one attempt through at `now`. */
+export function admit(state: BreakerState, policy: BreakerPolicy, now: number): AdmitDecision {
+  switch (state.status) {
+    case 'closed':
+      return { admitted: true, probe: false, next: state, reason: 'closed' };
+    case 'open': {
+      const retryAt = state.retryAt ?? now;
+      if (now < retryAt) {
+        const reason = `open until ${new Date(retryAt).toISOString()} (${retryAt - now} ms left)`;
+        return { admitted: false, probe: false, next: state, reason };
+      }
+      return admitProbe({ ...state, status: 'half-open', retryAt: undefined }, policy);
+    }
+    case 'half-open':
+      return admitProbe(state, policy);
+  }
+}
+
+function admitProbe(state: BreakerState, policy: BreakerPolicy): AdmitDecision {
+  if (state.probesInFlight >= policy.halfOpenProbes) {
+    const reason = `half-open: ${state.probesInFlight} of ${policy.halfOpenProbes} probe(s) already in flight`;
+    return { admitted: false, probe: false, next: state, reason };
+  }
+  const next = { ...state, probesInFlight: state.probesInFlight + 1 };
+  return { admitted: true, probe: true, next, reason: `half-open: probe ${next.probesInFlight} of ${policy.halfOpenProbes}` };
+}
+
+/**
+ * The state after an attempt finished with a success or a failure. `window` and
+ * `consecutiveFailures` already include this attempt. Only probes decide a half-open breaker;
+ * attempts admitted before it opened finish without moving it.
+ */
+export function onResult(
+  state: BreakerState,
+  verdict: 'success' | 'failure',
+  window: BreakerWindow,
+  consecutiveFailures: number,
+  policy: BreakerPolicy,
+  now: number,
+  wasProbe: boolean,
+): BreakerState {
+  const released = release(state, wasProbe);
+  switch (released.status) {
+    case 'closed':
+      return verdict === 'failure' && shouldTrip(window, consecutiveFailures, policy) ? trip(released, policy, now) : released;
+    case 'half-open':
+      if (!wasProbe) return released;
+      return verdict === 'success' ? { status: 'closed', trips: 0, probesInFlight: released.probesInFlight } : trip(released, policy, now);
+    case 'open':
+      // A probe finishing after a sibling probe already re-opened the breaker: that sibling decided.
+      return released;
+  }
+}
+
+/** Frees the probe slot of an attempt that ended with no verdict on the deployment (caller error, abort, 429). */
+export function release(state: BreakerState, wasProbe: boolean): BreakerState {
+  if (!wasProbe || state.probesInFlight === 0) return state;
+  return { ...state, probesInFlight: state.probesInFlight - 1 };
+}
+
+function shouldTrip(window: BreakerWindow, consecutiveFailures: number, policy: BreakerPolicy): boolean {
+  if (consecutiveFailures >= policy.consecutiveFailures) return true;
+  const requests = window.successes + window.failures;
+  return requests > 0 && requests >= policy.minimumRequests && window.failures / requests >= policy.failureRate;
+}
+
+function trip(state: BreakerState, policy: BreakerPolicy, now: number): BreakerState {
+  return {
+    status: 'open',
+    trips: state.trips + 1,
+    openedAt: now,
+    retryAt: now + cooldownFor(state.trips, policy),
+    probesInFlight: state.probesInFlight,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What happens when a plan runs out: the emergency answers (the last good answer to the same
+ * request, marked stale; a configured static text, marked static) and otherwise the error that
+ * lists every attempt and why it failed.
+ */
+import { JunctionError } from '../core/errors';
+import type { Route } from '../core/model';
+import type { ChatResponse } from '../core/types';
+import { PlanExhausted } from './executor';
+import type { StaleCache } from './stale-cache';
+
+export interface LastResortAnswer {
+  response: ChatResponse;
+  tier: 'stale-cache' | 'static';
+}
+
+/** A stale or static answer if the route has one, else undefined. */
+export function lastResortAnswer(route: Route, staleCache: StaleCache, cacheKey: string | undefined, now: number): LastResortAnswer | undefined {
+  if (cacheKey !== undefined) {
+    const cached = staleCache.get(cacheKey);
+    if (cached) return { response: { ...cached.response, id: `${cached.response.id}-stale` }, tier: 'stale-cache' };
+  }
+  if (route.staticResponse !== undefined) {
+    return {
+      response: {
+        id: `static-${now.toString(36)}`,
+        model: 'junction-static',
+        created: Math.floor(now / 1000),
+        text: route.staticResponse,
+        toolCalls: [],
+        finishReason: { unified: 'stop', raw: 'static' },
+        usage: { inputTokens: 0, outputTokens: 0 },
+      },
+      tier: 'static',
+    };
+  }
+  return undefined;
+}
+
+/** The caller-facing error for an exhausted plan. */
+export function exhaustedError(route: Route, exhausted: PlanExhausted): JunctionError {
+  const { failures, skipped } = exhausted;
+  // When every deployment said the prompt is too long, that is the caller's problem, not an outage.
+  if (failures.length > 0 && failures.every(({ error }) => error.code === 'context_length_exceeded')) {
+    return new JunctionError('context_length_exceeded', `the prompt is too long for every deployment of route ${route.name}: ${failures.at(-1)!.error.message}`);
+  }
+  const tried = failures.map(({ deployment, error }) => `${deployment}: ${error.code} (${error.message})`);
+  const notTried = skipped.map(({ deployment, reason }) => `${deployment}: not tried (${reason})`);
+  return new JunctionError('all_deployments_failed', `all deployments of route ${route.name} failed: ${[...tried, ...notTried].join('; ')}`, {
+    details: {
+      attempts: failures.map(({ deployment, error }) => ({ deployment, code: error.code, message: error.message })),
+      skipped,
+    },
+  });
+}
+
+export function isExhausted(error: unknown): error is PlanExhausted {
+  return error instanceof PlanExhausted;
+}

@@ -1,0 +1,88 @@
+/**
+ * What a caller may say about routing, read from request headers, and the route's permission
+ * to honour it. Invalid or forbidden hints are the caller's mistake: a 400 that says which.
+ */
+import { JunctionError } from '../core/errors';
+import type { Route } from '../core/model';
+import type { PlanOverrides } from '../core/plan';
+import { STRATEGY_NAMES, type StrategyName, type StrategyRequest } from '../core/strategies/types';
+
+export interface RoutingHints {
+  strategy?: string;
+  pin?: string[];
+  exclude?: string[];
+  region?: string;
+  stickyKey?: string;
+  callerKey?: string;
+}
+
+export const HINT_HEADERS = {
+  strategy: 'x-junction-strategy',
+  pin: 'x-junction-pin',
+  exclude: 'x-junction-exclude',
+  region: 'x-junction-region',
+  stickyKey: 'x-junction-sticky-key',
+  callerKey: 'x-junction-caller',
+} as const;
+
+export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
+  const value = (name: string) => {
+    const raw = headers[name];
+    const text = Array.isArray(raw) ? raw[0] : raw;
+    return text === undefined || text.trim() === '' ? undefined : text.trim();
+  };
+  const list = (name: string) => value(name)?.split(',').map((item) => item.trim()).filter(Boolean);
+  const hints: RoutingHints = {};
+  const strategy = value(HINT_HEADERS.strategy);
+  if (strategy) hints.strategy = strategy;
+  const pin = list(HINT_HEADERS.pin);
+  if (pin?.length) hints.pin = pin;
+  const exclude = list(HINT_HEADERS.exclude);
+  if (exclude?.length) hints.exclude = exclude;
+  const region = value(HINT_HEADERS.region);
+  if (region) hints.region = region;
+  const stickyKey = value(HINT_HEADERS.stickyKey);
+  if (stickyKey) hints.stickyKey = stickyKey;
+  const callerKey = value(HINT_HEADERS.callerKey);
+  if (callerKey) hints.callerKey = callerKey;
+  return hints;
+}
+
+/** The overrides a route allows, or a 400 naming the header it refuses. */
+export function overridesFor(route: Route, hints: RoutingHints | undefined): PlanOverrides | undefined {
+  if (!hints || (!hints.strategy && !hints.pin && !hints.exclude)) return undefined;
+  const overrides: PlanOverrides = {};
+  if (hints.strategy) {
+    refuseUnless(route.overrides.strategy, route, HINT_HEADERS.strategy);
+    if (!(STRATEGY_NAMES as readonly string[]).includes(hints.strategy)) {
+      throw new JunctionError('invalid_request', `${HINT_HEADERS.strategy}: unknown strategy '${hints.strategy}'; expected one of ${STRATEGY_NAMES.join(', ')}`, { param: HINT_HEADERS.strategy });
+    }
+    overrides.strategy = hints.strategy as StrategyName;
+  }
+  if (hints.pin) {
+    refuseUnless(route.overrides.pin, route, HINT_HEADERS.pin);
+    overrides.pin = hints.pin;
+  }
+  if (hints.exclude) {
+    refuseUnless(route.overrides.exclude, route, HINT_HEADERS.exclude);
+    overrides.exclude = hints.exclude;
+  }
+  return overrides;
+}
+
+function refuseUnless(allowed: boolean, route: Route, header: string): void {
+  if (!allowed) {
+    throw new JunctionError('invalid_request', `${header}: route ${route.name} does not let requests choose this (routes.${route.name}.overrides)`, { param: header });
+  }
+}
+
+/** The request context a strategy sees. */
+export function strategyRequest(estimatedInputTokens: number, maxOutputTokens: number | undefined, hints: RoutingHints | undefined, user: string | undefined): StrategyRequest {
+  return {
+    estimatedInputTokens,
+    ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+    ...(hints?.callerKey ?? user ? { callerKey: hints?.callerKey ?? user } : {}),
+    ...(hints?.stickyKey ? { stickyKey: hints.stickyKey } : {}),
+    ...(hints?.region ? { region: hints.region } : {}),
+  };
+}
