@@ -10,7 +10,7 @@ import { simulateCommand } from './simulate-command';
 const USAGE = `Usage: junction <command> [options]
 
 Commands:
-  serve      Run the gateway            junction serve -c junction.yaml [--port 4000]
+  serve      Run the gateway            junction serve -c junction.yaml [--port 4000] [--workers N]
              Run the bundled demo       junction serve --demo
   check      Validate a config file     junction check junction.yaml
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
@@ -21,10 +21,13 @@ Options:
 `;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: `Usage: junction serve [-c junction.yaml] [--port N] [--demo]
+  serve: `Usage: junction serve [-c junction.yaml] [--port N] [--workers N] [--demo]
 
 Runs the gateway with the given config. With --demo, runs the bundled demo config, whose
 upstreams are Junction's simulated providers started in the same process.
+With --workers N (N > 1), runs N worker processes sharing the port (node:cluster). Each worker
+keeps its own routing state (health, breakers) and its own SQLite ledger file
+(junction.db → junction.worker-1.db, junction.worker-2.db, …).
 Stops gracefully on SIGTERM or SIGINT: refuses new requests, finishes in-flight ones, flushes the ledger.
 `,
   check: `Usage: junction check [file]
@@ -68,6 +71,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         demo: { type: 'boolean' },
+        workers: { type: 'string', short: 'w' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,12 +90,17 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     io.err(`junction ${command}: --port must be an integer from 0 to 65535, got '${values.port}'`);
     return 2;
   }
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (command !== 'serve' || !Number.isInteger(workers) || workers < 1 || workers > 64)) {
+    io.err(`junction ${command}: --workers is an integer from 1 to 64, for serve only; got '${values.workers}'`);
+    return 2;
+  }
   const file = values.config ?? positionals[0];
   switch (command) {
     case 'check':
       return checkCommand(file ?? 'junction.yaml', io);
     case 'serve':
-      return serveCommand({ file, demo: values.demo ?? false, port }, io);
+      return serveCommand({ file, demo: values.demo ?? false, port, workers }, io);
     default:
       return simulateCommand({ file, port, host: values.host }, io);
   }

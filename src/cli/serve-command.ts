@@ -1,7 +1,11 @@
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startJunction } from '../app';
+import type { Junction } from '../app';
 import { ConfigError, loadConfigFile } from '../config';
+import type { JunctionConfig } from '../config';
 import type { CliIo } from './main';
 
 /** The bundled demo config, found relative to this file so it works from any directory. */
@@ -11,6 +15,25 @@ export interface ServeArgs {
   file?: string;
   demo: boolean;
   port?: number;
+  /** With more than 1, a node:cluster primary runs this many worker processes on one port. */
+  workers?: number;
+}
+
+/** Messages between the cluster primary and its workers. */
+type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' };
+
+/**
+ * Where worker `index` (from 1) keeps its SQLite ledger: beside the configured file, with the
+ * index before the extension (`junction.db` → `junction.worker-1.db`). One file per worker
+ * because the ledger never waits on a lock (a blocked writer would stall the event loop), so
+ * processes sharing one WAL file get SQLITE_BUSY on overlapping batches and can lose the last
+ * batch at shutdown.
+ */
+export function workerLedgerPath(path: string, index: number): string {
+  if (path === ':memory:') return path;
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? `${path.slice(0, dot)}.worker-${index}${path.slice(dot)}` : `${path}.worker-${index}`;
 }
 
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
@@ -29,28 +52,55 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     }
     throw error;
   }
+  if (cluster.isWorker) return serveWorker(config, args, io);
+  const workers = args.workers ?? 1;
+  if (workers > 1) {
+    if (config.simulator) {
+      // Each worker would start its own simulator, and its control API would reach only one of them.
+      io.err(`junction serve: --workers cannot run a config that starts simulated upstreams; run 'junction simulate' on its own`);
+      return 2;
+    }
+    return servePrimary(config, file, workers, io);
+  }
+
   const junction = await startJunction(config, { port: args.port });
+  printBanner(io, config, file, junction.url, junction.simulator?.url);
+  return untilStopped(junction, io, false);
+}
+
+function printBanner(io: CliIo, config: JunctionConfig, file: string, url: string, simulatorUrl?: string, workers?: number): void {
   const routes = [...config.catalog.routes.values()];
   const example = routes.find((route) => !route.deployments.some((id) => config.catalog.deployments.get(id)?.capabilities.includes('embeddings'))) ?? routes[0];
-  io.out(`Junction listening on ${junction.url}`);
-  if (junction.simulator) io.out(`Simulated upstreams on ${junction.simulator.url}`);
+  io.out(`Junction listening on ${url}${workers ? ` (${workers} worker processes)` : ''}`);
+  if (simulatorUrl) io.out(`Simulated upstreams on ${simulatorUrl}`);
   io.out(`Config: ${file}`);
+  if (workers && config.ledger.kind === 'sqlite') {
+    io.out(`Ledger: one SQLite file per worker, ${workerLedgerPath(config.ledger.path, 1)} … ${workerLedgerPath(config.ledger.path, workers)}`);
+  }
   io.out('Routes:');
   for (const route of routes) io.out(`  ${route.name.padEnd(28)} → ${route.deployments.join(', ')}`);
   io.out('Try:');
   io.out(
-    `  curl ${junction.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${example.name}","messages":[{"role":"user","content":"Hello"}]}'`,
+    `  curl ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${example.name}","messages":[{"role":"user","content":"Hello"}]}'`,
   );
+}
 
+/**
+ * Serves until SIGTERM/SIGINT (or, in a worker, the primary's stop message), then stops
+ * gracefully. A second signal exits at once; a repeated stop message is not a second signal,
+ * since a terminal's Ctrl-C reaches the workers and the primary alike.
+ */
+function untilStopped(junction: Junction, io: CliIo, worker: boolean): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (signal: string) => {
+    const stop = (reason: string, forced: boolean) => {
       if (stopping) {
-        io.err(`junction: ${signal} again, exiting now`);
+        if (!forced) return;
+        io.err(`junction: ${reason} again, exiting now`);
         process.exit(1);
       }
       stopping = true;
-      io.out(`junction: ${signal} received, finishing in-flight requests`);
+      if (!worker) io.out(`junction: ${reason} received, finishing in-flight requests`);
       junction.close().then(
         () => resolve(0),
         (error) => {
@@ -59,7 +109,87 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
         },
       );
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM', true));
+    process.on('SIGINT', () => stop('SIGINT', true));
+    if (worker) process.on('message', (message: WorkerMessage) => message.type === 'junction:stop' && stop('stop', false));
+  });
+}
+
+async function serveWorker(config: JunctionConfig, args: ServeArgs, io: CliIo): Promise<number> {
+  const index = Number(process.env.JUNCTION_WORKER_INDEX ?? cluster.worker?.id ?? 1);
+  const ledger = config.ledger.kind === 'sqlite' ? { ...config.ledger, path: workerLedgerPath(config.ledger.path, index) } : config.ledger;
+  // Every worker listens on the same address; node:cluster hands the connections out.
+  const junction = await startJunction({ ...config, ledger }, { port: args.port });
+  process.send?.({ type: 'junction:ready', url: junction.url } satisfies WorkerMessage);
+  const code = await untilStopped(junction, io, true);
+  // The IPC channel to the primary would keep this process alive.
+  cluster.worker?.disconnect();
+  return code;
+}
+
+/**
+ * The cluster primary: forks the workers, prints the banner once all listen, replaces a worker
+ * that dies while serving, and on SIGTERM/SIGINT asks each to stop gracefully and exits 0 when
+ * all of them did. Routing state (health, breakers, rate buckets) is per worker.
+ */
+function servePrimary(config: JunctionConfig, file: string, count: number, io: CliIo): Promise<number> {
+  // Workers re-run this command line (cluster.fork). They share one listening socket through
+  // the primary, so even port 0 gives all of them the same ephemeral port.
+  return new Promise((resolve) => {
+    const live = new Map<number, Worker>();
+    const ready = new Set<number>();
+    let url: string | undefined;
+    let stopping = false;
+    let failed = false;
+    let forceTimer: NodeJS.Timeout | undefined;
+
+    const fork = (index: number) => {
+      const worker = cluster.fork({ JUNCTION_WORKER_INDEX: String(index) });
+      live.set(index, worker);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type !== 'junction:ready') return;
+        ready.add(index);
+        if (url === undefined) url = message.url;
+        if (ready.size === count && !stopping) printBanner(io, config, file, url, undefined, count);
+        if (stopping) worker.send({ type: 'junction:stop' } satisfies WorkerMessage);
+      });
+      worker.on('exit', (code, signal) => {
+        live.delete(index);
+        const wasReady = ready.delete(index);
+        if (stopping) {
+          if (code !== 0) failed = true;
+          if (live.size === 0) {
+            clearTimeout(forceTimer);
+            resolve(failed ? 1 : 0);
+          }
+          return;
+        }
+        io.err(`junction: worker ${index} exited (${signal ?? `code ${code}`})${wasReady ? ', starting a new one' : ' before it was ready'}`);
+        if (wasReady) fork(index);
+        else stopAll('worker failure', true);
+      });
+    };
+
+    const stopAll = (reason: string, failure: boolean) => {
+      if (stopping) {
+        io.err(`junction: ${reason} again, exiting now`);
+        for (const worker of live.values()) worker.process.kill('SIGKILL');
+        process.exit(1);
+      }
+      stopping = true;
+      failed = failure;
+      io.out(`junction: ${reason}, stopping ${live.size} workers`);
+      for (const worker of live.values()) if (worker.isConnected()) worker.send({ type: 'junction:stop' } satisfies WorkerMessage);
+      // A worker that cannot finish within the grace period (plus the ledger flush) is killed.
+      forceTimer = setTimeout(() => {
+        for (const worker of live.values()) worker.process.kill('SIGKILL');
+      }, config.server.shutdownGraceMs + 10_000);
+      forceTimer.unref();
+      if (live.size === 0) resolve(1);
+    };
+
+    process.on('SIGTERM', () => stopAll('SIGTERM received', false));
+    process.on('SIGINT', () => stopAll('SIGINT received', false));
+    for (let index = 1; index <= count; index++) fork(index);
   });
 }

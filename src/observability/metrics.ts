@@ -15,7 +15,7 @@ export interface Metrics {
 
 export function createMetrics(events: GatewayEvents, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'junction_process_' });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'junction_' });
   const requests = new Counter({ name: 'junction_requests_total', help: 'Requests by route, ingress format, endpoint, stream and status.', labelNames: ['route', 'ingress', 'endpoint', 'stream', 'status'], registers: [registry] });
   const duration = new Histogram({ name: 'junction_request_duration_seconds', help: 'Whole-request latency as seen by the caller.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registers: [registry] });
   const ttft = new Histogram({ name: 'junction_time_to_first_token_seconds', help: 'Time from request arrival to the first byte of the answer.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registers: [registry] });

@@ -28,7 +28,7 @@ describe('health, readiness and metrics', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
     expect(text).toMatch(/junction_requests_total\{route="failover",ingress="openai",endpoint="chat",stream="false",status="200"\} 1/);
-    expect(text).toMatch(/junction_upstream_attempts_total\{deployment="openai-big",provider="sim-openai",outcome="error",code="upstream_server_error"\} 1/);
+    expect(text).toMatch(/junction_upstream_attempts_total\{deployment="openai-big",provider="sim-openai",outcome="error",code="upstream_server_error"\} 2/);
     expect(text).toMatch(/junction_upstream_attempts_total\{deployment="anthropic-haiku",provider="sim-anthropic",outcome="success",code="ok"\} 1/);
     expect(text).toMatch(/junction_tokens_total\{deployment="anthropic-haiku",direction="output"\} [1-9]/);
     expect(text).toMatch(/junction_cost_usd_total\{deployment="anthropic-haiku"\} \d/);

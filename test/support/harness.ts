@@ -76,7 +76,7 @@ export async function startHarness(
     url: junction.url,
     reset: () => {
       simulator.reset();
-      for (const id of config.catalog.deployments.keys()) junction.gateway.store.reset(id);
+      for (const id of config.catalog.deployments.keys()) junction.gateway.store.forget(id);
     },
     close: async () => {
       await junction.close();

@@ -1,0 +1,8 @@
+/** Live health and breaker state behind the StateStore port, and its implementations. */
+export type { Admission, EndedAttempt, StateStore } from './types';
+export {
+  createMemoryStateStore,
+  type BreakerChange,
+  type MemoryStateStoreOptions,
+} from './memory/memory-state-store';
+export { DEFAULT_RATE_LIMIT_COOLDOWN_MS } from './deployment-health';

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BREAKER_POLICY } from '../../src/core/health';
+import { createMemoryStateStore, type BreakerChange } from '../../src/state';
+import { runStateStoreSuite } from '../conformance/state-store.suite';
+
+runStateStoreSuite('memory', {
+  create: ({ policy, ewmaAlpha }) => createMemoryStateStore({ policy: () => policy, ewmaAlpha }),
+});
+
+const failure = { verdict: 'failure' as const, latencyMs: 10, tokens: 0, probe: false };
+
+describe('memory state store', () => {
+  it('uses the default breaker policy when given none', () => {
+    const store = createMemoryStateStore();
+    for (let index = 0; index < DEFAULT_BREAKER_POLICY.consecutiveFailures - 1; index += 1) store.attemptEnded('a', failure, 0);
+    expect(store.snapshot('a', 0).breaker.status).toBe('closed');
+    store.attemptEnded('a', failure, 0);
+    expect(store.snapshot('a', 0).breaker).toMatchObject({ status: 'open', retryAt: DEFAULT_BREAKER_POLICY.cooldownMs });
+  });
+
+  it('asks for the policy of each deployment', () => {
+    const store = createMemoryStateStore({ policy: (deployment) => ({ ...DEFAULT_BREAKER_POLICY, consecutiveFailures: deployment === 'fragile' ? 1 : 50 }) });
+    store.attemptEnded('fragile', failure, 0);
+    store.attemptEnded('sturdy', failure, 0);
+    expect(store.snapshot('fragile', 0).breaker.status).toBe('open');
+    expect(store.snapshot('sturdy', 0).breaker.status).toBe('closed');
+  });
+
+  it('tells of every breaker status change', async () => {
+    const changes: BreakerChange[] = [];
+    const store = createMemoryStateStore({
+      policy: () => ({ ...DEFAULT_BREAKER_POLICY, consecutiveFailures: 1, cooldownMs: 100 }),
+      onBreakerChange: (change) => changes.push(change),
+    });
+    store.attemptEnded('a', failure, 0);
+    const probe = await store.admit('a', 100);
+    store.attemptEnded('a', { verdict: 'success', latencyMs: 10, tokens: 0, probe: probe.probe }, 150);
+    expect(changes.map(({ deployment, from, to, at }) => [deployment, from.status, to.status, at])).toEqual([
+      ['a', 'closed', 'open', 0],
+      ['a', 'open', 'half-open', 100],
+      ['a', 'half-open', 'closed', 150],
+    ]);
+  });
+
+  it('keeps nothing for deployments that were only read', () => {
+    const store = createMemoryStateStore();
+    store.snapshot('ghost', 0);
+    store.reset('ghost');
+    expect(store.snapshot('ghost', 0)).toMatchObject({ inFlight: 0, breaker: { status: 'closed' } });
+  });
+});
