@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { JunctionConfig } from './config';
 import { Gateway } from './gateway/gateway';
+import { startHealthChecks } from './gateway/health-checks';
 import { buildServer } from './http/server';
 import { createLedger } from './ledger';
 import type { Ledger } from './ledger/types';
@@ -40,6 +41,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
   const gateway = new Gateway({ catalog: config.catalog, ledger, requestTimeoutMs: config.server.requestTimeoutMs });
   const metrics = createMetrics(gateway.events);
+  const healthChecks = config.healthChecks.enabled ? startHealthChecks(gateway, config.healthChecks) : undefined;
   logRequests(gateway.events, logger);
 
   let ready = false;
@@ -60,6 +62,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     (closing ??= (async () => {
       ready = false;
       stopping = true;
+      healthChecks?.stop();
       const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
       try {
         await app.close();

@@ -20,6 +20,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     server: { ...raw.server },
     logging: { level: raw.logging.level },
     ledger: buildLedger(raw.ledger, options.baseDir),
+    healthChecks: { ...raw.healthChecks },
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
     catalog: buildCatalog(raw),
   };

@@ -66,6 +66,14 @@ const ledgerSchema = z
   })
   .prefault({});
 
+const healthChecksSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    intervalMs: positiveInteger().default(30_000),
+    timeoutMs: positiveInteger().default(5_000),
+  })
+  .prefault({});
+
 const simulatorSchema = z.strictObject({
   host: nonEmptyString().default('127.0.0.1'),
   port: port().default(4010),
@@ -173,6 +181,7 @@ export const configSchema = z.strictObject({
   server: serverSchema,
   logging: loggingSchema,
   ledger: ledgerSchema,
+  healthChecks: healthChecksSchema,
   simulator: simulatorSchema.optional(),
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(nameKey(), deploymentSchema),

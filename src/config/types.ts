@@ -26,6 +26,13 @@ export interface LedgerSettings {
   flushIntervalMs: number;
 }
 
+/** Active health checks: a cheap probe per deployment at an interval; results move the breakers. */
+export interface HealthCheckSettings {
+  enabled: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
 /** Simulated upstreams started in-process (the demo uses them). */
 export interface SimulatorSettings {
   host: string;
@@ -46,6 +53,7 @@ export interface JunctionConfig {
   server: ServerSettings;
   logging: { level: LogLevel };
   ledger: LedgerSettings;
+  healthChecks: HealthCheckSettings;
   simulator?: SimulatorSettings;
   catalog: Catalog;
 }

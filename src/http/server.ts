@@ -11,6 +11,7 @@ import type { Metrics } from '../observability/metrics';
 import { createChatHandler, modelOf, outcomeHeaders, requestContext, sendError } from './chat-handler';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { anthropicIngress, ingressForPath, openaiIngress } from './ingress/formats';
+import { registerRoutingApi } from './routing-api';
 import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai/openai-embeddings';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 
@@ -90,6 +91,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   const startedAt = Math.floor(Date.now() / 1000);
+  registerRoutingApi(app, gateway);
   app.get('/v1/models', async () => encodeOpenAIModelList([...gateway.catalog.routes.keys()], startedAt));
   app.post('/v1/chat/completions', createChatHandler(gateway, openaiIngress));
   app.post('/v1/messages', createChatHandler(gateway, anthropicIngress));

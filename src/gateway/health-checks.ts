@@ -1,0 +1,69 @@
+/**
+ * Active health checks: every interval, a cheap request to each deployment (a one-token chat,
+ * or a one-word embedding), admitted by its breaker like any attempt, its result fed to health
+ * tracking. So a dead deployment is found, and a recovered one closed again, without making
+ * callers pay for the discovery.
+ */
+import { classifyAttempt } from '../core/classify-attempt';
+import { JunctionError } from '../core/errors';
+import type { Deployment } from '../core/model';
+import type { Gateway } from './gateway';
+import { readJson } from './read-body';
+import { transportError } from './upstream-client';
+
+export interface HealthCheckOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface HealthChecker {
+  /** Probe every deployment once now (the timer calls this; tests call it directly). */
+  runOnce(): Promise<Array<{ deployment: string; ok: boolean; errorCode?: string }>>;
+  stop(): void;
+}
+
+export function startHealthChecks(gateway: Gateway, options: HealthCheckOptions, { timer = true } = {}): HealthChecker {
+  let running: Promise<unknown> | undefined;
+  const runOnce = () => Promise.all([...gateway.catalog.deployments.values()].map((deployment) => probe(gateway, deployment, options.timeoutMs)));
+  const interval = timer
+    ? setInterval(() => {
+        // Never overlap rounds: a slow round delays the next instead of piling up.
+        running ??= runOnce().finally(() => (running = undefined));
+      }, options.intervalMs)
+    : undefined;
+  interval?.unref();
+  return { runOnce, stop: () => clearInterval(interval) };
+}
+
+async function probe(gateway: Gateway, deployment: Deployment, timeoutMs: number): Promise<{ deployment: string; ok: boolean; errorCode?: string }> {
+  const provider = gateway.catalog.providers.get(deployment.provider)!;
+  const { store } = gateway;
+  const admission = await store.admit(deployment.id, gateway.now());
+  if (!admission.admitted) return { deployment: deployment.id, ok: false, errorCode: 'breaker_open' };
+  const startedAt = gateway.now();
+  store.attemptStarted(deployment.id, startedAt);
+  const signal = AbortSignal.timeout(timeoutMs);
+  const target = { provider, deployment };
+  const adapter = gateway.adapterFor(provider);
+  try {
+    if (deployment.capabilities.includes('chat')) {
+      const request = adapter.chatRequest({ model: deployment.id, stream: false, maxTokens: 1, messages: [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }] }, target);
+      adapter.parseChatResponse(await readJson(await gateway.client.send(provider, request, signal), adapter, provider), target);
+    } else if (adapter.embeddingRequest && adapter.parseEmbeddingResponse) {
+      const request = adapter.embeddingRequest({ model: deployment.id, input: ['ping'] }, target);
+      adapter.parseEmbeddingResponse(await readJson(await gateway.client.send(provider, request, signal), adapter, provider), target);
+    }
+    const latencyMs = gateway.now() - startedAt;
+    store.attemptEnded(deployment.id, { verdict: 'success', latencyMs, ttftMs: latencyMs, tokens: 0, probe: admission.probe }, gateway.now());
+    return { deployment: deployment.id, ok: true };
+  } catch (thrown) {
+    const error = thrown instanceof JunctionError ? thrown : transportError(thrown, undefined, provider);
+    const code = signal.aborted ? 'upstream_timeout' : error.code;
+    store.attemptEnded(
+      deployment.id,
+      { verdict: classifyAttempt(code), latencyMs: gateway.now() - startedAt, tokens: 0, errorCode: code, errorMessage: error.message, probe: admission.probe },
+      gateway.now(),
+    );
+    return { deployment: deployment.id, ok: false, errorCode: code };
+  }
+}
