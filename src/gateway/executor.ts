@@ -13,6 +13,7 @@ import { backoffDelay, type RetryBudget } from '../core/retry-budget';
 import type { Usage } from '../core/types';
 import type { StateStore } from '../state/types';
 import type { GatewayEvents } from './events';
+import { linkedSignal } from './linked-signal';
 import type { RequestRecord } from './request-record';
 import { transportError, type AbortCause } from './upstream-client';
 
@@ -161,9 +162,10 @@ async function runHedged<T>(
   };
   const firstRun = settle(runOne(options, first, firstIsProbe, claim(first, cancelTwin), cancelFirst.signal));
   const delay = hedgeDelay(options, first);
-  const timer = new AbortController();
-  const fired = await Promise.race([firstRun.then(() => false), options.sleep(delay, AbortSignal.any([timer.signal, options.signal])).then(() => true, () => false)]);
-  timer.abort();
+  const wait = linkedSignal([options.signal]);
+  const fired = await Promise.race([firstRun.then(() => false), options.sleep(delay, wait.signal).then(() => true, () => false)]);
+  wait.abort('hedge-decided');
+  wait.dispose();
 
   let twinRun: Promise<Settled<T>> | undefined;
   if (fired && claimed === undefined) {
@@ -214,9 +216,9 @@ async function runOne<T>(options: ExecuteOptions<T>, candidate: PlannedAttempt, 
   const startedAt = now();
   let usage: Usage | undefined;
   let claimedAt: number | undefined;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
-  const signal = AbortSignal.any(cancel ? [options.signal, timeout.signal, cancel] : [options.signal, timeout.signal]);
+  const linked = linkedSignal(cancel ? [options.signal, cancel] : [options.signal]);
+  const { signal } = linked;
+  const timer = setTimeout(() => linked.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
   store.attemptStarted(id, startedAt);
   try {
     const value = await options.attempt({
@@ -260,6 +262,7 @@ async function runOne<T>(options: ExecuteOptions<T>, candidate: PlannedAttempt, 
     throw error;
   } finally {
     clearTimeout(timer);
+    linked.dispose();
   }
 }
 

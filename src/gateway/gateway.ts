@@ -17,6 +17,7 @@ import type { ProviderAdapter } from '../providers/types';
 import { createMemoryStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
+import { linkedSignal } from './linked-signal';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from './executor';
 import { exhaustedError, isExhausted, lastResortAnswer } from './last-resort';
 import { readJson } from './read-body';
@@ -269,12 +270,12 @@ export class Gateway {
       { requestId: context.requestId, route: model, ingress: context.ingress, endpoint, stream, principal: context.principal, startedAt: this.now() },
       this.now,
     );
-    const deadline = new AbortController();
+    const signal = linkedSignal([context.signal]);
     let timer: NodeJS.Timeout | undefined;
     try {
       const route = this.resolve(model);
-      timer = setTimeout(() => deadline.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
-      const value = await body(route, record, AbortSignal.any([context.signal, deadline.signal]));
+      timer = setTimeout(() => signal.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
+      const value = await body(route, record, signal.signal);
       this.events.emit({ type: 'request-end', entry: record.finish(200) });
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
@@ -283,6 +284,7 @@ export class Gateway {
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
       clearTimeout(timer);
+      signal.dispose();
     }
   }
 }
