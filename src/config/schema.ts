@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAKER_POLICY } from '../core/health';
 import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
 import { STRATEGY_NAMES } from '../core/strategies/types';
-import { modelBehaviourSchema } from './behaviour-schema';
+import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
   httpUrl,
   nameKey,

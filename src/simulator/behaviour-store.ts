@@ -1,25 +1,4 @@
-import { z } from 'zod';
 import type { ModelBehaviour } from './behaviour';
-
-const rate = z.number().min(0).max(1);
-
-/** The control API's validation of a behaviour: unknown keys are typos, so they are rejected. */
-export const modelBehaviourSchema = z.strictObject({
-  latencyMs: z.strictObject({ p50: z.number().min(0), p99: z.number().min(0) }).optional(),
-  tokensPerSecond: z.number().min(0).optional(),
-  reply: z.string().optional(),
-  replyTokens: z.number().int().min(1).max(100_000).optional(),
-  callTools: z.boolean().optional(),
-  down: z.boolean().optional(),
-  errorRates: z.record(z.string().regex(/^[1-5][0-9][0-9]$/, 'an HTTP status code'), rate).optional(),
-  retryAfterSeconds: z.number().min(0).optional(),
-  hangRate: rate.optional(),
-  resetRate: rate.optional(),
-  malformedJsonRate: rate.optional(),
-  wrongShapeRate: rate.optional(),
-  midStreamCutRate: rate.optional(),
-  contextWindow: z.number().int().positive().optional(),
-}) satisfies z.ZodType<ModelBehaviour>;
 
 /** The model name whose behaviour answers every model without one of its own. */
 export const DEFAULT_MODEL = 'default';

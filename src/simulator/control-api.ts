@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelBehaviour } from './behaviour';
-import { modelBehaviourSchema } from './behaviour-store';
+import { modelBehaviourSchema } from './behaviour-schema';
 import { isRecord } from './dialect';
 import { parseJson, readBody } from './http-io';
 import type { SimulatorContext } from './serve-model';

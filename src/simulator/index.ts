@@ -6,6 +6,7 @@ export { startSimulator } from './server';
 export type { Simulator, SimulatorOptions } from './server';
 export type { ModelStats, ReceivedRequest, SimulatorStats } from './stats';
 export type { LatencySpec, ModelBehaviour } from './behaviour';
-export { modelBehaviourSchema, DEFAULT_MODEL } from './behaviour-store';
+export { DEFAULT_MODEL } from './behaviour-store';
+export { modelBehaviourSchema } from './behaviour-schema';
 export { seededRandom } from './random';
 export type { WireFormat } from './dialect';
