@@ -4,7 +4,7 @@
  */
 import { startJunction, type Junction } from '../../src/app';
 import { configFromObject } from '../../src/config';
-import { createSqliteLedger } from '../../src/ledger';
+import { createSqliteLedger, type Ledger } from '../../src/ledger';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { ModelBehaviour } from '../../src/simulator/behaviour';
 import { createLogger } from '../../src/observability/logger';
@@ -26,19 +26,35 @@ export const PRICES = {
   'gpt-4o': { input: 2.5, output: 10 },
 };
 
-export function testConfig(simulatorUrl: string, overrides: { routes?: Record<string, unknown>; timeoutMs?: number; bodyLimitBytes?: number } = {}) {
+/** What a test may add to or change in the standard catalog; every field is optional. */
+export interface ConfigOverrides {
+  /** Extra routes, or replacements for standard ones of the same name. */
+  routes?: Record<string, unknown>;
+  /** Extra providers (config form), e.g. one on a closed port. */
+  providers?: Record<string, unknown>;
+  /** Extra deployments (config form), so a test can give its own routes deployments no other route lists (and so their breaker policy). */
+  deployments?: Record<string, unknown>;
+  /** The `healthChecks` config section; off when absent. */
+  healthChecks?: { enabled?: boolean; intervalMs?: number; timeoutMs?: number };
+  timeoutMs?: number;
+  bodyLimitBytes?: number;
+}
+
+export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
   const provider = (kind: string, path: string) => ({ kind, baseUrl: simulatorUrl + path, apiKey: 'test-key', timeoutMs: overrides.timeoutMs ?? 5_000 });
   const chat = ['chat', 'tools', 'vision', 'json', 'streaming'];
   return configFromObject({
     server: { host: '127.0.0.1', port: 0, ...(overrides.bodyLimitBytes ? { bodyLimitBytes: overrides.bodyLimitBytes } : {}) },
     logging: { level: 'silent' },
     ledger: { kind: 'none' },
+    ...(overrides.healthChecks ? { healthChecks: overrides.healthChecks } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),
       'sim-gemini': provider('gemini', '/v1beta'),
       'sim-compatible': { kind: 'openai-compatible', preset: 'vllm', baseUrl: simulatorUrl + '/v1', apiKey: 'test-key' },
       'dead-port': { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'x', timeoutMs: 2_000 },
+      ...overrides.providers,
     },
     deployments: {
       'openai-mini': { provider: 'sim-openai', model: 'gpt-4o-mini', pricing: PRICES['gpt-4o-mini'], contextWindow: 128_000, capabilities: chat },
@@ -49,6 +65,7 @@ export function testConfig(simulatorUrl: string, overrides: { routes?: Record<st
       'dead': { provider: 'dead-port', model: 'gpt-4o-mini', pricing: PRICES['gpt-4o-mini'], contextWindow: 128_000, capabilities: chat },
       'embed': { provider: 'sim-openai', model: 'text-embedding-3-small', pricing: { input: 0.02, output: 0 }, contextWindow: 8_192, capabilities: ['embeddings'] },
       'gemini-embed': { provider: 'sim-gemini', model: 'text-embedding-004', pricing: { input: 0.01, output: 0 }, contextWindow: 2_048, capabilities: ['embeddings'] },
+      ...overrides.deployments,
     },
     routes: {
       'to-openai': { deployments: ['openai-mini'] },
@@ -64,12 +81,20 @@ export function testConfig(simulatorUrl: string, overrides: { routes?: Record<st
   });
 }
 
-export async function startHarness(
-  options: { models?: Record<string, ModelBehaviour>; timeoutMs?: number; bodyLimitBytes?: number; random?: () => number } = {},
-): Promise<Harness> {
+export interface HarnessOptions extends ConfigOverrides {
+  /** Simulated upstream behaviours by model name. */
+  models?: Record<string, ModelBehaviour>;
+  /** The simulator's random source (fault and latency draws); seed it for repeatable runs. */
+  random?: () => number;
+  /** Defaults to an in-memory SQLite ledger. */
+  ledger?: Ledger;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ models: options.models, random: options.random, apiKey: 'test-key' });
   const config = testConfig(simulator.url, options);
-  const junction = await startJunction(config, { port: 0, ledger: createSqliteLedger({ path: ':memory:' }), logger: createLogger('silent') });
+  const ledger = options.ledger ?? createSqliteLedger({ path: ':memory:' });
+  const junction = await startJunction(config, { port: 0, ledger, logger: createLogger('silent') });
   return {
     junction,
     simulator,
