@@ -30,6 +30,9 @@ export interface StartOptions {
   port?: number;
   logger?: Logger;
   ledger?: Ledger;
+  /** Injected randomness and clock for routing (deterministic tests). */
+  random?: () => number;
+  now?: () => number;
 }
 
 export async function startJunction(config: JunctionConfig, options: StartOptions = {}): Promise<Junction> {
@@ -39,7 +42,13 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     : undefined;
   const ledger =
     options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
-  const gateway = new Gateway({ catalog: config.catalog, ledger, requestTimeoutMs: config.server.requestTimeoutMs });
+  const gateway = new Gateway({
+    catalog: config.catalog,
+    ledger,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const metrics = createMetrics(gateway.events);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(gateway, config.healthChecks) : undefined;
   logRequests(gateway.events, logger);

@@ -9,7 +9,7 @@ import { ResponseAssembler, responseToEvents } from '../core/response-events';
 import type { ChatRequest, StreamEvent, Usage } from '../core/types';
 import { executePlan } from './executor';
 import type { Gateway, Outcome, RequestContext } from './gateway';
-import { exhaustedError, isExhausted, lastResortAnswer } from './last-resort';
+import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
 import type { RequestRecord } from './request-record';
 import { StaleCache } from './stale-cache';
 import { runStreamAttempt, type StreamSink } from './stream-attempt';
@@ -39,7 +39,7 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
       gateway.noteResult(record, await execute(plan, request));
     } catch (error) {
       if (!tracking.begun) {
-        const answer = isExhausted(error) ? lastResortAnswer(route, gateway.staleCache, cacheKey, gateway.now()) : undefined;
+        const answer = wantsLastResort(error) && !context.signal.aborted ? lastResortAnswer(route, gateway.staleCache, cacheKey, gateway.now()) : undefined;
         if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
         record.fallbackTier = answer.tier;
         record.markFirstByte();

@@ -114,7 +114,7 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
         if (!error.retryable || options.canFallBack?.() === false) throw error;
         failures.push({ deployment: candidate.deployment.id, error });
         if (error.code === 'context_length_exceeded') tooLongFor = Math.max(tooLongFor, candidate.deployment.contextWindow);
-        const wait = retryWait(options, error, retry);
+        const wait = retryWait(options, error, retry, position < plan.attempts.length - 1);
         if (wait === undefined) break;
         await options.sleep(wait, options.signal).catch(() => {
           throw transportError(new Error('aborted while waiting to retry'), options.signal, candidate.provider);
@@ -128,12 +128,13 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
 }
 
 /** How long to wait before retrying the same deployment, or undefined to move on. */
-function retryWait(options: ExecuteOptions<unknown>, error: JunctionError, retry: number): number | undefined {
+function retryWait(options: ExecuteOptions<unknown>, error: JunctionError, retry: number, hasAlternatives: boolean): number | undefined {
   const { retry: policy } = options.route;
   if (retry >= policy.attempts) return undefined;
   // These say the deployment cannot serve this request however often we ask.
   if (error.code === 'upstream_auth' || error.code === 'context_length_exceeded') return undefined;
-  if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxDelayMs) return undefined;
+  // An upstream that asked us to wait is better left alone while another deployment can answer now.
+  if (error.retryAfterMs !== undefined && (hasAlternatives || error.retryAfterMs > policy.maxDelayMs)) return undefined;
   if (!options.budget.tryWithdraw()) return undefined;
   return error.retryAfterMs ?? backoffDelay(retry, policy.baseDelayMs, policy.maxDelayMs, options.random);
 }

@@ -19,7 +19,7 @@ import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
 import { linkedSignal } from './linked-signal';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from './executor';
-import { exhaustedError, isExhausted, lastResortAnswer } from './last-resort';
+import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
 import { readJson } from './read-body';
 import { RequestRecord } from './request-record';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
@@ -120,7 +120,7 @@ export class Gateway {
         record.markFirstByte();
         return result.value;
       } catch (error) {
-        const answer = isExhausted(error) ? lastResortAnswer(route, this.staleCache, cacheKey, this.now()) : undefined;
+        const answer = wantsLastResort(error) && !context.signal.aborted ? lastResortAnswer(route, this.staleCache, cacheKey, this.now()) : undefined;
         if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
         record.fallbackTier = answer.tier;
         record.finishReason = answer.response.finishReason;
@@ -280,7 +280,10 @@ export class Gateway {
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
       const error = context.signal.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
-      this.events.emit({ type: 'request-end', entry: record.finish(error.status, error), error });
+      // A stream that failed after its 200 went out was a 200 to the caller (with an error event);
+      // a caller who left is a 499 whatever was sent.
+      const status = stream && record.ttftMs !== undefined && error.code !== 'client_closed' ? 200 : error.status;
+      this.events.emit({ type: 'request-end', entry: record.finish(status, error), error });
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
       clearTimeout(timer);

@@ -57,3 +57,8 @@ export function exhaustedError(route: Route, exhausted: PlanExhausted): Junction
 export function isExhausted(error: unknown): error is PlanExhausted {
   return error instanceof PlanExhausted;
 }
+
+/** Failures after which the emergency answers (stale, static) apply: the plan ran out, or the deadline did. */
+export function wantsLastResort(error: unknown): boolean {
+  return isExhausted(error) || (error instanceof JunctionError && error.code === 'request_timeout');
+}

@@ -73,7 +73,8 @@ describe('chaos: mid-stream cut without resume', () => {
       for (const result of [viaOpenai, viaAnthropic]) {
         const row = rows.get(result.id)!;
         expect(row.errorCode).toBe('upstream_stream_truncated');
-        expect(row.status).not.toBe(200);
+        // The 200 and part of the answer went out; the error code says the stream then broke.
+        expect(row.status).toBe(200);
         expect(row.attempts.map((attempt) => [attempt.deployment, attempt.outcome])).toEqual([['primary', 'error']]);
       }
     });

@@ -134,3 +134,26 @@ describe('convertToAnthropicMessages', () => {
     expect((thrown as Error).message).toContain('toolu_bad');
   });
 });
+
+describe('final assistant prefill', () => {
+  it.each([
+    ['trailing spaces and newlines are trimmed', 'Once upon a time \n', [{ type: 'text', text: 'Once upon a time' }]],
+    ['a whitespace-only prefill is dropped with its turn', '  \n', undefined],
+  ])('%s', (_name, text, expected) => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: [{ type: 'text', text: 'Tell me a story' }] },
+      { role: 'assistant', content: [{ type: 'text', text }] },
+    ]);
+    if (expected === undefined) expect(messages).toHaveLength(1);
+    else expect(messages[1]).toEqual({ role: 'assistant', content: expected });
+  });
+
+  it('leaves an earlier assistant turn untouched', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: [{ type: 'text', text: 'a' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'b ' }] },
+      { role: 'user', content: [{ type: 'text', text: 'c' }] },
+    ]);
+    expect(messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'b ' }] });
+  });
+});

@@ -47,7 +47,26 @@ export function convertToAnthropicMessages(messages: Message[]): AnthropicPrompt
     }
   });
 
+  trimFinalAssistantText(turns);
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: turns };
+}
+
+/**
+ * A final assistant turn is a prefill the model continues (Junction sends one when it resumes a
+ * cut stream). Anthropic refuses a prefill ending in whitespace, so trailing whitespace goes.
+ */
+function trimFinalAssistantText(turns: AnthropicMessage[]): void {
+  const last = turns.at(-1);
+  if (last?.role !== 'assistant') return;
+  const block = last.content.at(-1);
+  if (block?.type !== 'text') return;
+  const trimmed = block.text.trimEnd();
+  if (trimmed !== '') {
+    block.text = trimmed;
+    return;
+  }
+  last.content.pop();
+  if (last.content.length === 0) turns.pop();
 }
 
 function convertUserPart(part: ContentPart): AnthropicUserBlock {
