@@ -3,11 +3,13 @@
  * never calls them directly (CONVENTIONS rule 6).
  */
 import type { JunctionError } from '../core/errors';
+import type { BreakerStatus } from '../core/health';
 import type { LedgerEntry } from '../ledger/types';
 
 export type GatewayEvent =
   | { type: 'attempt-end'; route: string; deployment: string; provider: string; outcome: 'success' | 'error' | 'aborted'; errorCode?: string; durationMs: number; inputTokens: number; outputTokens: number; costUsd: number }
-  | { type: 'request-end'; entry: LedgerEntry; error?: JunctionError };
+  | { type: 'request-end'; entry: LedgerEntry; error?: JunctionError }
+  | { type: 'breaker-change'; deployment: string; from: BreakerStatus; to: BreakerStatus; at: number };
 
 export type GatewayObserver = (event: GatewayEvent) => void;
 

@@ -85,7 +85,13 @@ export class Gateway {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? abortableSleep;
-    this.store = options.store ?? createMemoryStateStore({ policy: breakerPolicies(options.catalog) });
+    this.store =
+      options.store ??
+      createMemoryStateStore({
+        policy: breakerPolicies(options.catalog),
+        onBreakerChange: (change) =>
+          this.events.emit({ type: 'breaker-change', deployment: change.deployment, from: change.from.status, to: change.to.status, at: change.at }),
+      });
     this.events.subscribe((event) => {
       if (event.type === 'request-end') options.ledger.record(event.entry);
     });

@@ -11,6 +11,10 @@ export function createLogger(level: string): Logger {
 /** One log line per finished request, carrying its request id. */
 export function logRequests(events: GatewayEvents, logger: Logger): void {
   events.subscribe(function logRequest(event) {
+    if (event.type === 'breaker-change') {
+      logger.warn({ deployment: event.deployment, from: event.from, to: event.to }, 'breaker changed');
+      return;
+    }
     if (event.type !== 'request-end') return;
     const { entry, error } = event;
     const fields = {

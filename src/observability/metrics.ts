@@ -2,7 +2,7 @@
  * Prometheus metrics, fed only by gateway events. Label values are bounded by the config
  * (route and deployment ids) plus a fixed set of codes, so cardinality stays small.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GatewayEvents } from '../gateway/events';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -24,7 +24,16 @@ export function createMetrics(events: GatewayEvents, options: { defaultMetrics?:
   const tokens = new Counter({ name: 'junction_tokens_total', help: 'Tokens by deployment and direction.', labelNames: ['deployment', 'direction'], registers: [registry] });
   const cost = new Counter({ name: 'junction_cost_usd_total', help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers: [registry] });
 
+  const breaker = new Gauge({ name: 'junction_breaker_state', help: 'Breaker state per deployment: 0 closed, 1 half-open, 2 open.', labelNames: ['deployment'], registers: [registry] });
+  const breakerChanges = new Counter({ name: 'junction_breaker_transitions_total', help: 'Breaker state changes by deployment and new state.', labelNames: ['deployment', 'to'], registers: [registry] });
+  const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
   events.subscribe(function recordMetrics(event) {
+    if (event.type === 'breaker-change') {
+      breaker.set({ deployment: event.deployment }, BREAKER_VALUE[event.to]);
+      breakerChanges.inc({ deployment: event.deployment, to: event.to });
+      return;
+    }
     if (event.type === 'attempt-end') {
       attempts.inc({ deployment: event.deployment, provider: event.provider, outcome: event.outcome, code: event.errorCode ?? 'ok' });
       attemptDuration.observe({ deployment: event.deployment, outcome: event.outcome }, event.durationMs / 1000);

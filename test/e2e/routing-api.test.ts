@@ -57,6 +57,10 @@ describe('GET /v1/providers and health checks', () => {
     expect(byId.get('openai-mini')).toMatchObject({ breaker: { status: 'closed' }, consecutiveFailures: 0, successRate: 1 });
     expect(byId.get('dead')).toMatchObject({ lastError: { code: 'upstream_connection' } });
 
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    expect(metrics).toMatch(/junction_breaker_state\{deployment="openai-big"\} 2/);
+    expect(metrics).toMatch(/junction_breaker_transitions_total\{deployment="openai-big",to="open"\} 1/);
+
     // The planner now puts the dead deployment last.
     const decision = (await (await post('/v1/routing/decision', { model: 'failover', messages: [{ role: 'user', content: 'hi' }] })).json()) as any;
     expect(decision.plan.map((step: any) => step.tier)).toEqual(['primary', 'primary', 'last-resort']);
