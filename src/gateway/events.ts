@@ -8,7 +8,7 @@ import type { LedgerEntry } from '../ledger/types';
 
 export type GatewayEvent =
   | { type: 'attempt-end'; route: string; deployment: string; provider: string; outcome: 'success' | 'error' | 'aborted'; errorCode?: string; durationMs: number; inputTokens: number; outputTokens: number; costUsd: number }
-  | { type: 'request-end'; entry: LedgerEntry; error?: JunctionError }
+  | { type: 'request-end'; entry: LedgerEntry; error?: JunctionError; overheadMs?: number }
   | { type: 'breaker-change'; deployment: string; from: BreakerStatus; to: BreakerStatus; at: number };
 
 export type GatewayObserver = (event: GatewayEvent) => void;

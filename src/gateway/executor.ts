@@ -171,7 +171,7 @@ async function runHedged<T>(
   let twinRun: Promise<Settled<T>> | undefined;
   if (fired && claimed === undefined) {
     const admission = await store.admit(twin.deployment.id, now());
-    if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin.signal));
+    if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin.signal, true));
   }
   const runs: Array<[PlannedAttempt, Promise<Settled<T>>]> = [[first, firstRun]];
   if (twinRun) runs.push([twin, twinRun]);
@@ -211,10 +211,19 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 }
 
 /** One attempt on one deployment: timeout, health bookkeeping, ledger and event. */
-async function runOne<T>(options: ExecuteOptions<T>, candidate: PlannedAttempt, probe: boolean, claim: () => boolean, cancel?: AbortSignal): Promise<T> {
+async function runOne<T>(
+  options: ExecuteOptions<T>,
+  candidate: PlannedAttempt,
+  probe: boolean,
+  claim: () => boolean,
+  cancel?: AbortSignal,
+  /** A hedged twin overlaps the first attempt, so its time is not added to the upstream total. */
+  twin = false,
+): Promise<T> {
   const { record, store, now, route } = options;
   const id = candidate.deployment.id;
   const startedAt = now();
+  const startedPrecise = performance.now();
   let usage: Usage | undefined;
   let claimedAt: number | undefined;
   const linked = linkedSignal(cancel ? [options.signal, cancel] : [options.signal]);
@@ -264,6 +273,8 @@ async function runOne<T>(options: ExecuteOptions<T>, candidate: PlannedAttempt, 
   } finally {
     clearTimeout(timer);
     linked.dispose();
+    // A hedged twin runs alongside the first attempt: only time no other attempt covered is Junction's.
+    if (!twin) record.addUpstreamTime(performance.now() - startedPrecise);
   }
 }
 

@@ -282,14 +282,14 @@ export class Gateway {
       const route = this.resolve(model);
       timer = setTimeout(() => signal.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
       const value = await body(route, record, signal.signal);
-      this.events.emit({ type: 'request-end', entry: record.finish(200) });
+      this.events.emit({ type: 'request-end', entry: record.finish(200), overheadMs: record.overheadMs() });
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
       const error = context.signal.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
       // A stream that failed after its 200 went out was a 200 to the caller (with an error event);
       // a caller who left is a 499 whatever was sent.
       const status = stream && record.ttftMs !== undefined && error.code !== 'client_closed' ? 200 : error.status;
-      this.events.emit({ type: 'request-end', entry: record.finish(status, error), error });
+      this.events.emit({ type: 'request-end', entry: record.finish(status, error), error, overheadMs: record.overheadMs() });
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
       clearTimeout(timer);

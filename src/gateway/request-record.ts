@@ -29,6 +29,9 @@ export class RequestRecord {
   variant?: string;
   fallbackTier?: string;
   hedge?: string;
+  /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
+  private readonly arrivedAt = performance.now();
+  private upstreamMs = 0;
 
   constructor(readonly start: RequestStart, private readonly now: () => number) {}
 
@@ -46,6 +49,16 @@ export class RequestRecord {
       costUsd,
     });
     return costUsd;
+  }
+
+  /** Add one attempt's upstream time (high resolution). Overlapping hedged attempts count once, via the caller. */
+  addUpstreamTime(ms: number): void {
+    this.upstreamMs += ms;
+  }
+
+  /** Time spent in Junction itself: the request's duration less its upstream time (never negative). */
+  overheadMs(): number {
+    return Math.max(0, performance.now() - this.arrivedAt - this.upstreamMs);
   }
 
   markFirstByte(): void {

@@ -26,6 +26,13 @@ export function createMetrics(events: GatewayEvents, options: { defaultMetrics?:
 
   const breaker = new Gauge({ name: 'junction_breaker_state', help: 'Breaker state per deployment: 0 closed, 1 half-open, 2 open.', labelNames: ['deployment'], registers: [registry] });
   const breakerChanges = new Counter({ name: 'junction_breaker_transitions_total', help: 'Breaker state changes by deployment and new state.', labelNames: ['deployment', 'to'], registers: [registry] });
+  const overhead = new Histogram({
+    name: 'junction_gateway_overhead_seconds',
+    help: "Time a request spent in Junction itself: its whole duration less the time spent waiting on upstreams.",
+    labelNames: ['stream'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [registry],
+  });
   const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
   events.subscribe(function recordMetrics(event) {
@@ -47,6 +54,7 @@ export function createMetrics(events: GatewayEvents, options: { defaultMetrics?:
     requests.inc({ route: entry.route, ingress: entry.ingress, endpoint: entry.endpoint, stream, status: String(entry.status) });
     duration.observe({ route: entry.route, stream }, entry.latencyMs / 1000);
     if (entry.ttftMs !== undefined) ttft.observe({ route: entry.route, stream }, entry.ttftMs / 1000);
+    if (event.overheadMs !== undefined) overhead.observe({ stream }, event.overheadMs / 1000);
   });
 
   return { registry, render: () => registry.metrics() };

@@ -34,5 +34,9 @@ describe('health, readiness and metrics', () => {
     expect(text).toMatch(/junction_cost_usd_total\{deployment="anthropic-haiku"\} \d/);
     expect(text).toMatch(/junction_request_duration_seconds_count\{route="to-openai",stream="true"\} 1/);
     expect(text).toMatch(/junction_time_to_first_token_seconds_count\{route="to-openai",stream="true"\} 1/);
+    // Junction's own cost per request, upstream time excluded: counted for both requests, and small.
+    expect(text).toMatch(/junction_gateway_overhead_seconds_count\{stream="false"\} 1/);
+    expect(text).toMatch(/junction_gateway_overhead_seconds_count\{stream="true"\} 1/);
+    expect(text).toMatch(/junction_gateway_overhead_seconds_bucket\{le="\+Inf",stream="false"\} 1/);
   });
 });
