@@ -1,0 +1,65 @@
+/**
+ * The benchmark's cast, started as child processes: the upstream, the floor proxy, Junction
+ * (the real CLI), and the load generator, which runs while every other process is sampled.
+ */
+import type { LoadMessage, LoadProgress, LoadResult, LoadSpec } from './load';
+import { startChild, UsageMeter } from './processes';
+import type { Child, Usage } from './processes';
+import type { RunRecord } from './report';
+import { chatBody } from './scenarios';
+import type { UpstreamSpec } from './upstream';
+
+export const READY = /listening (?:on )?(http:\/\/\S+)/;
+export const JUNCTION_CONFIG = 'bench/junction.bench.yaml';
+
+/** The three-deployment route's strategy: least-latency when this build accepts it. */
+export async function pickStrategy(): Promise<{ strategy: string; note?: string }> {
+  const check = await startChild('junction check', ['bin/junction.js', 'check', JUNCTION_CONFIG], { env: { BENCH_STRATEGY: 'least-latency' } });
+  if ((await check.exited) === 0) return { strategy: 'least-latency' };
+  return { strategy: 'priority', note: 'this build rejects strategy least-latency; scenario 4-6 use priority' };
+}
+
+/** Starts the Junction CLI on an ephemeral port with the bench config. */
+export function startJunction(name: string, env: Record<string, string>, extraArgs: string[], profileDir?: string): Promise<Child> {
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  return startChild(name, [...nodeArgs, 'bin/junction.js', 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000 });
+}
+
+/** One request through a freshly started target, so a broken setup fails before minutes of load. */
+export async function checkTarget(name: string, url: string, model: string): Promise<void> {
+  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody(model, false) });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes('chat.completion')) throw new Error(`${name} answered ${response.status}: ${text.slice(0, 300)}`);
+}
+
+/** Runs the load generator as a child while sampling every process in `pids` over its measured window. */
+export async function runLoadChild(spec: LoadSpec, pids: Record<string, number>, onProgress?: (progress: LoadProgress) => void): Promise<RunRecord> {
+  let result: LoadResult | undefined;
+  const meter = new UsageMeter(pids);
+  let usage: Record<string, Usage> | undefined;
+  let metering = false;
+  const load = await startChild('load', ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], {
+    ipc: true,
+    onMessage: (message) => {
+      const typed = message as LoadMessage | { type: 'result'; result: LoadResult };
+      if (typed.type === 'result') result = typed.result;
+      else if (typed.type === 'progress') onProgress?.(typed);
+      else if (typed.phase === 'start') {
+        meter.start();
+        metering = true;
+      } else if (metering) usage = meter.stop();
+    },
+  });
+  const code = await load.exited;
+  if (result === undefined) throw new Error(`load generator exited with ${code}:\n${load.output()}`);
+  usage ??= metering ? meter.stop() : {};
+  return { result, usage: { ...usage, load: { cpuPercent: result.clientCpuPercent, rssMaxMb: NaN } } };
+}
+
+export function startUpstream(spec: UpstreamSpec): Promise<Child> {
+  return startChild('upstream', ['--import', 'tsx', 'bench/upstream.ts', JSON.stringify(spec)], { ready: READY });
+}
+
+export function startFloor(upstreamUrl: string): Promise<Child> {
+  return startChild('floor', ['--import', 'tsx', 'bench/floor-proxy.ts', upstreamUrl, '0'], { ready: READY });
+}

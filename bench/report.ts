@@ -1,0 +1,179 @@
+/**
+ * From raw runs to what the harness prints: medians over rounds per scenario, the summary
+ * against the floor, a plain-text table and the JSON object (`--json`, and the saved file).
+ */
+import type { LoadResult } from './load';
+import type { Usage } from './processes';
+import { median } from './stats';
+
+/** One load run and what each process used meanwhile. */
+export interface RunRecord {
+  result: LoadResult;
+  usage: Record<string, Usage>;
+}
+
+/** All runs of one scenario: one entry per round. */
+export interface ScenarioRuns {
+  id: string;
+  name: string;
+  /** The process under test (`upstream`, `floor`, `junction`, `workers`). */
+  target: string;
+  stream: boolean;
+  closed: RunRecord[];
+  /** By offered rate (req/s). */
+  open: Record<number, RunRecord[]>;
+}
+
+export interface ClosedFigures {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  /** Failed requests, summed over the rounds. */
+  errors: number;
+  /** Median CPU% (of one core) per process during the run. */
+  cpu_percent: Record<string, number>;
+  rss_mb: Record<string, number>;
+  ttfb_p50_ms?: number;
+}
+
+export interface OpenFigures {
+  achieved_rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  ttfb_p50_ms?: number;
+  ttfb_p99_ms?: number;
+  /** The generator's own pacing error: how late its timer sent, median. */
+  send_lag_p50_ms: number;
+  cpu_percent: Record<string, number>;
+}
+
+export interface ScenarioFigures {
+  name: string;
+  target: string;
+  closed?: ClosedFigures;
+  rates: Record<string, OpenFigures>;
+}
+
+export interface Summary {
+  /** Scenario 4 closed-loop throughput / floor's. */
+  throughput_vs_floor: number | null;
+  /** Scenario 4 minus floor at `at_rate`, differences of the medians. */
+  added_p50_ms: number | null;
+  added_p99_ms: number | null;
+  /** Scenario 5 (streamed) minus the floor streaming the same answer, at `at_rate`. */
+  ttfb_added_p50_ms: number | null;
+  /** Scenario 6 (two workers) closed-loop throughput / scenario 4's. */
+  workers_vs_single: number | null;
+  at_rate: number;
+}
+
+export interface BenchReport {
+  generated_at: string;
+  machine: { cpus: number; node: string; load_average: number[] };
+  options: Record<string, unknown>;
+  notes: string[];
+  scenarios: Record<string, ScenarioFigures>;
+  summary: Summary;
+}
+
+const round = (value: number, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : NaN);
+const sumErrors = (result: LoadResult) => Object.values(result.errors).reduce((total, value) => total + value, 0);
+
+function medianUsage(runs: RunRecord[], field: keyof Usage): Record<string, number> {
+  const names = new Set(runs.flatMap((run) => Object.keys(run.usage)));
+  return Object.fromEntries([...names].map((name) => [name, round(median(runs.map((run) => run.usage[name]?.[field] ?? NaN)), 1)]));
+}
+
+export function closedFigures(runs: RunRecord[], stream: boolean): ClosedFigures {
+  const figures: ClosedFigures = {
+    rps: round(median(runs.map((run) => run.result.rps)), 0),
+    p50_ms: round(median(runs.map((run) => run.result.latency.p50))),
+    p99_ms: round(median(runs.map((run) => run.result.latency.p99))),
+    errors: runs.reduce((total, run) => total + sumErrors(run.result), 0),
+    cpu_percent: medianUsage(runs, 'cpuPercent'),
+    rss_mb: medianUsage(runs, 'rssMaxMb'),
+  };
+  if (stream) figures.ttfb_p50_ms = round(median(runs.map((run) => run.result.ttfb?.p50 ?? NaN)));
+  return figures;
+}
+
+export function openFigures(runs: RunRecord[], stream: boolean): OpenFigures {
+  const figures: OpenFigures = {
+    achieved_rps: round(median(runs.map((run) => run.result.rps)), 0),
+    p50_ms: round(median(runs.map((run) => run.result.latency.p50))),
+    p99_ms: round(median(runs.map((run) => run.result.latency.p99))),
+    errors: runs.reduce((total, run) => total + sumErrors(run.result), 0),
+    send_lag_p50_ms: round(median(runs.map((run) => run.result.sendLag?.p50 ?? NaN))),
+    cpu_percent: medianUsage(runs, 'cpuPercent'),
+  };
+  if (stream) {
+    figures.ttfb_p50_ms = round(median(runs.map((run) => run.result.ttfb?.p50 ?? NaN)));
+    figures.ttfb_p99_ms = round(median(runs.map((run) => run.result.ttfb?.p99 ?? NaN)));
+  }
+  return figures;
+}
+
+export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
+  const rates: Record<string, OpenFigures> = {};
+  for (const [rate, records] of Object.entries(runs.open)) if (records.length > 0) rates[rate] = openFigures(records, runs.stream);
+  return { name: runs.name, target: runs.target, closed: runs.closed.length > 0 ? closedFigures(runs.closed, runs.stream) : undefined, rates };
+}
+
+const difference = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !Number.isFinite(a - b) ? null : round(a - b, 3));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? null : round(a / b, 3));
+
+/** The figures a script checks the targets against; null where a scenario was not run. */
+export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: number): Summary {
+  const at = (id: string) => scenarios[id]?.rates[String(atRate)];
+  return {
+    throughput_vs_floor: ratio(scenarios['4']?.closed?.rps, scenarios['2']?.closed?.rps),
+    added_p50_ms: difference(at('4')?.p50_ms, at('2')?.p50_ms),
+    added_p99_ms: difference(at('4')?.p99_ms, at('2')?.p99_ms),
+    ttfb_added_p50_ms: difference(at('5')?.ttfb_p50_ms, at('2s')?.ttfb_p50_ms),
+    workers_vs_single: ratio(scenarios['6']?.closed?.rps, scenarios['4']?.closed?.rps),
+    at_rate: atRate,
+  };
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const show = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(digits));
+
+/** The human-readable report: closed loop, open loop, summary. */
+export function formatReport(report: BenchReport, processNames: string[]): string {
+  const entries = Object.entries(report.scenarios);
+  const closedRows = entries
+    .filter(([, figures]) => figures.closed)
+    .map(([id, figures]) => {
+      const closed = figures.closed!;
+      return [id, figures.name, show(closed.rps, 0), show(closed.p50_ms), show(closed.p99_ms), show(closed.ttfb_p50_ms), String(closed.errors), ...processNames.map((name) => show(closed.cpu_percent[name], 0)), show(closed.rss_mb[figures.target], 0)];
+    });
+  const rates = [...new Set(entries.flatMap(([, figures]) => Object.keys(figures.rates)))].sort((a, b) => Number(a) - Number(b));
+  const openRows = entries.flatMap(([id, figures]) =>
+    rates
+      .filter((rate) => figures.rates[rate])
+      .map((rate) => {
+        const open = figures.rates[rate];
+        return [id, figures.name, rate, show(open.achieved_rps, 0), show(open.p50_ms), show(open.p99_ms), show(open.ttfb_p50_ms), show(open.ttfb_p99_ms), String(open.errors), show(open.send_lag_p50_ms), show(open.cpu_percent[figures.target], 0), show(open.cpu_percent.load, 0)];
+      }),
+  );
+  const summary = report.summary;
+  return [
+    `Closed loop (${report.options.connections} connections, ${report.options.duration} s after ${report.options.warmup} s warm-up; medians of ${report.options.rounds} rounds)`,
+    'CPU is % of one core (process and its workers); rss and the open-loop cpu are those of the process under test.',
+    table(['#', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'ttfb p50', 'errors', ...processNames.map((name) => `cpu ${name}`), 'rss MB'], closedRows),
+    '',
+    'Open loop (latency from the scheduled send time)',
+    table(['#', 'scenario', 'offered', 'achieved', 'p50 ms', 'p99 ms', 'ttfb p50', 'ttfb p99', 'errors', 'lag p50', 'cpu', 'cpu load'], openRows),
+    '',
+    `Summary (at ${summary.at_rate} req/s for latency)`,
+    `  throughput, Junction (4) / floor (2): ${show(summary.throughput_vs_floor, 3)}   two workers (6) / one (4): ${show(summary.workers_vs_single, 3)}`,
+    `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
+    ...report.notes.map((note) => `  note: ${note}`),
+  ].join('\n');
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseOptions } from './run';
+import { selectScenarios } from './scenarios';
+
+describe('parseOptions', () => {
+  it('defaults to 3 rounds of 10 s at 50 connections and three rates', () => {
+    expect(parseOptions([])).toMatchObject({ rounds: 3, duration: 10, warmup: 2, connections: 50, rates: [500, 1000, 2000], json: false, soak: undefined, soakRate: 1000 });
+  });
+
+  it('--quick is one round of 3 s; explicit options win', () => {
+    expect(parseOptions(['--quick'])).toMatchObject({ rounds: 1, duration: 3, warmup: 1 });
+    expect(parseOptions(['--quick', '--duration', '5', '--scenarios', '2,4', '--rates', '700', '--json'])).toMatchObject({ rounds: 1, duration: 5, scenarios: ['2', '4'], rates: [700], json: true });
+  });
+
+  it('soaks at the first given rate, else 1000 req/s', () => {
+    expect(parseOptions(['--soak', '600'])).toMatchObject({ soak: 600, soakRate: 1000 });
+    expect(parseOptions(['--soak', '60', '--rates', '300,900'])).toMatchObject({ soak: 60, soakRate: 300 });
+  });
+
+  it.each([[['--duration', '0']], [['--rates', '500,x']], [['--rounds', '-1']], [['--frobnicate']]])('refuses %j', (argv) => {
+    expect(() => parseOptions(argv)).toThrow();
+  });
+});
+
+describe('selectScenarios', () => {
+  it('runs every scenario by default, the floor first', () => {
+    expect(selectScenarios(undefined).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', '5', '6']);
+  });
+
+  it('adds the streamed floor whenever the streamed scenario runs', () => {
+    expect(selectScenarios(['5', '2']).map((scenario) => scenario.id)).toEqual(['2', '2s', '5']);
+    expect(selectScenarios(['4']).map((scenario) => scenario.id)).toEqual(['4']);
+  });
+
+  it('refuses an unknown scenario', () => {
+    expect(() => selectScenarios(['9'])).toThrow(/unknown scenario '9'/);
+  });
+});

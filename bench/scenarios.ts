@@ -1,0 +1,46 @@
+/**
+ * What the benchmark measures: each scenario is one request shape sent to one process.
+ * Scenario `2s` (the floor, streamed) is the baseline for 5's time to first byte and runs
+ * whenever 5 does.
+ */
+import type { RequestKind } from './load';
+
+/** The processes the harness can start. */
+export type Target = 'upstream' | 'floor' | 'junction' | 'workers';
+
+export interface Scenario {
+  id: string;
+  name: string;
+  target: Target;
+  request: RequestKind;
+}
+
+const PROMPT = [{ role: 'user', content: 'Say something short about routers.' }];
+
+/** An OpenAI chat request body; streamed ones ask for usage, as metered clients do. */
+export function chatBody(model: string, stream: boolean): string {
+  return JSON.stringify(stream ? { model, messages: PROMPT, stream: true, stream_options: { include_usage: true } } : { model, messages: PROMPT });
+}
+
+const chat = (name: string, model: string, stream = false): RequestKind => ({ name, path: '/v1/chat/completions', body: chatBody(model, stream), stream });
+
+export const SCENARIOS: readonly Scenario[] = [
+  { id: '1', name: 'direct to upstream', target: 'upstream', request: chat('plain', 'bench-a') },
+  { id: '2', name: 'floor proxy', target: 'floor', request: chat('plain', 'bench-a') },
+  { id: '2s', name: 'floor proxy, SSE', target: 'floor', request: chat('stream', 'bench-a', true) },
+  { id: '3', name: 'junction, 1 deployment', target: 'junction', request: chat('plain', 'bench-one') },
+  { id: '4', name: 'junction, route of 3', target: 'junction', request: chat('plain', 'bench-three') },
+  { id: '5', name: 'junction, route of 3, SSE', target: 'junction', request: chat('stream', 'bench-three', true) },
+  { id: '6', name: 'junction --workers 2', target: 'workers', request: chat('plain', 'bench-three') },
+];
+
+/** The scenarios to run, in table order; all when `ids` is undefined. Throws on an unknown id. */
+export function selectScenarios(ids: readonly string[] | undefined): Scenario[] {
+  if (ids === undefined) return [...SCENARIOS];
+  const wanted = new Set(ids);
+  for (const id of wanted) {
+    if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new Error(`unknown scenario '${id}' (known: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})`);
+  }
+  if (wanted.has('5')) wanted.add('2s');
+  return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
+}
