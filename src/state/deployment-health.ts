@@ -115,7 +115,7 @@ function recordSuccess(health: DeploymentHealth, result: EndedAttempt, policy: B
     latencyMs: ewma(health.latencyMs, result.latencyMs, alpha),
     ttftMs: result.ttftMs === undefined ? health.ttftMs : ewma(health.ttftMs, result.ttftMs, alpha),
     ttftSamples,
-    ttftP95Ms: ttftSamples === health.ttftSamples ? health.ttftP95Ms : p95(ttftSamples.values),
+    ttftP95Ms: ttftSamples === health.ttftSamples || !p95Due(ttftSamples) ? health.ttftP95Ms : p95(ttftSamples.values),
     // A recovered breaker starts a fresh window; the failures that tripped it would re-trip it at once.
     window: recovered(health.breaker, breaker) ? recordOutcome(createSlidingWindow(policy.windowMs), 'success', now) : window,
     consecutiveFailures: 0,
@@ -129,6 +129,14 @@ function recordFailure(health: DeploymentHealth, result: EndedAttempt, policy: B
   const consecutiveFailures = health.consecutiveFailures + 1;
   const breaker = onResult(health.breaker, 'failure', windowCounts(window, now), consecutiveFailures, policy, now, result.probe);
   return { ...health, window, consecutiveFailures, lastError: errorOf(result, now), breaker };
+}
+
+/**
+ * The p95 sorts the whole ring, so once the ring holds enough samples it is refreshed every
+ * tenth sample rather than on every success: a tail estimate does not move with one sample.
+ */
+function p95Due(ring: { values: readonly number[]; next: number }): boolean {
+  return ring.values.length < 20 || ring.next % 10 === 0;
 }
 
 function recovered(before: BreakerState, after: BreakerState): boolean {

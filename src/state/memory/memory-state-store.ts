@@ -40,10 +40,20 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
   // record is fixed-size (see DeploymentHealth). Reads of unknown ids add nothing.
   const records = new Map<string, DeploymentHealth>();
 
+  // Records are immutable, so one fresh record per deployment serves every read until its first
+  // write; building a new one per read cost more than the rest of planning together.
+  const fresh = new Map<string, DeploymentHealth>();
+
   function read(deployment: string): DeploymentHealth {
     const policy = policyOf(deployment);
     const existing = records.get(deployment);
-    return existing === undefined ? createDeploymentHealth(policy) : withPolicy(existing, policy);
+    if (existing !== undefined) return withPolicy(existing, policy);
+    let blank = fresh.get(deployment);
+    if (blank === undefined || withPolicy(blank, policy) !== blank) {
+      blank = createDeploymentHealth(policy);
+      fresh.set(deployment, blank);
+    }
+    return blank;
   }
 
   function write(deployment: string, before: DeploymentHealth, after: DeploymentHealth, now: number): void {
@@ -82,10 +92,12 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
 
     forget(deployment: string): void {
       records.delete(deployment);
+      fresh.delete(deployment);
     },
 
     async close(): Promise<void> {
       records.clear();
+      fresh.clear();
     },
   };
 }
