@@ -179,7 +179,7 @@ export class Gateway {
     const route = this.resolve(request.model);
     const runtime = this.runtime(route);
     const needs = chatNeeds(request, runtime.smallestWindow);
-    const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights), cursor: runtime.strategyState.cursor };
+    const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
     return planRoute({
       route,
       catalog: this.catalog,

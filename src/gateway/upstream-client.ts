@@ -79,7 +79,7 @@ function abortError(signal: AbortSignal, provider: Provider, cause: unknown): Ju
   const reason = signal.reason as AbortCause | undefined;
   switch (reason) {
     case 'attempt-timeout':
-      return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within ${provider.timeoutMs} ms`, { cause });
+      return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within the attempt timeout`, { cause });
     case 'hedge-lost':
       return new JunctionError('attempt_cancelled', 'another hedged attempt answered first', { cause });
     case 'deadline':

@@ -35,8 +35,6 @@ export interface StrategyOptions {
 export interface RouteStrategyState {
   /** Smooth weighted round-robin: current weight per deployment id. */
   currentWeights: Map<string, number>;
-  /** Plain round-robin cursor. */
-  cursor: number;
 }
 
 export interface StrategyContext {
@@ -80,5 +78,5 @@ export const STRATEGY_NAMES = [
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export function newRouteStrategyState(): RouteStrategyState {
-  return { currentWeights: new Map(), cursor: 0 };
+  return { currentWeights: new Map() };
 }
