@@ -105,9 +105,11 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
       continue;
     }
 
+    // Each try is admitted by the breaker on its own, and a probe slot it holds is released by its own end.
+    let probe = admission.probe;
     for (let retry = 0; ; retry += 1) {
       try {
-        const value = await runOne(options, candidate, admission.probe && retry === 0, claimFor(candidate));
+        const value = await runOne(options, candidate, probe, claimFor(candidate));
         return { value, candidate, hedge: route.hedge ? 'primary-won' : 'none' };
       } catch (thrown) {
         const error = thrown as JunctionError;
@@ -121,6 +123,7 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
         });
         const again = await store.admit(candidate.deployment.id, now());
         if (!again.admitted) break;
+        probe = again.probe;
       }
     }
   }
