@@ -12,12 +12,14 @@ import type { Gateway, Outcome, RequestContext } from './gateway';
 import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
 import type { RequestRecord } from './request-record';
 import { StaleCache } from './stale-cache';
-import { runStreamAttempt, type StreamSink } from './stream-attempt';
+import { runStreamAttempt, type RawMessages, type StreamSink } from './stream-attempt';
 
 export async function streamChat(gateway: Gateway, request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
   const { outcome } = await gateway.run(request.model, 'chat', true, context, async (route, record, signal) => {
     const { plan, needs } = gateway.planChat(route, request, context, record);
-    const tracking = new TrackingSink(sink);
+    // Pass-through is off on resumable routes: a resumed segment is re-encoded and the encoder
+    // must have seen the whole stream.
+    const tracking = new TrackingSink(sink, !route.streamResume);
     const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
     const execute = (planned: AttemptPlan, sent: ChatRequest) =>
       executePlan({
@@ -100,7 +102,10 @@ class TrackingSink implements StreamSink {
   private carried: Usage | undefined;
   private resuming = false;
 
-  constructor(private readonly inner: StreamSink) {}
+  constructor(
+    private readonly inner: StreamSink,
+    private readonly passThrough: boolean,
+  ) {}
 
   get begun(): boolean {
     return this.inner.begun;
@@ -116,7 +121,7 @@ class TrackingSink implements StreamSink {
     this.carried = carried;
   }
 
-  write(events: StreamEvent[]): Promise<void> | void {
+  write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void {
     this.segmentStarted = true;
     const out: StreamEvent[] = [];
     for (const event of events) {
@@ -125,7 +130,7 @@ class TrackingSink implements StreamSink {
       this.assembled.add(adjusted);
       out.push(adjusted);
     }
-    return this.inner.write(out);
+    return this.inner.write(out, this.passThrough && !this.resuming ? raw : undefined);
   }
 
   fail(error: JunctionError): void {

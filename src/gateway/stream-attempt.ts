@@ -8,11 +8,20 @@ import { JunctionError } from '../core/errors';
 import type { Candidate } from '../core/plan';
 import type { ChatRequest, StreamEvent, Usage } from '../core/types';
 import { createSseSplitter } from '../providers/sse';
-import type { ProviderAdapter } from '../providers/types';
+import type { ProviderAdapter, SseMessage } from '../providers/types';
 import type { AttemptContext } from './executor';
 import { throwIfFailed } from './read-body';
 import type { RequestRecord } from './request-record';
 import type { UpstreamClient } from './upstream-client';
+
+/** Wire format of an upstream's stream, to tell when the caller speaks the same one. */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini';
+
+/** The upstream's own SSE messages behind a batch of events, for same-format pass-through. */
+export interface RawMessages {
+  format: WireFormat;
+  messages: SseMessage[];
+}
 
 /** Where a stream's canonical events go; implemented per ingress format by the HTTP layer. */
 export interface StreamSink {
@@ -20,8 +29,12 @@ export interface StreamSink {
   readonly begun: boolean;
   /** Commit the response (status 200, headers naming what answers). */
   begin(info: { deployment: string; tier: string }): void;
-  /** Encode and write events; resolves when the socket can take more (backpressure). */
-  write(events: StreamEvent[]): Promise<void> | void;
+  /**
+   * Write events; resolves when the socket can take more (backpressure). With `raw`, a sink
+   * whose caller speaks the same format may forward the upstream's messages instead of
+   * re-encoding the events (they describe the same content).
+   */
+  write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void;
   /** After `begin`: end the stream with an explicit error event in the caller's format. */
   fail(error: JunctionError): void;
   /** After `begin`: end the stream normally. */
@@ -49,17 +62,22 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   await throwIfFailed(upstream, adapter);
 
   const decoder = adapter.createStreamDecoder(target);
+  const format = wireFormatOf(adapter);
   let pending: StreamEvent[] = [];
+  let pendingRaw: SseMessage[] = [];
   let claimed = false;
   let outputChars = 0;
   let usage: Usage | undefined;
   const splitter = createSseSplitter((message) => {
     for (const event of decoder.push(message)) pending.push(event);
+    pendingRaw.push(message);
   });
   const deliver = async (): Promise<void> => {
     if (pending.length === 0) return;
     const events = pending;
+    const raw = pendingRaw;
     pending = [];
+    pendingRaw = [];
     if (!claimed) {
       if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
       claimed = true;
@@ -75,7 +93,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
         attempt.reportUsage(usage);
       }
     }
-    await sink.write(events);
+    await sink.write(events, { format, messages: raw });
   };
 
   try {
@@ -94,6 +112,10 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
     if (claimed && usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
     throw cutShort(error, attempt, candidate);
   }
+}
+
+function wireFormatOf(adapter: ProviderAdapter): WireFormat {
+  return adapter.kind === 'anthropic' || adapter.kind === 'gemini' ? adapter.kind : 'openai';
 }
 
 /** A connection lost while the body streams is a truncated stream, whatever the socket said. */

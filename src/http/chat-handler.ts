@@ -36,7 +36,7 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       'x-junction-route': chat.model,
       'x-junction-deployment': info.deployment,
       ...(info.tier === 'primary' ? {} : { 'x-junction-fallback-tier': info.tier }),
-    }));
+    }), { format: ingress.format, includeUsage });
     try {
       await gateway.chatStream(chat, context, sink);
       sink.end();

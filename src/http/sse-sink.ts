@@ -5,9 +5,19 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { JunctionError } from '../core/errors';
-import type { StreamEvent } from '../core/types';
-import type { StreamSink } from '../gateway/stream-attempt';
+import type { IngressFormat, StreamEvent } from '../core/types';
+import type { RawMessages, StreamSink } from '../gateway/stream-attempt';
 import type { StreamEncoder } from './ingress/formats';
+
+export interface SseSinkOptions {
+  /** The caller's wire format: upstream messages in the same format are forwarded as they came. */
+  format: IngressFormat;
+  /** OpenAI callers get the final usage chunk only when they asked for it. */
+  includeUsage: boolean;
+}
+
+// The usage-only chunk OpenAI sends last when stream_options.include_usage is set.
+const OPENAI_USAGE_CHUNK = /"choices"\s*:\s*\[\s*\]/;
 
 export class SseSink implements StreamSink {
   begun = false;
@@ -16,6 +26,7 @@ export class SseSink implements StreamSink {
     private readonly response: ServerResponse,
     private readonly encoder: StreamEncoder,
     private readonly headers: (info: { deployment: string; tier: string }) => Record<string, string>,
+    private readonly options: SseSinkOptions,
   ) {}
 
   begin(info: { deployment: string; tier: string }): void {
@@ -29,9 +40,8 @@ export class SseSink implements StreamSink {
     });
   }
 
-  write(events: StreamEvent[]): Promise<void> | void {
-    let text = '';
-    for (const event of events) text += this.encoder.encode(event);
+  write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void {
+    const text = raw?.format === this.options.format ? this.forward(raw) : this.encode(events);
     if (text === '' || this.response.destroyed) return;
     if (this.response.write(text)) return;
     return new Promise((resolve) => {
@@ -43,6 +53,24 @@ export class SseSink implements StreamSink {
       this.response.on('drain', done);
       this.response.on('close', done);
     });
+  }
+
+  private encode(events: StreamEvent[]): string {
+    let text = '';
+    for (const event of events) text += this.encoder.encode(event);
+    return text;
+  }
+
+  /** Same format both sides: the upstream's messages, reframed but not re-serialised. */
+  private forward(raw: RawMessages): string {
+    let text = '';
+    for (const message of raw.messages) {
+      if (raw.format === 'openai' && !this.options.includeUsage && OPENAI_USAGE_CHUNK.test(message.data)) continue;
+      // A multi-line data field goes back out as several data lines, as SSE requires.
+      const data = `data: ${message.data.includes('\n') ? message.data.replaceAll('\n', '\ndata: ') : message.data}\n\n`;
+      text += message.event === undefined ? data : `event: ${message.event}\n${data}`;
+    }
+    return text;
   }
 
   fail(error: JunctionError): void {

@@ -150,3 +150,38 @@ describe('openai client: models and embeddings', () => {
     });
   });
 });
+
+describe('openai client: same-format streams pass through', () => {
+  const collect = async (route: string, includeUsage: boolean) => {
+    const stream = await client.chat.completions.create({
+      model: route,
+      messages: [{ role: 'user', content: 'Tell me a story' }],
+      stream: true,
+      ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+    });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return chunks;
+  };
+
+  it('forwards an OpenAI upstream\'s chunks as they came (its model id) and converts other formats (the route name)', async () => {
+    const passed = await collect('to-openai', true);
+    expect(new Set(passed.map((chunk) => chunk.model))).toEqual(new Set(['gpt-4o-mini']));
+    const converted = await collect('to-gemini', true);
+    expect(new Set(converted.map((chunk) => chunk.model))).toEqual(new Set(['to-gemini']));
+    for (const chunks of [passed, converted]) {
+      expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop')).toBe(true);
+      expect(chunks.at(-1)!.usage?.completion_tokens).toBeGreaterThan(0);
+    }
+  });
+
+  it('drops the upstream usage chunk the caller did not ask for, yet prices the request from it', async () => {
+    const chunks = await collect('to-openai', false);
+    expect(chunks.every((chunk) => !chunk.usage)).toBe(true);
+    expect(chunks.every((chunk) => chunk.choices.length > 0)).toBe(true);
+    const [row] = await harness.junction.ledger.query({ route: 'to-openai', limit: 1 });
+    expect(row.stream).toBe(true);
+    expect(row.outputTokens).toBeGreaterThan(0);
+    expect(row.costUsd).toBeGreaterThan(0);
+  });
+});
