@@ -61,7 +61,8 @@ export interface ExecuteResult<T> {
 export class PlanExhausted {
   constructor(
     readonly failures: Array<{ deployment: string; error: JunctionError }>,
-    readonly skipped: Array<{ deployment: string; reason: string }>,
+    /** `retryInMs`: when the deployment's breaker will admit a probe again. */
+    readonly skipped: Array<{ deployment: string; reason: string; retryInMs?: number }>,
   ) {}
 }
 
@@ -92,7 +93,8 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
     }
     const admission = await store.admit(candidate.deployment.id, now());
     if (!admission.admitted) {
-      skipped.push({ deployment: candidate.deployment.id, reason: admission.reason });
+      const retryAt = store.snapshot(candidate.deployment.id, now()).breaker.retryAt;
+      skipped.push({ deployment: candidate.deployment.id, reason: admission.reason, ...(retryAt === undefined ? {} : { retryInMs: Math.max(0, retryAt - now()) }) });
       continue;
     }
 

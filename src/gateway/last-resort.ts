@@ -46,7 +46,11 @@ export function exhaustedError(route: Route, exhausted: PlanExhausted): Junction
   }
   const tried = failures.map(({ deployment, error }) => `${deployment}: ${error.code} (${error.message})`);
   const notTried = skipped.map(({ deployment, reason }) => `${deployment}: not tried (${reason})`);
+  // Nothing was even tried because every breaker is open: tell the caller when one will admit again.
+  const waits = skipped.map((skip) => skip.retryInMs).filter((wait): wait is number => wait !== undefined);
+  const retryAfterMs = failures.length === 0 && waits.length === skipped.length && waits.length > 0 ? Math.min(...waits) : undefined;
   return new JunctionError('all_deployments_failed', `all deployments of route ${route.name} failed: ${[...tried, ...notTried].join('; ')}`, {
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     details: {
       attempts: failures.map(({ deployment, error }) => ({ deployment, code: error.code, message: error.message })),
       skipped,

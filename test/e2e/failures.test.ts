@@ -97,6 +97,31 @@ describe('fallback', () => {
   });
 });
 
+describe('open breakers', () => {
+  it('answers at once with a 503 and Retry-After when every deployment\'s breaker is open, calling no upstream', async () => {
+    const single = await startHarness({
+      // Its own deployment, so the route's breaker policy is the one that applies.
+      deployments: { lonely: { provider: 'sim-openai', model: 'lonely-model', pricing: { input: 1, output: 1 }, contextWindow: 8_000, capabilities: ['chat', 'streaming'] } },
+      routes: { lonely: { deployments: ['lonely'], retry: { attempts: 0 }, breaker: { consecutiveFailures: 1, cooldownMs: 30_000 } } },
+    });
+    try {
+      single.simulator.setBehaviour('lonely-model', { errorRates: { '500': 1 } });
+      const body = JSON.stringify({ model: 'lonely', messages: hello });
+      const post = () => fetch(`${single.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect((await post()).status).toBe(503);
+      const calls = single.simulator.stats().requests;
+      const refused = await post();
+      expect(refused.status).toBe(503);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(25);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+      expect(((await refused.json()) as any).error.message).toContain('lonely: not tried');
+      expect(single.simulator.stats().requests).toBe(calls);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe('caller errors from upstream', () => {
   it('passes an upstream 400 to the openai caller as a 400 in OpenAI shape, without trying elsewhere', async () => {
     harness.simulator.setBehaviour('gpt-4o', { errorRates: { '400': 1 } });
