@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admit, closedBreaker, cooldownFor, onResult, release } from './breaker';
-import type { BreakerPolicy, BreakerState } from './health';
+import { admit, closedBreaker, cooldownFor, onResult, release, streakThreshold } from './breaker';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from './health';
 
 const policy: BreakerPolicy = {
   consecutiveFailures: 3,
@@ -187,5 +187,26 @@ describe('breaker properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('streak threshold scales with the deployment\'s own failure rate', () => {
+  const policy = { ...DEFAULT_BREAKER_POLICY, consecutiveFailures: 5, minimumRequests: 10 };
+  it.each([
+    ['too few requests to judge', { successes: 3, failures: 3 }, 5],
+    ['no failures lately', { successes: 1_000, failures: 0 }, 5],
+    ['a 1% baseline', { successes: 990, failures: 10 }, 5],
+    ['a 30% baseline', { successes: 700, failures: 300 }, 12],
+    ['a 50% baseline', { successes: 500, failures: 500 }, 20],
+    ['all failing', { successes: 0, failures: 50 }, 5],
+  ])('%s → %i in a row', (_name, window, expected) => {
+    expect(streakThreshold(window, policy)).toBe(expected);
+  });
+
+  it('keeps a 30%-failing deployment closed through five failures in a row, and opens on an improbable streak', () => {
+    const window = { successes: 700, failures: 300 };
+    const strict = { ...policy, failureRate: 0.9 };
+    expect(onResult(closedBreaker(), 'failure', window, 5, strict, 0, false).status).toBe('closed');
+    expect(onResult(closedBreaker(), 'failure', window, 12, strict, 0, false).status).toBe('open');
   });
 });

@@ -93,9 +93,27 @@ export function release(state: BreakerState, wasProbe: boolean): BreakerState {
 }
 
 function shouldTrip(window: BreakerWindow, consecutiveFailures: number, policy: BreakerPolicy): boolean {
-  if (consecutiveFailures >= policy.consecutiveFailures) return true;
   const requests = window.successes + window.failures;
+  if (consecutiveFailures >= streakThreshold(window, policy)) return true;
   return requests > 0 && requests >= policy.minimumRequests && window.failures / requests >= policy.failureRate;
+}
+
+/** A streak this unlikely under the deployment's own recent failure rate means something changed. */
+const STREAK_CHANCE = 1e-6;
+
+/**
+ * How many consecutive failures open the breaker. At low volume, `policy.consecutiveFailures`.
+ * At high volume a deployment that fails now and then (say 30% of requests) would hit five in a
+ * row every few seconds and spend its life open, failing every request instead of 30%; so the
+ * streak must also be one its recent failure rate makes improbable (chance below STREAK_CHANCE).
+ * A real outage on top of a low baseline still trips within a dozen failures.
+ */
+export function streakThreshold(window: BreakerWindow, policy: BreakerPolicy): number {
+  const requests = window.successes + window.failures;
+  if (requests < policy.minimumRequests) return policy.consecutiveFailures;
+  const rate = window.failures / requests;
+  if (rate <= 0 || rate >= 1) return policy.consecutiveFailures;
+  return Math.max(policy.consecutiveFailures, Math.ceil(Math.log(STREAK_CHANCE) / Math.log(rate)));
 }
 
 function trip(state: BreakerState, policy: BreakerPolicy, now: number): BreakerState {
