@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admit, closedBreaker, cooldownFor, onResult, release, streakThreshold } from './breaker';
+import { admit, closedBreaker, cooldownFor, failureRateLowerBound, onResult, release, streakThreshold } from './breaker';
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from './health';
 
 const policy: BreakerPolicy = {
@@ -54,7 +54,8 @@ describe('onResult', () => {
     ['closed success', closedBreaker(), 'success', { successes: 1, failures: 0 }, 0, false, { status: 'closed' }],
     ['closed failure below both thresholds', closedBreaker(), 'failure', { successes: 5, failures: 4 }, 2, false, { status: 'closed' }],
     ['closed failure reaching consecutive failures', closedBreaker(), 'failure', { successes: 0, failures: 3 }, 3, false, { status: 'open', trips: 1, openedAt: 5_000, retryAt: 6_000 }],
-    ['closed failure reaching the failure rate', closedBreaker(), 'failure', { successes: 5, failures: 5 }, 1, false, { status: 'open', trips: 1, retryAt: 6_000 }],
+    ['closed failure confidently above the failure rate', closedBreaker(), 'failure', { successes: 1, failures: 9 }, 1, false, { status: 'open', trips: 1, retryAt: 6_000 }],
+    ['closed failure at the rate on too little evidence', closedBreaker(), 'failure', { successes: 5, failures: 5 }, 1, false, { status: 'closed' }],
     ['closed failure at the rate but under minimum requests', closedBreaker(), 'failure', { successes: 4, failures: 5 }, 1, false, { status: 'closed' }],
     ['half-open probe success', halfOpen({ trips: 3, probesInFlight: 1 }), 'success', quiet, 0, true, { status: 'closed', trips: 0, probesInFlight: 0 }],
     ['half-open probe failure', halfOpen({ trips: 1, probesInFlight: 1 }), 'failure', quiet, 1, true, { status: 'open', trips: 2, openedAt: 5_000, retryAt: 7_000, probesInFlight: 0 }],
@@ -186,6 +187,29 @@ describe('breaker properties', () => {
           expect(next.status).toBe('closed');
         },
       ),
+    );
+  });
+});
+
+describe('failure-rate lower bound (Wilson, 95%)', () => {
+  it.each([
+    [10, 10, 0.72],
+    [9, 10, 0.6],
+    [5, 10, 0.24],
+    [60, 100, 0.5],
+    [0, 50, 0],
+  ])('%i failures in %i requests → about %d', (failures, requests, expected) => {
+    expect(failureRateLowerBound(failures, requests)).toBeCloseTo(expected, 1);
+  });
+
+  it('never exceeds the observed rate (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (requests, share) => {
+        const failures = Math.round(share * requests);
+        const bound = failureRateLowerBound(failures, requests);
+        expect(bound).toBeLessThanOrEqual(failures / requests + 1e-12);
+        expect(bound).toBeGreaterThanOrEqual(-1e-12);
+      }),
     );
   });
 });

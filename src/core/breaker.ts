@@ -95,7 +95,19 @@ export function release(state: BreakerState, wasProbe: boolean): BreakerState {
 function shouldTrip(window: BreakerWindow, consecutiveFailures: number, policy: BreakerPolicy): boolean {
   const requests = window.successes + window.failures;
   if (consecutiveFailures >= streakThreshold(window, policy)) return true;
-  return requests > 0 && requests >= policy.minimumRequests && window.failures / requests >= policy.failureRate;
+  // The window's rate must be at the threshold with 95% confidence (Wilson lower bound): a
+  // 30%-failing deployment shows 5 failures in 10 requests often enough to trip on noise.
+  return requests > 0 && requests >= policy.minimumRequests && failureRateLowerBound(window.failures, requests) >= policy.failureRate;
+}
+
+/** Lower end of the 95% Wilson score interval of a failure rate. */
+export function failureRateLowerBound(failures: number, requests: number): number {
+  const z = 1.96;
+  const rate = failures / requests;
+  const z2 = z * z;
+  const centre = rate + z2 / (2 * requests);
+  const spread = z * Math.sqrt((rate * (1 - rate)) / requests + z2 / (4 * requests * requests));
+  return (centre - spread) / (1 + z2 / requests);
 }
 
 /** A streak this unlikely under the deployment's own recent failure rate means something changed. */

@@ -201,10 +201,17 @@ export function runStateStoreSuite(name: string, options: StateStoreSuiteOptions
 
       it('opens on the failure rate once the window holds enough requests', async () => {
         const store = await open({ consecutiveFailures: 100, minimumRequests: 10, failureRate: 0.5 });
-        for (let index = 0; index < 9; index += 1) run(store, index % 2 === 0 ? success() : failure(), T + index);
+        run(store, success(), T);
+        for (let index = 1; index < 9; index += 1) run(store, failure(), T + index);
         expect(store.snapshot(DEPLOYMENT, T + 9).breaker.status).toBe('closed');
         run(store, failure(), T + 9);
         expect(store.snapshot(DEPLOYMENT, T + 9).breaker).toMatchObject({ status: 'open', retryAt: T + 9 + 1_000 });
+      });
+
+      it('does not open on a failure rate that is only noise (5 of 10 against a 50% threshold)', async () => {
+        const store = await open({ consecutiveFailures: 100, minimumRequests: 10, failureRate: 0.5 });
+        for (let index = 0; index < 10; index += 1) run(store, index % 2 === 0 ? success() : failure(), T + index);
+        expect(store.snapshot(DEPLOYMENT, T + 10).breaker.status).toBe('closed');
       });
 
       it('does not count failures that have left the window', async () => {
