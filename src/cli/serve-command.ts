@@ -78,7 +78,10 @@ function printBanner(io: CliIo, config: JunctionConfig, file: string, url: strin
     io.out(`Ledger: one SQLite file per worker, ${workerLedgerPath(config.ledger.path, 1)} … ${workerLedgerPath(config.ledger.path, workers)}`);
   }
   io.out('Routes:');
-  for (const route of routes) io.out(`  ${route.name.padEnd(28)} → ${route.deployments.join(', ')}`);
+  for (const route of routes) {
+    const tiers = route.tiers.map((tier) => (tier.name === 'primary' ? '' : `${tier.name}: `) + tier.deployments.join(', ')).join(' | ');
+    io.out(`  ${route.name.padEnd(28)} → ${tiers}  (${route.strategy})`);
+  }
   io.out('Try:');
   io.out(
     `  curl ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${example.name}","messages":[{"role":"user","content":"Hello"}]}'`,
