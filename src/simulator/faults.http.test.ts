@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSseText } from '../providers/sse';
 import { drawLatencyMs, frameGapMs } from './latency';
-import { seededRandom } from './random';
+import { seededRandom } from '../core/random';
 import { startSimulator } from './server';
 import type { Simulator } from './server';
 import { postJson, readToEnd } from './test-helpers';

@@ -6,20 +6,11 @@
 import fc from 'fast-check';
 import type { HealthSnapshot } from '../../health';
 import type { Deployment, Provider } from '../../model';
+import { seededRandom } from '../../random';
 import type { Candidate, StrategyContext, StrategyDecision, StrategyRequest } from '../types';
 import { newRouteStrategyState } from '../types';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return function random() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+export { seededRandom };
 
 export function provider(id: string, overrides: Partial<Provider> = {}): Provider {
   return {

@@ -1,6 +1,6 @@
 /**
- * A small seeded generator (mulberry32) so tests, chaos runs and benchmarks can replay the same
- * sequence of faults and latencies. Not for anything security-related.
+ * A small seeded generator (mulberry32): the injectable random source that lets tests, the
+ * simulator, chaos runs and benchmarks replay the same draws. Not for anything security-related.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
