@@ -3,7 +3,7 @@
  * Requests on fresh connections are spread over the workers by node:cluster, every request
  * lands in exactly one worker's ledger, and SIGTERM on the primary stops them all gracefully.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerLedgerPath } from '../../src/cli/serve-command';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { spawnJunction } from '../support/cli';
 
 describe('workerLedgerPath', () => {
   it.each([
@@ -61,20 +62,9 @@ routes:
   afterAll(() => simulator.close());
 
   it('serves from every worker, records each request once, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/junction.js', 'serve', '-c', join(dir, 'junction.yaml'), '--port', '0', '--workers', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { child, exited, output, match } = await spawnJunction(['serve', '-c', join(dir, 'junction.yaml'), '--port', '0', '--workers', '2'], /Junction listening on (http:\/\/\S+) \(2 worker processes\)/);
+    const url = match[1];
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /Junction listening on (http:\/\/\S+) \(2 worker processes\)/.exec(output);
-          if (match) resolve(match[1]);
-        });
-        child.on('exit', () => reject(new Error(`junction exited early: ${output}`)));
-      });
-
       const total = 40;
       const statuses: number[] = [];
       // One connection per request: node:cluster hands out connections, not requests.
@@ -85,7 +75,7 @@ routes:
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited, output).toBe(0);
+    expect(await exited, output()).toBe(0);
 
     const rows = [1, 2].map((index) => {
       const path = join(dir, workerLedgerPath('junction.db', index));

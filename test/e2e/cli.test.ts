@@ -2,11 +2,12 @@
  * The command line as a user runs it: help, exit codes, `check` on good and bad files, and the
  * demo that `npm start` runs, answering the curl line it prints.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnJunction } from '../support/cli';
 
 const run = (...args: string[]) => spawnSync(process.execPath, ['bin/junction.js', ...args], { encoding: 'utf8', env: { ...process.env, DEMO_SECRET: 'sk-very-secret-value' } });
 
@@ -68,16 +69,8 @@ routes:
   });
 
   it('serves the bundled demo (what npm start runs) and answers the curl line it prints', async () => {
-    const child = spawn(process.execPath, ['bin/junction.js', 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('curl ')) resolve();
-      });
-      child.on('exit', () => reject(new Error(`demo exited: ${output}`)));
-    });
+    const { child, exited, output: printed } = await spawnJunction(['serve', '--demo', '--port', '0'], /curl .+\n/);
+    const output = printed();
     try {
       expect(output).toMatch(/Junction listening on http:\/\/127\.0\.0\.1:\d+/);
       expect(output).toContain('Routes:');

@@ -2,7 +2,6 @@
  * The ledger holds every request: N requests of every kind give exactly N rows with the right
  * tokens and cost, also when the real CLI process is stopped with SIGTERM under load.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf } from '../../src/core/cost';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { spawnJunction } from '../support/cli';
 import { PRICES, startHarness, type Harness } from '../support/harness';
 
 describe('ledger: one row per request', () => {
@@ -93,17 +93,8 @@ routes:
   chat: { deployments: [mini] }
 `,
     );
-    const child = spawn(process.execPath, ['bin/junction.js', 'serve', '-c', join(dir, 'junction.yaml'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]);
-      });
-      child.on('exit', () => reject(new Error(`junction exited early: ${output}`)));
-    });
+    const { child, exited, match } = await spawnJunction(['serve', '-c', join(dir, 'junction.yaml'), '--port', '0'], /listening on (http:\/\/\S+)/);
+    const url = match[1];
 
     const answered = new Map<string, number>();
     let refused = 0;
