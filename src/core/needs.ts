@@ -15,6 +15,11 @@ export interface RequestNeeds {
 // off the hot path; it only has to tell a 4k prompt from a 200k one.
 const CHARS_PER_TOKEN = 4;
 
+/** The cheap token estimate for a length of text. */
+export function roughTokens(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
 /**
  * What a chat request needs. The token estimate is the cheap one unless it comes within a
  * factor of two of `smallestWindow` (the smallest context window the request might go to):
@@ -62,10 +67,10 @@ function roughChatNeeds(request: ChatRequest): RequestNeeds {
   if (vision) capabilities.push('vision');
   if (request.responseFormat && request.responseFormat.type !== 'text') capabilities.push('json');
   if (request.stream) capabilities.push('streaming');
-  return { capabilities, estimatedInputTokens: Math.ceil(chars / CHARS_PER_TOKEN), maxOutputTokens: request.maxTokens };
+  return { capabilities, estimatedInputTokens: roughTokens(chars), maxOutputTokens: request.maxTokens };
 }
 
 export function embeddingNeeds(request: EmbeddingRequest): RequestNeeds {
   const chars = request.input.reduce((sum, text) => sum + text.length, 0);
-  return { capabilities: ['embeddings'], estimatedInputTokens: Math.ceil(chars / CHARS_PER_TOKEN) };
+  return { capabilities: ['embeddings'], estimatedInputTokens: roughTokens(chars) };
 }

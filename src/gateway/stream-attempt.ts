@@ -5,6 +5,7 @@
  * a hedged twin that loses the race never writes.
  */
 import { JunctionError } from '../core/errors';
+import { roughTokens } from '../core/needs';
 import type { Candidate } from '../core/plan';
 import type { ChatRequest, StreamEvent, Usage } from '../core/types';
 import { createSseSplitter } from '../providers/sse';
@@ -51,8 +52,6 @@ export interface StreamAttemptOptions {
   estimatedInputTokens: number;
 }
 
-// Rough output size for a stream cut before its usage arrived, so the ledger never says 0.
-const CHARS_PER_TOKEN = 4;
 
 export async function runStreamAttempt(options: StreamAttemptOptions): Promise<Usage | undefined> {
   const { request, attempt, client, adapter, record, sink } = options;
@@ -125,6 +124,7 @@ function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate)
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 
+/** Rough usage of a stream cut before its usage arrived, so the ledger never says 0. */
 function estimate(inputTokens: number, outputChars: number): Usage {
-  return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN) };
+  return { inputTokens, outputTokens: roughTokens(outputChars) };
 }
