@@ -7,6 +7,7 @@ import { JunctionError } from '../core/errors';
 import type { AttemptPlan } from '../core/plan';
 import { ResponseAssembler, responseToEvents } from '../core/response-events';
 import type { ChatRequest, StreamEvent, Usage } from '../core/types';
+import type { Cancel } from './cancel';
 import { executePlan } from './executor';
 import type { Gateway, Outcome, RequestContext } from './gateway';
 import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
@@ -15,7 +16,7 @@ import { StaleCache } from './stale-cache';
 import { runStreamAttempt, type RawMessages, type StreamSink } from './stream-attempt';
 
 export async function streamChat(gateway: Gateway, request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
-  const { outcome } = await gateway.run(request.model, 'chat', true, context, async (route, record, signal) => {
+  const { outcome } = await gateway.run(request.model, 'chat', true, context, async (route, record, cancel) => {
     const { plan, needs } = gateway.planChat(route, request, context, record);
     // Pass-through is off on resumable routes: a resumed segment is re-encoded and the encoder
     // must have seen the whole stream.
@@ -23,7 +24,7 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
     const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
     const execute = (planned: AttemptPlan, sent: ChatRequest) =>
       executePlan({
-        ...gateway.executeBase(planned, route, record, signal),
+        ...gateway.executeBase(planned, route, record, cancel),
         canFallBack: () => !tracking.segmentStarted,
         attempt: (attempt) =>
           runStreamAttempt({
@@ -41,14 +42,14 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
       gateway.noteResult(record, await execute(plan, request));
     } catch (error) {
       if (!tracking.begun) {
-        const answer = wantsLastResort(error) && !context.signal.aborted ? lastResortAnswer(route, gateway.staleCache, cacheKey, gateway.now()) : undefined;
+        const answer = wantsLastResort(error) && !context.cancel.aborted ? lastResortAnswer(route, gateway.staleCache, cacheKey, gateway.now()) : undefined;
         if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
         record.fallbackTier = answer.tier;
         record.markFirstByte();
         tracking.begin({ deployment: answer.tier, tier: answer.tier });
         await tracking.write(responseToEvents(answer.response));
       } else {
-        if (!canResume(route.streamResume, error, tracking, signal)) throw isExhausted(error) ? exhaustedError(route, error) : error;
+        if (!canResume(route.streamResume, error, tracking, cancel)) throw isExhausted(error) ? exhaustedError(route, error) : error;
         await resume(gateway, plan, request, record, tracking, execute, route.name);
       }
     }
@@ -62,8 +63,8 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
   return outcome;
 }
 
-function canResume(enabled: boolean, error: unknown, tracking: TrackingSink, signal: AbortSignal): boolean {
-  if (!enabled || signal.aborted || tracking.assembled.hasToolCalls) return false;
+function canResume(enabled: boolean, error: unknown, tracking: TrackingSink, cancel: Cancel): boolean {
+  if (!enabled || cancel.aborted || tracking.assembled.hasToolCalls) return false;
   return error instanceof JunctionError && error.retryable;
 }
 

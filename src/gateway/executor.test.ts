@@ -9,6 +9,7 @@ import { createMemoryStateStore } from '../state';
 import { GatewayEvents } from './events';
 import { executePlan, PlanExhausted } from './executor';
 import { RequestRecord } from './request-record';
+import { Cancel } from './cancel';
 
 const policy = { ...DEFAULT_BREAKER_POLICY, consecutiveFailures: 1, minimumRequests: 1, cooldownMs: 100, halfOpenProbes: 1 };
 
@@ -37,7 +38,7 @@ function setup(attemptsPerDeployment: number) {
     events: new GatewayEvents(),
     store,
     budget: new RetryBudget(1),
-    signal: new AbortController().signal,
+    cancel: new Cancel(),
     now,
     random: () => 0.5,
     // Waiting moves the injected clock past the breaker's cool-down.

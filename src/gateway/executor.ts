@@ -13,14 +13,14 @@ import { backoffDelay, type RetryBudget } from '../core/retry-budget';
 import type { Usage } from '../core/types';
 import type { StateStore } from '../state/types';
 import type { GatewayEvents } from './events';
-import { linkedSignal } from './linked-signal';
+import { Cancel } from './cancel';
 import type { RequestRecord } from './request-record';
 import { transportError, type AbortCause } from './upstream-client';
 
 export interface AttemptContext {
   candidate: PlannedAttempt;
-  /** Fires on client disconnect, the request deadline, this attempt's timeout, or a lost hedge race. */
-  signal: AbortSignal;
+  /** Cancelled on client disconnect, the request deadline, this attempt's timeout, or a lost hedge race. */
+  cancel: Cancel;
   /** Stop this attempt's timeout (a stream delivered its first byte; stalls are caught by the idle timeout). */
   clearTimeout(): void;
   /** Usage known so far, recorded even if the attempt then fails. */
@@ -41,11 +41,11 @@ export interface ExecuteOptions<T> {
   events: GatewayEvents;
   store: StateStore;
   budget: RetryBudget;
-  /** The request's signal: client disconnect and overall deadline. */
-  signal: AbortSignal;
+  /** The request's scope: client disconnect and overall deadline. */
+  cancel: Cancel;
   now: () => number;
   random: () => number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep: (ms: number, cancel: Cancel) => Promise<void>;
   attempt: (context: AttemptContext) => Promise<T>;
   /** Once false (a stream has sent bytes to the caller), a failure ends the request. */
   canFallBack?: () => boolean;
@@ -120,8 +120,8 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
         if (error.code === 'context_length_exceeded') tooLongFor = Math.max(tooLongFor, candidate.deployment.contextWindow);
         const wait = retryWait(options, error, retry, position < plan.attempts.length - 1);
         if (wait === undefined) break;
-        await options.sleep(wait, options.signal).catch(() => {
-          throw transportError(new Error('aborted while waiting to retry'), options.signal, candidate.provider);
+        await options.sleep(wait, options.cancel).catch(() => {
+          throw transportError(new Error('aborted while waiting to retry'), options.cancel, candidate.provider);
         });
         const again = await store.admit(candidate.deployment.id, now());
         if (!again.admitted) break;
@@ -157,26 +157,25 @@ async function runHedged<T>(
   failures: PlanExhausted['failures'],
 ): Promise<{ result?: ExecuteResult<T>; twinStarted: boolean }> {
   const { store, now } = options;
-  const cancelFirst = new AbortController();
-  const cancelTwin = new AbortController();
+  const cancelFirst = new Cancel();
+  const cancelTwin = new Cancel();
   let claimed: PlannedAttempt | undefined;
-  const claim = (candidate: PlannedAttempt, loser: AbortController) => () => {
+  const claim = (candidate: PlannedAttempt, loser: Cancel) => () => {
     if (!claimFor(candidate)()) return false;
     claimed ??= candidate;
     loser.abort('hedge-lost' satisfies AbortCause);
     return true;
   };
-  const firstRun = settle(runOne(options, first, firstIsProbe, claim(first, cancelTwin), cancelFirst.signal));
+  const firstRun = settle(runOne(options, first, firstIsProbe, claim(first, cancelTwin), cancelFirst));
   const delay = hedgeDelay(options, first);
-  const wait = linkedSignal([options.signal]);
-  const fired = await Promise.race([firstRun.then(() => false), options.sleep(delay, wait.signal).then(() => true, () => false)]);
+  const wait = Cancel.child(options.cancel);
+  const fired = await Promise.race([firstRun.then(() => false), options.sleep(delay, wait).then(() => true, () => false)]);
   wait.abort('hedge-decided');
-  wait.dispose();
 
   let twinRun: Promise<Settled<T>> | undefined;
   if (fired && claimed === undefined) {
     const admission = await store.admit(twin.deployment.id, now());
-    if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin.signal, true));
+    if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin, true));
   }
   const runs: Array<[PlannedAttempt, Promise<Settled<T>>]> = [[first, firstRun]];
   if (twinRun) runs.push([twin, twinRun]);
@@ -221,7 +220,7 @@ async function runOne<T>(
   candidate: PlannedAttempt,
   probe: boolean,
   claim: () => boolean,
-  cancel?: AbortSignal,
+  hedgeCancel?: Cancel,
   /** A hedged twin overlaps the first attempt, so its time is not added to the upstream total. */
   twin = false,
 ): Promise<T> {
@@ -231,14 +230,13 @@ async function runOne<T>(
   const startedPrecise = performance.now();
   let usage: Usage | undefined;
   let claimedAt: number | undefined;
-  const linked = linkedSignal(cancel ? [options.signal, cancel] : [options.signal]);
-  const { signal } = linked;
-  const timer = setTimeout(() => linked.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
+  const cancel = hedgeCancel ? Cancel.child(options.cancel, hedgeCancel) : Cancel.child(options.cancel);
+  const timer = setTimeout(() => cancel.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
   store.attemptStarted(id, startedAt);
   try {
     const value = await options.attempt({
       candidate,
-      signal,
+      cancel,
       clearTimeout: () => clearTimeout(timer),
       reportUsage: (reported) => {
         usage = reported;
@@ -256,7 +254,7 @@ async function runOne<T>(
     record.deployment = id;
     return value;
   } catch (thrown) {
-    const error = thrown instanceof JunctionError ? thrown : transportError(thrown, signal, candidate.provider);
+    const error = thrown instanceof JunctionError ? thrown : transportError(thrown, cancel, candidate.provider);
     const aborted = error.code === 'client_closed' || error.code === 'request_timeout' || error.code === 'attempt_cancelled';
     const latencyMs = now() - startedAt;
     store.attemptEnded(
@@ -277,7 +275,7 @@ async function runOne<T>(
     throw error;
   } finally {
     clearTimeout(timer);
-    linked.dispose();
+    cancel.dispose();
     // A hedged twin runs alongside the first attempt: only time no other attempt covered is Junction's.
     if (!twin) record.addUpstreamTime(performance.now() - startedPrecise);
   }

@@ -13,14 +13,14 @@ import { newRouteStrategyState, type RouteStrategyState } from '../core/strategi
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat } from '../core/types';
 import type { Ledger } from '../ledger/types';
 import { adapterFor as defaultAdapterFor } from '../providers';
-import type { ProviderAdapter } from '../providers/types';
+import type { ProviderAdapter, WireFormat } from '../providers/types';
 import { createMemoryStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
-import { linkedSignal } from './linked-signal';
+import { Cancel } from './cancel';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from './executor';
 import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
-import { readJson } from './read-body';
+import { parseJsonAnswer } from './read-body';
 import { RequestRecord } from './request-record';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
 import { StaleCache } from './stale-cache';
@@ -31,8 +31,8 @@ import { UpstreamClient } from './upstream-client';
 export interface RequestContext {
   requestId: string;
   ingress: IngressFormat;
-  /** Aborts when the caller disconnects. */
-  signal: AbortSignal;
+  /** Cancelled when the caller disconnects. */
+  cancel: Cancel;
   principal?: string;
   hints?: RoutingHints;
 }
@@ -46,7 +46,17 @@ export interface GatewayOptions {
   adapterFor?: (provider: Provider) => ProviderAdapter;
   now?: () => number;
   random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, cancel: Cancel) => Promise<void>;
+}
+
+/**
+ * The upstream's own answer, for a caller that speaks the same wire format: the HTTP layer may
+ * forward these bytes instead of encoding the canonical response again.
+ */
+export interface RawAnswer {
+  format: WireFormat;
+  /** The answer's JSON text. */
+  body: string;
 }
 
 /** What the HTTP layer needs to know to write headers. */
@@ -77,7 +87,7 @@ export class Gateway {
   readonly now: () => number;
   readonly random: () => number;
   readonly staleCache = new StaleCache();
-  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number, cancel: Cancel) => Promise<void>;
   private readonly runtimes = new Map<string, RouteRuntime>();
 
   constructor(private readonly options: GatewayOptions) {
@@ -102,20 +112,23 @@ export class Gateway {
   }
 
   /** A non-streamed chat completion. */
-  async chat(request: ChatRequest, context: RequestContext): Promise<{ response: ChatResponse; outcome: Outcome }> {
-    const { value, outcome } = await this.run(request.model, 'chat', false, context, async (route, record, signal) => {
+  async chat(request: ChatRequest, context: RequestContext): Promise<{ response: ChatResponse; outcome: Outcome; raw?: RawAnswer }> {
+    let raw: RawAnswer | undefined;
+    const { value, outcome } = await this.run(request.model, 'chat', false, context, async (route, record, cancel) => {
       const { plan } = this.planChat(route, request, context, record);
       const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
       try {
         const result = await executePlan({
-          ...this.executeBase(plan, route, record, signal),
-          attempt: async ({ candidate, signal: attemptSignal, reportUsage, claim }) => {
+          ...this.executeBase(plan, route, record, cancel),
+          attempt: async ({ candidate, cancel: attemptCancel, reportUsage, claim }) => {
             const target = { provider: candidate.provider, deployment: candidate.deployment };
             const adapter = this.adapterFor(candidate.provider);
-            const upstream = await this.client.send(candidate.provider, adapter.chatRequest(request, target), attemptSignal);
-            const parsed = adapter.parseChatResponse(await readJson(upstream, adapter, candidate.provider), target);
+            const upstream = await this.client.sendBuffered(candidate.provider, adapter.chatRequest(request, target), attemptCancel);
+            const { json, text } = parseJsonAnswer(upstream, adapter, candidate.provider);
+            const parsed = adapter.parseChatResponse(json, target);
             reportUsage(parsed.usage);
             if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+            raw = { format: adapter.format, body: text };
             return parsed;
           },
         });
@@ -126,31 +139,32 @@ export class Gateway {
         record.markFirstByte();
         return result.value;
       } catch (error) {
-        const answer = wantsLastResort(error) && !context.signal.aborted ? lastResortAnswer(route, this.staleCache, cacheKey, this.now()) : undefined;
+        const answer = wantsLastResort(error) && !context.cancel.aborted ? lastResortAnswer(route, this.staleCache, cacheKey, this.now()) : undefined;
         if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
         record.fallbackTier = answer.tier;
         record.finishReason = answer.response.finishReason;
         record.markFirstByte();
+        raw = undefined;
         return answer.response;
       }
     });
-    return { response: value, outcome };
+    return raw ? { response: value, outcome, raw } : { response: value, outcome };
   }
 
   async embeddings(request: EmbeddingRequest, context: RequestContext): Promise<{ response: EmbeddingResponse; outcome: Outcome }> {
-    const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (route, record, signal) => {
+    const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (route, record, cancel) => {
       const plan = this.plan(route, embeddingNeeds(request), context, record, request.user);
       try {
         const result = await executePlan({
-          ...this.executeBase(plan, route, record, signal),
-          attempt: async ({ candidate, signal: attemptSignal, reportUsage, claim }) => {
+          ...this.executeBase(plan, route, record, cancel),
+          attempt: async ({ candidate, cancel: attemptCancel, reportUsage, claim }) => {
             const target = { provider: candidate.provider, deployment: candidate.deployment };
             const adapter = this.adapterFor(candidate.provider);
             if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
               throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
             }
-            const upstream = await this.client.send(candidate.provider, adapter.embeddingRequest(request, target), attemptSignal);
-            const parsed = adapter.parseEmbeddingResponse(await readJson(upstream, adapter, candidate.provider), target, request);
+            const upstream = await this.client.sendBuffered(candidate.provider, adapter.embeddingRequest(request, target), attemptCancel);
+            const parsed = adapter.parseEmbeddingResponse(parseJsonAnswer(upstream, adapter, candidate.provider).json, target, request);
             reportUsage(parsed.usage);
             if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
             return parsed;
@@ -225,8 +239,8 @@ export class Gateway {
     return { plan: this.plan(route, needs, context, record, request.user), needs };
   }
 
-  executeBase(plan: AttemptPlan, route: Route, record: RequestRecord, signal: AbortSignal): Omit<ExecuteOptions<unknown>, 'attempt'> {
-    return { plan, route, record, events: this.events, store: this.store, budget: this.runtime(route).budget, signal, now: this.now, random: this.random, sleep: this.sleep };
+  executeBase(plan: AttemptPlan, route: Route, record: RequestRecord, cancel: Cancel): Omit<ExecuteOptions<unknown>, 'attempt'> {
+    return { plan, route, record, events: this.events, store: this.store, budget: this.runtime(route).budget, cancel, now: this.now, random: this.random, sleep: this.sleep };
   }
 
   noteResult(record: RequestRecord, result: ExecuteResult<unknown>): void {
@@ -270,22 +284,22 @@ export class Gateway {
     endpoint: 'chat' | 'embeddings',
     stream: boolean,
     context: RequestContext,
-    body: (route: Route, record: RequestRecord, signal: AbortSignal) => Promise<T>,
+    body: (route: Route, record: RequestRecord, cancel: Cancel) => Promise<T>,
   ): Promise<{ value: T; outcome: Outcome }> {
     const record = new RequestRecord(
       { requestId: context.requestId, route: model, ingress: context.ingress, endpoint, stream, principal: context.principal, startedAt: this.now() },
       this.now,
     );
-    const signal = linkedSignal([context.signal]);
+    const cancel = Cancel.child(context.cancel);
     let timer: NodeJS.Timeout | undefined;
     try {
       const route = this.resolve(model);
-      timer = setTimeout(() => signal.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
-      const value = await body(route, record, signal.signal);
+      timer = setTimeout(() => cancel.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
+      const value = await body(route, record, cancel);
       this.events.emit({ type: 'request-end', entry: record.finish(200), overheadMs: record.overheadMs() });
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
-      const error = context.signal.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
+      const error = context.cancel.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
       // A stream that failed after its 200 went out was a 200 to the caller (with an error event);
       // a caller who left is a 499 whatever was sent.
       const status = stream && record.ttftMs !== undefined && error.code !== 'client_closed' ? 200 : error.status;
@@ -293,7 +307,7 @@ export class Gateway {
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
       clearTimeout(timer);
-      signal.dispose();
+      cancel.dispose();
     }
   }
 }
@@ -327,17 +341,16 @@ function breakerPolicies(catalog: Catalog) {
   return (deployment: string) => byDeployment.get(deployment) ?? fallback!;
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, cancel: Cancel): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (cancel.aborted) return reject(cancel.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const stopListening = cancel.onAbort((reason) => {
       clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+      reject(reason);
+    });
   });
 }

@@ -8,7 +8,8 @@ import { classifyAttempt } from '../core/classify-attempt';
 import { JunctionError } from '../core/errors';
 import type { Deployment } from '../core/model';
 import type { Gateway } from './gateway';
-import { readJson } from './read-body';
+import { Cancel } from './cancel';
+import { parseJsonAnswer } from './read-body';
 import { transportError } from './upstream-client';
 
 export interface HealthCheckOptions {
@@ -42,28 +43,31 @@ async function probe(gateway: Gateway, deployment: Deployment, timeoutMs: number
   if (!admission.admitted) return { deployment: deployment.id, ok: false, errorCode: 'breaker_open' };
   const startedAt = gateway.now();
   store.attemptStarted(deployment.id, startedAt);
-  const signal = AbortSignal.timeout(timeoutMs);
+  const cancel = new Cancel();
+  const timer = setTimeout(() => cancel.abort('attempt-timeout'), timeoutMs);
   const target = { provider, deployment };
   const adapter = gateway.adapterFor(provider);
   try {
     if (deployment.capabilities.includes('chat')) {
       const request = adapter.chatRequest({ model: deployment.id, stream: false, maxTokens: 1, messages: [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }] }, target);
-      adapter.parseChatResponse(await readJson(await gateway.client.send(provider, request, signal), adapter, provider), target);
+      adapter.parseChatResponse(parseJsonAnswer(await gateway.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
     } else if (adapter.embeddingRequest && adapter.parseEmbeddingResponse) {
       const request = adapter.embeddingRequest({ model: deployment.id, input: ['ping'] }, target);
-      adapter.parseEmbeddingResponse(await readJson(await gateway.client.send(provider, request, signal), adapter, provider), target);
+      adapter.parseEmbeddingResponse(parseJsonAnswer(await gateway.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
     }
     const latencyMs = gateway.now() - startedAt;
     store.attemptEnded(deployment.id, { verdict: 'success', latencyMs, ttftMs: latencyMs, tokens: 0, probe: admission.probe }, gateway.now());
     return { deployment: deployment.id, ok: true };
   } catch (thrown) {
     const error = thrown instanceof JunctionError ? thrown : transportError(thrown, undefined, provider);
-    const code = signal.aborted ? 'upstream_timeout' : error.code;
+    const code = cancel.aborted ? 'upstream_timeout' : error.code;
     store.attemptEnded(
       deployment.id,
       { verdict: classifyAttempt(code), latencyMs: gateway.now() - startedAt, tokens: 0, errorCode: code, errorMessage: error.message, probe: admission.probe },
       gateway.now(),
     );
     return { deployment: deployment.id, ok: false, errorCode: code };
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -9,14 +9,11 @@ import { roughTokens } from '../core/needs';
 import type { Candidate } from '../core/plan';
 import type { ChatRequest, StreamEvent, Usage } from '../core/types';
 import { createSseSplitter } from '../providers/sse';
-import type { ProviderAdapter, SseMessage } from '../providers/types';
+import type { ProviderAdapter, SseMessage, WireFormat } from '../providers/types';
 import type { AttemptContext } from './executor';
 import { throwIfFailed } from './read-body';
 import type { RequestRecord } from './request-record';
 import type { UpstreamClient } from './upstream-client';
-
-/** Wire format of an upstream's stream, to tell when the caller speaks the same one. */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 
 /** The upstream's own SSE messages behind a batch of events, for same-format pass-through. */
 export interface RawMessages {
@@ -57,11 +54,11 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   const { request, attempt, client, adapter, record, sink } = options;
   const { candidate } = attempt;
   const target = { provider: candidate.provider, deployment: candidate.deployment };
-  const upstream = await client.send(candidate.provider, adapter.chatRequest(request, target), attempt.signal);
+  const upstream = await client.send(candidate.provider, adapter.chatRequest(request, target), attempt.cancel);
   await throwIfFailed(upstream, adapter);
 
   const decoder = adapter.createStreamDecoder(target);
-  const format = wireFormatOf(adapter);
+  const format = adapter.format;
   let pending: StreamEvent[] = [];
   let pendingRaw: SseMessage[] = [];
   let claimed = false;
@@ -113,13 +110,9 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   }
 }
 
-function wireFormatOf(adapter: ProviderAdapter): WireFormat {
-  return adapter.kind === 'anthropic' || adapter.kind === 'gemini' ? adapter.kind : 'openai';
-}
-
 /** A connection lost while the body streams is a truncated stream, whatever the socket said. */
 function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate): unknown {
-  if (attempt.signal.aborted || (error instanceof JunctionError && error.code !== 'upstream_connection')) return error;
+  if (attempt.cancel.aborted || (error instanceof JunctionError && error.code !== 'upstream_connection')) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }

@@ -2,15 +2,26 @@
  * Sends adapter-built requests upstream over undici keep-alive pools, one pool per provider,
  * and turns transport failures into coded errors. Knows nothing about wire formats.
  */
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, util, type Dispatcher } from 'undici';
 import { JunctionError } from '../core/errors';
 import type { Provider } from '../core/model';
 import type { UpstreamRequest } from '../providers/types';
+import type { Cancel } from './cancel';
 
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+/** A streamed answer: resolved at the response headers, the body read by the caller. */
 export interface UpstreamResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: UpstreamHeaders;
   body: Dispatcher.ResponseData['body'];
+}
+
+/** A whole answer, read into memory. Headers are parsed only when asked for (error answers). */
+export interface BufferedResponse {
+  status: number;
+  body: Buffer;
+  headers(): UpstreamHeaders;
 }
 
 /** Why an attempt's signal fired, so a transport error can be told apart from our own abort. */
@@ -20,8 +31,9 @@ export class UpstreamClient {
   private readonly pools = new Map<string, { pool: Pool; pathPrefix: string }>();
 
   /** Send one request. Resolves once response headers arrive; the caller consumes or dumps the body. */
-  async send(provider: Provider, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  async send(provider: Provider, request: UpstreamRequest, cancel: Cancel): Promise<UpstreamResponse> {
     const { pool, pathPrefix } = this.poolFor(provider);
+    const signal = cancel.signal;
     try {
       const response = await pool.request({
         method: request.method,
@@ -35,8 +47,58 @@ export class UpstreamClient {
       });
       return { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      throw transportError(error, signal, provider);
+      throw transportError(error, cancel, provider);
     }
+  }
+
+  /**
+   * Send one request and read the whole answer. Uses undici's raw dispatch callbacks: no body
+   * stream, no promise per chunk and no AbortSignal, which is most of what a plain
+   * request-response round trip costs beyond the socket writes.
+   */
+  sendBuffered(provider: Provider, request: UpstreamRequest, cancel: Cancel): Promise<BufferedResponse> {
+    const { pool, pathPrefix } = this.poolFor(provider);
+    return new Promise<BufferedResponse>((resolve, reject) => {
+      let status = 0;
+      let rawHeaders: Buffer[] = [];
+      const chunks: Buffer[] = [];
+      let stopListening: (() => void) | undefined;
+      const fail = (error: unknown) => {
+        stopListening?.();
+        reject(transportError(error, cancel, provider));
+      };
+      if (cancel.aborted) return fail(new Error('aborted before sending'));
+      pool.dispatch(
+        {
+          method: request.method,
+          path: pathPrefix + request.path,
+          headers: request.headers,
+          body: request.method === 'GET' ? null : request.body,
+          headersTimeout: provider.timeoutMs,
+          bodyTimeout: provider.timeoutMs,
+        },
+        {
+          onConnect(abort: (reason?: Error) => void) {
+            stopListening = cancel.onAbort(() => abort(new Error('aborted')));
+          },
+          onHeaders(statusCode: number, headers: Buffer[]) {
+            status = statusCode;
+            rawHeaders = headers;
+            return true;
+          },
+          onData(chunk: Buffer) {
+            chunks.push(chunk);
+            return true;
+          },
+          onComplete() {
+            stopListening?.();
+            const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+            resolve({ status, body, headers: () => util.parseHeaders(rawHeaders) as UpstreamHeaders });
+          },
+          onError: fail,
+        } as unknown as Dispatcher.DispatchHandler,
+      );
+    });
   }
 
   async close(): Promise<void> {
@@ -64,9 +126,9 @@ export class UpstreamClient {
 }
 
 /** Map an error thrown while talking to the upstream onto Junction's catalogue. */
-export function transportError(error: unknown, signal: AbortSignal | undefined, provider: Provider): JunctionError {
+export function transportError(error: unknown, cancel: Cancel | undefined, provider: Provider): JunctionError {
   if (error instanceof JunctionError) return error;
-  if (signal?.aborted) return abortError(signal, provider, error);
+  if (cancel?.aborted) return abortError(cancel.reason as AbortCause | undefined, provider, error);
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
@@ -75,8 +137,7 @@ export function transportError(error: unknown, signal: AbortSignal | undefined, 
   return new JunctionError('upstream_connection', `provider ${provider.id}: ${code ? `${code} ` : ''}${message}`, { cause: error });
 }
 
-function abortError(signal: AbortSignal, provider: Provider, cause: unknown): JunctionError {
-  const reason = signal.reason as AbortCause | undefined;
+function abortError(reason: AbortCause | undefined, provider: Provider, cause: unknown): JunctionError {
   switch (reason) {
     case 'attempt-timeout':
       return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within the attempt timeout`, { cause });

@@ -4,16 +4,17 @@
  * rendered in the caller's API error shape.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { JunctionError, toJunctionError } from '../core/errors';
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { JunctionError } from '../core/errors';
 import type { Gateway } from '../gateway/gateway';
 import type { Metrics } from '../observability/metrics';
-import { createChatHandler, modelOf, outcomeHeaders, requestContext, sendError } from './chat-handler';
+import { createApiEndpoints } from './api-endpoints';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
-import { anthropicIngress, ingressForPath, openaiIngress } from './ingress/formats';
+import { ingressForPath } from './ingress/formats';
 import { registerRoutingApi } from './routing-api';
-import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai/openai-embeddings';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
+import { sendError } from './respond';
 
 export interface ServerOptions {
   gateway: Gateway;
@@ -25,16 +26,15 @@ export interface ServerOptions {
   isShuttingDown?: () => boolean;
 }
 
-/** API paths whose requests belong in the ledger, even when refused. */
-const API_ENDPOINTS: Record<string, 'chat' | 'embeddings'> = {
-  '/v1/chat/completions': 'chat',
-  '/v1/messages': 'chat',
-  '/v1/embeddings': 'embeddings',
-};
-
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { gateway, metrics } = options;
+  const serveApi = createApiEndpoints(options);
   const app = Fastify({
+    // The API endpoints answer on plain node:http first; the framework serves everything else.
+    serverFactory: (frameworkHandler) =>
+      createServer(function route(request, response) {
+        if (!serveApi(request, response)) frameworkHandler(request, response);
+      }),
     bodyLimit: options.bodyLimitBytes,
     // Request logs come from gateway events (one line per request with tokens and cost).
     logger: false,
@@ -44,7 +44,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     },
     // Idle keep-alive sockets are closed on shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
-    // Requests arriving while we shut down get a 503 in their own format and a ledger row (below).
     return503OnClosing: false,
   });
 
@@ -60,25 +59,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (options.isShuttingDown?.() && API_ENDPOINTS[request.url.split('?')[0]]) {
-      reject(request, reply, new JunctionError('shutting_down', 'Junction is shutting down; retry on another replica'));
-      return reply;
-    }
   });
-
-  /** Render a refusal in the caller's format; API requests also get their ledger row. */
-  function reject(request: FastifyRequest, reply: FastifyReply, error: JunctionError): void {
-    const ingress = ingressForPath(request.url);
-    const endpoint = API_ENDPOINTS[request.url.split('?')[0]];
-    if (endpoint) gateway.recordRejected(requestContext(request, reply, ingress), endpoint, modelOf(request.body), error);
-    sendError(reply, ingress, error);
-  }
-
+  // Errors are written by the same code as the API endpoints' own, on the raw response.
   app.setErrorHandler((error, request, reply) => {
-    reject(request, reply, fromFrameworkError(error));
+    reply.hijack();
+    sendError(reply.raw, ingressForPath(request.url), fromFrameworkError(error), String(request.id));
   });
   app.setNotFoundHandler((request, reply) => {
-    sendError(reply, ingressForPath(request.url), new JunctionError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`));
+    reply.hijack();
+    sendError(reply.raw, ingressForPath(request.url), new JunctionError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), String(request.id));
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -93,22 +82,5 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, gateway);
   app.get('/v1/models', async () => encodeOpenAIModelList([...gateway.catalog.routes.keys()], startedAt));
-  app.post('/v1/chat/completions', createChatHandler(gateway, openaiIngress));
-  app.post('/v1/messages', createChatHandler(gateway, anthropicIngress));
-  app.post('/v1/embeddings', async function handleEmbeddings(request, reply) {
-    let decoded;
-    try {
-      decoded = decodeOpenAIEmbeddings(request.body);
-    } catch (error) {
-      return reject(request, reply, toJunctionError(error));
-    }
-    const { request: embedding, encodingFormat } = decoded;
-    try {
-      const { response, outcome } = await gateway.embeddings(embedding, requestContext(request, reply, openaiIngress));
-      reply.headers(outcomeHeaders(outcome)).send(encodeOpenAIEmbeddings(response, embedding.model, encodingFormat));
-    } catch (error) {
-      sendError(reply, openaiIngress, error);
-    }
-  });
   return app;
 }

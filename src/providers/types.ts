@@ -40,8 +40,12 @@ export interface StreamDecoder {
   end(): StreamEvent[];
 }
 
+/** The wire format an adapter speaks, to tell when the caller speaks the same one (pass-through). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini';
+
 export interface ProviderAdapter {
   readonly kind: string;
+  readonly format: WireFormat;
   chatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;
   /** Throws `upstream_bad_response` when the 2xx body has the wrong shape. */
   parseChatResponse(body: unknown, target: UpstreamTarget): ChatResponse;

@@ -25,6 +25,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
 
   return {
     kind: 'anthropic',
+    format: 'anthropic',
 
     chatRequest(request, target): UpstreamRequest {
       const body = convertToAnthropicRequest(request, target.deployment);

@@ -34,6 +34,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): GeminiA
 
   return {
     kind: 'gemini',
+    format: 'gemini',
 
     chatRequest(request, target) {
       const method = request.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';

@@ -29,6 +29,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions = {}): Provide
 
   const adapter: ProviderAdapter = {
     kind,
+    format: 'openai',
 
     chatRequest(request, target) {
       const body = convertToOpenAIChatBody(request, target.deployment.model, maxTokensField);

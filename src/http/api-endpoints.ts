@@ -1,0 +1,99 @@
+/**
+ * The API endpoints that carry traffic (chat in both formats, embeddings), served on plain
+ * node:http ahead of the web framework, which keeps the rest (health, metrics, routing API,
+ * model list, not-found). Every request that reaches an API endpoint gets a ledger row,
+ * including those refused for a bad body or because Junction is shutting down.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JunctionError, toJunctionError } from '../core/errors';
+import { Cancel } from '../gateway/cancel';
+import type { Gateway, RequestContext } from '../gateway/gateway';
+import { hintsFromHeaders } from '../gateway/routing-hints';
+import { createChatHandler, modelOf } from './chat-handler';
+import { anthropicIngress, openaiIngress, type ChatIngress } from './ingress/formats';
+import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai/openai-embeddings';
+import { outcomeHeaders, readJsonBody, requestIdOf, sendError, sendJson } from './respond';
+
+export interface ApiEndpointOptions {
+  gateway: Gateway;
+  bodyLimitBytes: number;
+  /** True once a graceful stop began: new API requests are refused with a 503. */
+  isShuttingDown?: () => boolean;
+}
+
+type Handler = (body: unknown, context: RequestContext, response: ServerResponse) => Promise<void>;
+
+interface Endpoint {
+  ingress: ChatIngress;
+  kind: 'chat' | 'embeddings';
+  handle: Handler;
+}
+
+/** Returns a listener that serves the API endpoints and answers false for every other request. */
+export function createApiEndpoints(options: ApiEndpointOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const { gateway } = options;
+  const endpoints = new Map<string, Endpoint>([
+    ['/v1/chat/completions', { ingress: openaiIngress, kind: 'chat', handle: createChatHandler(gateway, openaiIngress) }],
+    ['/v1/messages', { ingress: anthropicIngress, kind: 'chat', handle: createChatHandler(gateway, anthropicIngress) }],
+    ['/v1/embeddings', { ingress: openaiIngress, kind: 'embeddings', handle: createEmbeddingsHandler(gateway) }],
+  ]);
+
+  return function serveApi(request, response) {
+    if (request.method !== 'POST') return false;
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const endpoint = endpoints.get(query < 0 ? url : url.slice(0, query));
+    if (endpoint === undefined) return false;
+    const context = callerContext(request, response, endpoint.ingress);
+    const refuse = (error: JunctionError, body: unknown) => {
+      gateway.recordRejected(context, endpoint.kind, modelOf(body), error);
+      sendError(response, endpoint.ingress, error, context.requestId);
+    };
+    if (options.isShuttingDown?.()) {
+      request.resume();
+      refuse(new JunctionError('shutting_down', 'Junction is shutting down; retry on another replica'), undefined);
+      return true;
+    }
+    readJsonBody(request, options.bodyLimitBytes).then(
+      (body) => endpoint.handle(body, context, response),
+      (error: unknown) => refuse(toJunctionError(error), undefined),
+    ).catch((error: unknown) => sendError(response, endpoint.ingress, error, context.requestId));
+    return true;
+  };
+}
+
+/** Request id, caller's wire format, routing hints, and a scope cancelled when the caller goes away. */
+function callerContext(request: IncomingMessage, response: ServerResponse, ingress: ChatIngress): RequestContext {
+  const cancel = new Cancel();
+  // 'close' fires both on normal completion and on a dropped connection; only the latter
+  // (response not finished) means the caller left.
+  response.once('close', () => {
+    if (!response.writableFinished) cancel.abort('client');
+  });
+  const context: RequestContext = { requestId: requestIdOf(request), ingress: ingress.format, cancel };
+  const hints = hintsFromHeaders(request.headers);
+  for (const _ in hints) {
+    context.hints = hints;
+    break;
+  }
+  return context;
+}
+
+function createEmbeddingsHandler(gateway: Gateway): Handler {
+  return async function handleEmbeddings(body, context, response) {
+    let decoded;
+    try {
+      decoded = decodeOpenAIEmbeddings(body);
+    } catch (error) {
+      gateway.recordRejected(context, 'embeddings', modelOf(body), toJunctionError(error));
+      return sendError(response, openaiIngress, error, context.requestId);
+    }
+    const { request: embedding, encodingFormat } = decoded;
+    try {
+      const { response: answer, outcome } = await gateway.embeddings(embedding, context);
+      sendJson(response, 200, outcomeHeaders(outcome, context.requestId), JSON.stringify(encodeOpenAIEmbeddings(answer, embedding.model, encodingFormat)));
+    } catch (error) {
+      sendError(response, openaiIngress, error, context.requestId);
+    }
+  };
+}
