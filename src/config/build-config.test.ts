@@ -17,7 +17,7 @@ describe('defaults', () => {
   it('fills server, logging and ledger settings', () => {
     expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, bodyLimitBytes: 4_194_304, requestTimeoutMs: 300_000, shutdownGraceMs: 10_000 });
     expect(config.logging).toEqual({ level: 'info' });
-    expect(config.ledger).toEqual({ kind: 'sqlite', path: resolve('project', 'junction.db'), batchSize: 256, flushIntervalMs: 200 });
+    expect(config.ledger).toEqual({ kind: 'sqlite', path: resolve('project', 'junction.db'), batchSize: 128, flushIntervalMs: 25 });
     expect(config.simulator).toBeUndefined();
   });
 

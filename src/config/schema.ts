@@ -61,8 +61,8 @@ const ledgerSchema = z
   .strictObject({
     kind: z.enum(['sqlite', 'none']).default('sqlite'),
     path: nonEmptyString().default('junction.db'),
-    batchSize: positiveInteger().default(256),
-    flushIntervalMs: positiveInteger().default(200),
+    batchSize: positiveInteger().default(128),
+    flushIntervalMs: positiveInteger().default(25),
   })
   .prefault({});
 

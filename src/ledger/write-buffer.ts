@@ -12,6 +12,12 @@ export interface WriteBufferOptions<T> {
   batchSize: number;
   flushIntervalMs: number;
   /**
+   * While writes fail, how often the timer retries (rounded to whole ticks). A store that is
+   * down must not be retried, nor `onError` told, at a short hand-over interval's rate; an
+   * explicit `flush` still tries at once. Defaults to `flushIntervalMs`.
+   */
+  retryIntervalMs?: number;
+  /**
    * Upper bound on buffered items. While the store is down the buffer would otherwise grow
    * until the process dies and loses everything; past this bound the oldest items are dropped
    * and the drop is reported through `onError`.
@@ -45,9 +51,13 @@ export class WriteBufferOverflowError extends Error {
 
 export function createWriteBuffer<T>(options: WriteBufferOptions<T>): WriteBuffer<T> {
   const { write, batchSize, flushIntervalMs, maxBuffered, onError } = options;
+  const retryTicks = Math.max(1, Math.round((options.retryIntervalMs ?? flushIntervalMs) / flushIntervalMs));
   assertPositiveInteger('batchSize', batchSize);
   assertPositiveInteger('maxBuffered', maxBuffered);
   if (!(flushIntervalMs > 0)) throw new RangeError(`flushIntervalMs must be positive, got ${flushIntervalMs}`);
+  if (options.retryIntervalMs !== undefined && !(options.retryIntervalMs > 0)) {
+    throw new RangeError(`retryIntervalMs must be positive, got ${options.retryIntervalMs}`);
+  }
 
   let buffer: T[] = [];
   let dropped = 0;
@@ -56,10 +66,16 @@ export function createWriteBuffer<T>(options: WriteBufferOptions<T>): WriteBuffe
   let draining = false;
   // After a failure, leave retries to the timer rather than retrying on every push.
   let failing = false;
+  let ticksSinceFailure = 0;
   let immediate: NodeJS.Immediate | undefined;
 
   const timer = setInterval(function flushOnTick() {
-    if (!draining) backgroundFlush();
+    if (draining) return;
+    if (failing) {
+      ticksSinceFailure += 1;
+      if (ticksSinceFailure < retryTicks) return reportDropped();
+    }
+    backgroundFlush();
   }, flushIntervalMs);
   // A pending ledger write must not keep the process alive; shutdown calls close().
   timer.unref();
@@ -89,6 +105,7 @@ export function createWriteBuffer<T>(options: WriteBufferOptions<T>): WriteBuffe
         } catch (error) {
           buffer = batch.concat(buffer);
           failing = true;
+          ticksSinceFailure = 0;
           throw error;
         }
         failing = false;

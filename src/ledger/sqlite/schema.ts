@@ -137,6 +137,20 @@ export function toRow(entry: LedgerEntry): RequestRow {
   };
 }
 
+/**
+ * Throws a TypeError if a column holds a value SQLite cannot bind. Rows cross to the ledger's
+ * worker by structured clone, which refuses functions and symbols for a whole message at once:
+ * checking each row as it is recorded refuses the one bad entry instead of failing its batch on
+ * every retry.
+ */
+export function assertBindable(row: RequestRow): void {
+  for (const column in row) {
+    const value: unknown = row[column as keyof RequestRow];
+    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') continue;
+    throw new TypeError(`column ${column} cannot hold a ${typeof value}`);
+  }
+}
+
 /** NULL columns become absent fields, not `undefined` ones, so entries round-trip exactly. */
 export function fromRow(row: RequestRow): LedgerEntry {
   const entry: LedgerEntry = {

@@ -1,76 +1,61 @@
 /**
- * The embedded ledger: one SQLite file beside the config. Writes are buffered in memory and
- * land in batches, one transaction per batch, off the request path. While the file refuses
- * writes, an explicit `flush` (and so `query`/`count`, which flush first) rejects rather than
- * read stale data; background failures go to `onError` and are retried on the next tick.
+ * The embedded ledger: one SQLite file beside the config. The database work runs in a worker
+ * thread (ledger-worker.mjs) so that transactions never stall the event loop; the main thread
+ * flattens each entry into a row as it is recorded and hands rows over in small, frequent
+ * batches, so that few live long enough to be promoted to the old generation. A batch stays
+ * buffered here until the worker reports it committed: while the file refuses writes, an
+ * explicit `flush` (and so `query`/`count`, which flush first) rejects rather than read stale
+ * data, background failures go to `onError`, and the timer retries.
  */
 import Database from 'better-sqlite3';
-import type { Statement } from 'better-sqlite3';
 import { LedgerEntryRejectedError, ledgerClosedError, warnLedgerError } from '../errors';
 import { assertValidQuery } from '../query';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
-import { fromRow, INSERT_ENTRY, migrate, toRow, type RequestRow } from './schema';
+import { startLedgerWorker } from './ledger-worker-client';
+import { assertBindable, fromRow, INSERT_ENTRY, migrate, toRow, type RequestRow } from './schema';
+import { reviveError, type RejectedRow } from './worker-protocol';
+
+/** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
+const RETRY_INTERVAL_MS = 200;
 
 export interface SqliteLedgerOptions {
   /** Database file; `':memory:'` for a throwaway ledger. Created if missing. */
   path: string;
-  /** Entries per transaction, and the backlog that triggers a write before the timer. Default 500. */
+  /** Rows per hand-over to the worker (one transaction each), and the backlog that triggers one before the timer. Default 128. */
   batchSize?: number;
-  /** Default 200. */
+  /** How often buffered rows are handed to the worker. Default 25. */
   flushIntervalMs?: number;
   /** Entries held while the database refuses writes; beyond it the oldest are dropped and reported. Default 100,000. */
   maxBufferedEntries?: number;
-  /** Hears of failed background flushes (retried on the next tick), rejected entries and dropped entries. Defaults to a process warning. */
+  /** Hears of failed background flushes (retried every 200 ms or so), rejected entries and dropped entries. Defaults to a process warning. */
   onError?: (error: unknown) => void;
 }
 
 export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const onError = options.onError ?? warnLedgerError;
-  // No busy wait: a locked file would block the event loop; the next tick retries instead.
-  const db = new Database(options.path, { timeout: 0 });
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const source = prepareDatabase(options.path);
+  const flushIntervalMs = options.flushIntervalMs ?? 25;
 
-  const insert = db.prepare<[RequestRow]>(INSERT_ENTRY);
-  const count = db.prepare<[], number>('SELECT COUNT(*) FROM requests').pluck();
-  const selects = new Map<string, Statement<unknown[], RequestRow>>();
-
-  // One transaction per batch. A row refused for its content is dropped and reported rather
-  // than failing the batch: retrying it would wedge every entry behind it forever.
-  const insertBatch = db.transaction(function insertBatch(entries: LedgerEntry[]): LedgerEntryRejectedError[] {
-    const rejected: LedgerEntryRejectedError[] = [];
-    for (const entry of entries) {
-      try {
-        insert.run(toRow(entry));
-      } catch (error) {
-        if (!isEntryError(error) || !db.open) throw error;
-        rejected.push(new LedgerEntryRejectedError(entry.requestId, error));
-      }
-    }
-    return rejected;
-  });
-
-  const buffer = createWriteBuffer<LedgerEntry>({
-    write: function writeBatch(batch) {
-      for (const error of insertBatch(batch)) onError(error);
+  const buffer = createWriteBuffer<RequestRow>({
+    write: async function writeBatch(rows) {
+      const rejected = await worker.request<RejectedRow[]>({ op: 'write', rows });
+      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(rows[index].request_id, reviveError(error)));
     },
-    batchSize: options.batchSize ?? 500,
-    flushIntervalMs: options.flushIntervalMs ?? 200,
+    batchSize: options.batchSize ?? 128,
+    flushIntervalMs,
+    // Hand-overs are frequent; retries against a refusing file need not be.
+    retryIntervalMs: Math.max(flushIntervalMs, RETRY_INTERVAL_MS),
     maxBuffered: options.maxBufferedEntries ?? 100_000,
     onError,
   });
+  // Started after the buffer has checked its options, so a bad option leaves no thread behind.
+  const worker = startLedgerWorker({ source, pragmas: ['synchronous = NORMAL'], insertSql: INSERT_ENTRY });
 
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  function select(query: LedgerQuery): RequestRow[] {
+  async function select(query: LedgerQuery): Promise<RequestRow[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (query.route !== undefined) {
@@ -85,18 +70,24 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     // rowid breaks timestamp ties: the entry recorded later comes first.
     const sql = `SELECT * FROM requests ${where} ORDER BY ts DESC, rowid DESC LIMIT ?`;
     params.push(query.limit ?? -1);
-    let statement = selects.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare<unknown[], RequestRow>(sql);
-      selects.set(sql, statement);
-    }
-    return statement.all(...params);
+    return worker.request<RequestRow[]>({ op: 'read', sql, params });
   }
 
   return {
     record(entry: LedgerEntry): void {
       if (closed) throw ledgerClosedError();
-      buffer.push(entry);
+      let row: RequestRow;
+      try {
+        row = toRow(entry);
+        assertBindable(row);
+      } catch (error) {
+        // A cyclic or unstorable entry: drop it alone. Reported on a later microtask so that
+        // `record` returns at once and never throws, whatever `onError` does.
+        const rejected = new LedgerEntryRejectedError(entry.requestId, error);
+        queueMicrotask(() => onError(rejected));
+        return;
+      }
+      buffer.push(row);
     },
     flush(): Promise<void> {
       return buffer.flush();
@@ -105,25 +96,44 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       if (closed) throw ledgerClosedError();
       assertValidQuery(query);
       await buffer.flush();
-      return select(query).map(fromRow);
+      return (await select(query)).map(fromRow);
     },
     async count(): Promise<number> {
       if (closed) throw ledgerClosedError();
       await buffer.flush();
-      return count.get() as number;
+      const [row] = await worker.request<Array<{ count: number }>>({ op: 'read', sql: 'SELECT COUNT(*) AS count FROM requests', params: [] });
+      return row.count;
     },
     close(): Promise<void> {
       closed = true;
-      closing ??= buffer.close().finally(() => db.close());
+      closing ??= (async () => {
+        try {
+          await buffer.close();
+        } finally {
+          // Stopped even when rows were left unwritten: close() reports those, and a thread
+          // left running would hold the file open.
+          await worker.stop().catch(onError);
+        }
+      })();
       return closing;
     },
   };
 }
 
-/** Errors caused by one entry's content, as opposed to the database being unavailable. */
-function isEntryError(error: unknown): boolean {
-  // Binding an unsupported value or serialising a cyclic/bigint attempt list.
-  if (error instanceof TypeError || error instanceof RangeError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
+/**
+ * Opens the database once on the main thread, at startup, to set WAL and migrate: schema.ts
+ * stays the one place that knows the schema, and a file this version cannot use fails here,
+ * synchronously. Returns what the worker should open: the same path, or, for an in-memory
+ * database (which exists only inside its connection), its bytes.
+ */
+function prepareDatabase(path: string): string | Buffer {
+  // No busy wait: a locked file fails at once rather than blocking the event loop.
+  const db = new Database(path, { timeout: 0 });
+  try {
+    db.pragma('journal_mode = WAL');
+    migrate(db);
+    return db.memory ? db.serialize() : path;
+  } finally {
+    db.close();
+  }
 }
