@@ -12,9 +12,17 @@ import type { UpstreamSpec } from './upstream';
 export const READY = /listening (?:on )?(http:\/\/\S+)/;
 export const JUNCTION_CONFIG = 'bench/junction.bench.yaml';
 
-/** The three-deployment route's strategy: least-latency when this build accepts it. */
+/** Junction as production runs it: the bundle `npm run build` makes, built afresh by `pickStrategy`. */
+export const JUNCTION_ENTRY = 'dist/cli/junction.js';
+
+/**
+ * Builds the bundle, then picks the three-deployment route's strategy: least-latency when this
+ * build accepts it (older builds, run for comparison, may not).
+ */
 export async function pickStrategy(): Promise<{ strategy: string; note?: string }> {
-  const check = await startChild('junction check', ['bin/junction.js', 'check', JUNCTION_CONFIG], { env: { BENCH_STRATEGY: 'least-latency' } });
+  const build = await startChild('build', ['scripts/build.js'], {});
+  if ((await build.exited) !== 0) throw new Error('npm run build failed');
+  const check = await startChild('junction check', [JUNCTION_ENTRY, 'check', JUNCTION_CONFIG], { env: { BENCH_STRATEGY: 'least-latency' } });
   if ((await check.exited) === 0) return { strategy: 'least-latency' };
   return { strategy: 'priority', note: 'this build rejects strategy least-latency; scenario 4-6 use priority' };
 }
@@ -22,7 +30,7 @@ export async function pickStrategy(): Promise<{ strategy: string; note?: string 
 /** Starts the Junction CLI on an ephemeral port with the bench config. */
 export function startJunction(name: string, env: Record<string, string>, extraArgs: string[], profileDir?: string): Promise<Child> {
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  return startChild(name, [...nodeArgs, 'bin/junction.js', 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000 });
+  return startChild(name, [...nodeArgs, JUNCTION_ENTRY, 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000 });
 }
 
 /** One request through a freshly started target, so a broken setup fails before minutes of load. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Junction is written in TypeScript and runs from source: tsx compiles each module once on load.
+// Runs the CLI from its TypeScript source (tsx compiles each module once on load). `npm start`
+// and the benchmarks run the bundle from `npm run build` (dist/cli/junction.js) instead.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('../src/cli/run.ts');
