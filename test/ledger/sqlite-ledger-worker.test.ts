@@ -4,44 +4,19 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { startLedgerWorker } from '../../src/ledger/sqlite/ledger-worker-client';
 import { fromRow, INSERT_ENTRY, migrate, type RequestRow } from '../../src/ledger/sqlite/schema';
-import { createSqliteLedger, type SqliteLedgerOptions } from '../../src/ledger/sqlite/sqlite-ledger';
-import type { Ledger, LedgerEntry } from '../../src/ledger/types';
+import { createSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger';
+import type { LedgerEntry } from '../../src/ledger/types';
 import { sampleEntry } from '../conformance/ledger.suite';
+import { sqliteLedgerFixtures } from './sqlite-fixtures';
 
-const directory = mkdtempSync(join(tmpdir(), 'junction-ledger-worker-'));
-let files = 0;
-const freshPath = (): string => join(directory, `ledger-${(files += 1)}.db`);
+const { freshPath, cleanup, open, observe, rowsOnDisk } = sqliteLedgerFixtures('junction-ledger-worker-');
 
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-function open(options: Partial<SqliteLedgerOptions> & { path: string }): Ledger {
-  const ledger = createSqliteLedger({ onError: () => undefined, ...options });
-  cleanup.push(() => ledger.close().catch(() => undefined));
-  return ledger;
-}
-
-/** A second connection to the same file, to look at what is really on disk. */
-function observe(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  cleanup.push(() => db.close());
-  return db;
-}
-
-const rowsOnDisk = (db: Database.Database): number => db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
 const entriesOnDisk = (db: Database.Database): LedgerEntry[] =>
   (db.prepare('SELECT * FROM requests ORDER BY rowid').all() as RequestRow[]).map(fromRow);
 

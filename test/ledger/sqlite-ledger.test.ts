@@ -1,46 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
-import { createSqliteLedger, type SqliteLedgerOptions } from '../../src/ledger/sqlite/sqlite-ledger';
+import { createSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger';
 import { SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
-import type { Ledger, LedgerEntry } from '../../src/ledger/types';
+import type { LedgerEntry } from '../../src/ledger/types';
 import { WriteBufferOverflowError } from '../../src/ledger/write-buffer';
 import { runLedgerSuite, sampleEntry } from '../conformance/ledger.suite';
+import { sqliteLedgerFixtures } from './sqlite-fixtures';
 
-const directory = mkdtempSync(join(tmpdir(), 'junction-ledger-'));
-let files = 0;
-const freshPath = (): string => join(directory, `ledger-${(files += 1)}.db`);
-
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const { freshPath, cleanup, open, observe, rowsOnDisk } = sqliteLedgerFixtures('junction-ledger-');
 
 runLedgerSuite('sqlite file', { create: () => createSqliteLedger({ path: freshPath(), batchSize: 64 }) });
 runLedgerSuite('sqlite :memory:', { create: () => createSqliteLedger({ path: ':memory:' }) });
 
 describe('sqlite ledger', () => {
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-
-  function open(options: Partial<SqliteLedgerOptions> & { path: string }): Ledger {
-    const ledger = createSqliteLedger({ onError: () => undefined, ...options });
-    cleanup.push(() => ledger.close().catch(() => undefined));
-    return ledger;
-  }
-
-  /** A second connection to the same file, to look at what is really on disk. */
-  function observe(path: string): Database.Database {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    cleanup.push(() => db.close());
-    return db;
-  }
-
-  const rowsOnDisk = (db: Database.Database): number => db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number;
-
   it('creates the schema with typed columns, indexes and a version', () => {
     const path = freshPath();
     open({ path });
@@ -203,7 +177,7 @@ describe('sqlite ledger', () => {
 
 describe('SQLite ledger schema migration', () => {
   it('upgrades a version-1 file in place, keeping its rows', async () => {
-    const path = join(directory, 'v1.db');
+    const path = freshPath();
     const v1 = new Database(path);
     v1.exec(`CREATE TABLE requests (request_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, principal TEXT, route TEXT NOT NULL, ingress TEXT NOT NULL,
       endpoint TEXT NOT NULL, stream INTEGER NOT NULL, deployment TEXT, attempts TEXT NOT NULL, input_tokens INTEGER NOT NULL,
