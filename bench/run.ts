@@ -13,7 +13,7 @@ import { checkTarget, pickStrategy, runLoadChild, startFloor, startJunction, sta
 import { stopAll, stopChildrenOnExit } from './processes';
 import type { Child } from './processes';
 import { formatReport, scenarioFigures, summarise } from './report';
-import type { BenchReport, RunRecord, ScenarioRuns } from './report';
+import type { BenchReport, ScenarioRuns } from './report';
 import { selectScenarios } from './scenarios';
 import type { Scenario, Target } from './scenarios';
 import { runSoak } from './soak';

@@ -10,7 +10,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { startLedgerWorker } from '../../src/ledger/sqlite/ledger-worker-client';
 import { fromRow, INSERT_ENTRY, migrate, type RequestRow } from '../../src/ledger/sqlite/schema';
-import { createSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { sampleEntry } from '../conformance/ledger.suite';
 import { sqliteLedgerFixtures } from './sqlite-fixtures';
