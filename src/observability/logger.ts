@@ -17,6 +17,8 @@ export function logRequests(events: GatewayEvents, logger: Logger): void {
     }
     if (event.type !== 'request-end') return;
     const { entry, error } = event;
+    // Most requests log at info; at a quieter level, skip building the line at all.
+    if (!logger.isLevelEnabled(error && error.status >= 500 ? 'warn' : 'info')) return;
     const fields = {
       requestId: entry.requestId,
       route: entry.route,
