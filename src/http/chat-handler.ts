@@ -37,7 +37,7 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       'x-junction-route': chat.model,
       'x-junction-deployment': info.deployment,
       ...(info.tier === 'primary' ? {} : { 'x-junction-fallback-tier': info.tier }),
-    }), { format: ingress.format, includeUsage });
+    }), { format: ingress.format, includeUsage, publicModel: chat.model });
     try {
       await gateway.chatStream(chat, context, sink);
       sink.end();

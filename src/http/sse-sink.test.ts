@@ -10,7 +10,7 @@ function sink(includeUsage: boolean) {
   let text = '';
   out.on('data', (chunk) => (text += chunk));
   const response = Object.assign(out, { writeHead: () => response, destroyed: false }) as unknown as ServerResponse;
-  const sse = new SseSink(response, createOpenAIStreamEncoder({ publicModel: 'route', includeUsage }), () => ({}), { format: 'openai', includeUsage });
+  const sse = new SseSink(response, createOpenAIStreamEncoder({ publicModel: 'route', includeUsage }), () => ({}), { format: 'openai', includeUsage, publicModel: 'route' });
   return { sse, text: () => text };
 }
 
@@ -21,20 +21,27 @@ describe('SseSink pass-through', () => {
     expect(text()).toBe('data: {"id":"x",\ndata: "choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n');
   });
 
+  it("names the caller's route as the model of forwarded chunks, as re-encoded ones do", async () => {
+    const { sse, text } = sink(true);
+    await sse.write([], { format: 'openai', messages: [{ data: '{"id":"x","model":"gpt-upstream","choices":[{"delta":{"content":"model"}}]}' }] });
+    expect(text()).toBe('data: {"id":"x","model":"route","choices":[{"delta":{"content":"model"}}]}\n\n');
+  });
+
   it('drops the usage-only chunk when the caller did not ask for usage', async () => {
     const { sse, text } = sink(false);
     await sse.write([], { format: 'openai', messages: [{ data: '{"id":"x","choices": [ ],"usage":{"prompt_tokens":1}}' }, { data: '[DONE]' }] });
     expect(text()).toBe('data: [DONE]\n\n');
   });
 
-  it('keeps event names when both sides speak Anthropic', async () => {
+  it('keeps event names when both sides speak Anthropic, renaming the model in message_start', async () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (chunk) => (text += chunk));
     const response = Object.assign(out, { writeHead: () => response, destroyed: false }) as unknown as ServerResponse;
-    const sse = new SseSink(response, createAnthropicStreamEncoder({ publicModel: 'route' }), () => ({}), { format: 'anthropic', includeUsage: true });
-    await sse.write([], { format: 'anthropic', messages: [{ event: 'ping', data: '{"type":"ping"}' }] });
-    expect(text).toBe('event: ping\ndata: {"type":"ping"}\n\n');
+    const sse = new SseSink(response, createAnthropicStreamEncoder({ publicModel: 'route' }), () => ({}), { format: 'anthropic', includeUsage: true, publicModel: 'route' });
+    const start = { type: 'message_start', message: { id: 'm', model: 'claude-upstream', content: [] } };
+    await sse.write([], { format: 'anthropic', messages: [{ event: 'message_start', data: JSON.stringify(start) }, { event: 'ping', data: '{"type":"ping"}' }] });
+    expect(text).toBe(`event: message_start\ndata: ${JSON.stringify({ ...start, message: { ...start.message, model: 'route' } })}\n\nevent: ping\ndata: {"type":"ping"}\n\n`);
   });
 
   it('re-encodes a stream from another format', async () => {

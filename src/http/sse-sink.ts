@@ -7,6 +7,8 @@ import type { ServerResponse } from 'node:http';
 import type { JunctionError } from '../core/errors';
 import type { IngressFormat, StreamEvent } from '../core/types';
 import type { RawMessages, StreamSink } from '../gateway/stream-attempt';
+import type { SseMessage } from '../providers/types';
+import { replaceModel } from './ingress/replace-model';
 import type { StreamEncoder } from './ingress/formats';
 
 export interface SseSinkOptions {
@@ -14,6 +16,8 @@ export interface SseSinkOptions {
   format: IngressFormat;
   /** OpenAI callers get the final usage chunk only when they asked for it. */
   includeUsage: boolean;
+  /** The route the caller asked for: forwarded messages name it as their model, as encoded ones do. */
+  publicModel: string;
 }
 
 // The usage-only chunk OpenAI sends last when stream_options.include_usage is set.
@@ -66,11 +70,20 @@ export class SseSink implements StreamSink {
     let text = '';
     for (const message of raw.messages) {
       if (raw.format === 'openai' && !this.options.includeUsage && OPENAI_USAGE_CHUNK.test(message.data)) continue;
+      const payload = this.renamed(raw.format, message);
       // A multi-line data field goes back out as several data lines, as SSE requires.
-      const data = `data: ${message.data.includes('\n') ? message.data.replaceAll('\n', '\ndata: ') : message.data}\n\n`;
+      const data = `data: ${payload.includes('\n') ? payload.replaceAll('\n', '\ndata: ') : payload}\n\n`;
       text += message.event === undefined ? data : `event: ${message.event}\n${data}`;
     }
     return text;
+  }
+
+  /** The message's data with the route's name where the upstream named its model (every OpenAI chunk; Anthropic's message_start). */
+  private renamed(format: RawMessages['format'], message: SseMessage): string {
+    const { data } = message;
+    if (format === 'openai') return data === '[DONE]' ? data : (replaceModel(data, this.options.publicModel) ?? data);
+    if (message.event === 'message_start') return replaceModel(data, this.options.publicModel, 2) ?? data;
+    return data;
   }
 
   fail(error: JunctionError): void {

@@ -164,11 +164,14 @@ describe('openai client: same-format streams pass through', () => {
     return chunks;
   };
 
-  it('forwards an OpenAI upstream\'s chunks as they came (its model id) and converts other formats (the route name)', async () => {
+  it('forwards an OpenAI upstream\'s chunks as they came but for the model (the route name), and converts other formats', async () => {
     const passed = await collect('to-openai', true);
-    expect(new Set(passed.map((chunk) => chunk.model))).toEqual(new Set(['gpt-4o-mini']));
+    expect(new Set(passed.map((chunk) => chunk.model))).toEqual(new Set(['to-openai']));
+    // Fields Junction's own encoder never writes show that the upstream's chunks were forwarded.
+    expect(new Set(passed.map((chunk) => chunk.system_fingerprint))).toEqual(new Set([expect.stringMatching(/^fp_/)]));
     const converted = await collect('to-gemini', true);
     expect(new Set(converted.map((chunk) => chunk.model))).toEqual(new Set(['to-gemini']));
+    expect(converted.every((chunk) => chunk.system_fingerprint === undefined)).toBe(true);
     for (const chunks of [passed, converted]) {
       expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop')).toBe(true);
       expect(chunks.at(-1)!.usage?.completion_tokens).toBeGreaterThan(0);
