@@ -72,6 +72,27 @@ describe('onResult', () => {
   });
 });
 
+describe('states as shared values', () => {
+  it('hands back the very state it was given when nothing changes', () => {
+    const closed = closedBreaker();
+    expect(admit(closed, policy, 0).next).toBe(closed);
+    expect(onResult(closed, 'success', { successes: 5, failures: 0 }, 0, policy, 0, false)).toBe(closed);
+    expect(onResult(closed, 'failure', { successes: 5, failures: 1 }, 1, policy, 0, false)).toBe(closed);
+    expect(release(closed, false)).toBe(closed);
+    const waiting = open();
+    expect(admit(waiting, policy, 10_500).next).toBe(waiting);
+  });
+
+  it('freezes every state it makes, so stores can share them', () => {
+    const tripped = onResult(closedBreaker(), 'failure', quiet, 3, policy, 0, false);
+    const probing = admit(tripped, policy, 1_000).next;
+    const closedAgain = onResult(probing, 'success', quiet, 0, policy, 1_100, true);
+    for (const state of [closedBreaker(), tripped, probing, closedAgain, release(halfOpen({ probesInFlight: 1 }), true)]) {
+      expect(Object.isFrozen(state)).toBe(true);
+    }
+  });
+});
+
 describe('release', () => {
   it.each<[string, BreakerState, boolean, number]>([
     ['frees a probe slot', halfOpen({ probesInFlight: 2 }), true, 1],

@@ -5,6 +5,10 @@
  *
  * Invariant: `probesInFlight` is the number of probes admitted and not yet finished, whatever
  * the status. Every admitted probe must be finished with `onResult` or `release` exactly once.
+ *
+ * States are values: a function that changes nothing returns the state it was given (the
+ * common case: a closed breaker admitting, a success leaving it closed), and every new state
+ * is frozen, so stores and the snapshots they hand out can share one without copying it.
  */
 import type { BreakerPolicy, BreakerState } from './health';
 
@@ -24,7 +28,11 @@ export interface BreakerWindow {
 }
 
 export function closedBreaker(): BreakerState {
-  return { status: 'closed', trips: 0, probesInFlight: 0 };
+  return frozen({ status: 'closed', trips: 0, probesInFlight: 0 });
+}
+
+function frozen(state: BreakerState): BreakerState {
+  return Object.freeze(state);
 }
 
 /** Cool-down after `trips` earlier trips without recovery: doubles each time, capped. */
@@ -43,7 +51,8 @@ export function admit(state: BreakerState, policy: BreakerPolicy, now: number): 
         const reason = `open until ${new Date(retryAt).toISOString()} (${retryAt - now} ms left)`;
         return { admitted: false, probe: false, next: state, reason };
       }
-      return admitProbe({ ...state, status: 'half-open', retryAt: undefined }, policy);
+      // Frozen too: with no probe slot free, admitProbe keeps it as the next state.
+      return admitProbe(frozen({ ...state, status: 'half-open', retryAt: undefined }), policy);
     }
     case 'half-open':
       return admitProbe(state, policy);
@@ -55,7 +64,7 @@ function admitProbe(state: BreakerState, policy: BreakerPolicy): AdmitDecision {
     const reason = `half-open: ${state.probesInFlight} of ${policy.halfOpenProbes} probe(s) already in flight`;
     return { admitted: false, probe: false, next: state, reason };
   }
-  const next = { ...state, probesInFlight: state.probesInFlight + 1 };
+  const next = frozen({ ...state, probesInFlight: state.probesInFlight + 1 });
   return { admitted: true, probe: true, next, reason: `half-open: probe ${next.probesInFlight} of ${policy.halfOpenProbes}` };
 }
 
@@ -79,7 +88,7 @@ export function onResult(
       return verdict === 'failure' && shouldTrip(window, consecutiveFailures, policy) ? trip(released, policy, now) : released;
     case 'half-open':
       if (!wasProbe) return released;
-      return verdict === 'success' ? { status: 'closed', trips: 0, probesInFlight: released.probesInFlight } : trip(released, policy, now);
+      return verdict === 'success' ? frozen({ status: 'closed', trips: 0, probesInFlight: released.probesInFlight }) : trip(released, policy, now);
     case 'open':
       // A probe finishing after a sibling probe already re-opened the breaker: that sibling decided.
       return released;
@@ -89,7 +98,7 @@ export function onResult(
 /** Frees the probe slot of an attempt that ended with no verdict on the deployment (caller error, abort, 429). */
 export function release(state: BreakerState, wasProbe: boolean): BreakerState {
   if (!wasProbe || state.probesInFlight === 0) return state;
-  return { ...state, probesInFlight: state.probesInFlight - 1 };
+  return frozen({ ...state, probesInFlight: state.probesInFlight - 1 });
 }
 
 function shouldTrip(window: BreakerWindow, consecutiveFailures: number, policy: BreakerPolicy): boolean {
@@ -129,11 +138,11 @@ export function streakThreshold(window: BreakerWindow, policy: BreakerPolicy): n
 }
 
 function trip(state: BreakerState, policy: BreakerPolicy, now: number): BreakerState {
-  return {
+  return frozen({
     status: 'open',
     trips: state.trips + 1,
     openedAt: now,
     retryAt: now + cooldownFor(state.trips, policy),
     probesInFlight: state.probesInFlight,
-  };
+  });
 }

@@ -5,14 +5,17 @@ import {
   createMinuteCounter,
   createSampleRing,
   createSlidingWindow,
+  clearWindow,
   ewma,
   minuteTotals,
   p95,
   percentile,
   pushSample,
   recordOutcome,
+  ringP95,
+  ringPercentile,
+  sampleValues,
   windowCounts,
-  type SlidingWindow,
 } from './health-maths';
 
 const sample = fc.double({ min: 0, max: 1e6, noNaN: true });
@@ -53,31 +56,31 @@ describe('ewma', () => {
 
 describe('sliding window', () => {
   it('counts successes and failures inside the window', () => {
-    let window = createSlidingWindow(10_000);
-    window = recordOutcome(window, 'success', 1_000);
-    window = recordOutcome(window, 'failure', 2_500);
-    window = recordOutcome(window, 'failure', 9_999);
+    const window = createSlidingWindow(10_000);
+    recordOutcome(window, 'success', 1_000);
+    recordOutcome(window, 'failure', 2_500);
+    recordOutcome(window, 'failure', 9_999);
     expect(windowCounts(window, 10_000)).toEqual({ successes: 1, failures: 2 });
   });
 
   it('forgets a sample once it is windowMs old', () => {
-    let window = createSlidingWindow(10_000);
-    window = recordOutcome(window, 'failure', 1_000);
+    const window = createSlidingWindow(10_000);
+    recordOutcome(window, 'failure', 1_000);
     expect(windowCounts(window, 10_999)).toEqual({ successes: 0, failures: 1 });
     expect(windowCounts(window, 11_000)).toEqual({ successes: 0, failures: 0 });
   });
 
   it('keeps one bucket per slot however many samples arrive', () => {
-    let window = createSlidingWindow(30_000, 10);
-    for (let time = 0; time < 1_000_000; time += 7) window = recordOutcome(window, 'success', time);
-    expect(window.buckets).toHaveLength(10);
+    const window = createSlidingWindow(30_000, 10);
+    for (let time = 0; time < 1_000_000; time += 7) recordOutcome(window, 'success', time);
+    expect(window.indices).toHaveLength(10);
     expect(windowCounts(window, 1_000_000).successes).toBeLessThanOrEqual(30_000 / 7 + 1);
   });
 
   it('drops a sample older than the whole ring', () => {
-    let window = createSlidingWindow(10_000);
-    window = recordOutcome(window, 'success', 50_000);
-    window = recordOutcome(window, 'failure', 20_000);
+    const window = createSlidingWindow(10_000);
+    recordOutcome(window, 'success', 50_000);
+    recordOutcome(window, 'failure', 20_000);
     expect(windowCounts(window, 50_000)).toEqual({ successes: 1, failures: 0 });
   });
 
@@ -89,7 +92,9 @@ describe('sliding window', () => {
   ])('splits %d ms into %d buckets as %d ms × %d', (windowMs, bucketCount, bucketMs, length) => {
     const window = createSlidingWindow(windowMs, bucketCount);
     expect(window.bucketMs).toBe(bucketMs);
-    expect(window.buckets).toHaveLength(length);
+    expect(window.indices).toHaveLength(length);
+    expect(window.successes).toHaveLength(length);
+    expect(window.failures).toHaveLength(length);
   });
 
   const outcome = fc.record({
@@ -105,8 +110,8 @@ describe('sliding window', () => {
         fc.array(outcome, { maxLength: 200 }),
         fc.integer({ min: 0, max: 300_000 }),
         (windowMs, bucketCount, outcomes, now) => {
-          let window: SlidingWindow = createSlidingWindow(windowMs, bucketCount);
-          for (const { success, at } of outcomes) window = recordOutcome(window, success ? 'success' : 'failure', at);
+          const window = createSlidingWindow(windowMs, bucketCount);
+          for (const { success, at } of outcomes) recordOutcome(window, success ? 'success' : 'failure', at);
           const counts = windowCounts(window, now);
           const recent = outcomes.filter(({ at }) => now - at < windowMs);
           expect(counts.successes).toBeLessThanOrEqual(recent.filter(({ success }) => success).length);
@@ -124,10 +129,10 @@ describe('sliding window', () => {
         fc.array(outcome, { maxLength: 200 }),
         (windowMs, bucketCount, outcomes) => {
           const ordered = outcomes.slice().sort((a, b) => a.at - b.at);
-          let window = createSlidingWindow(windowMs, bucketCount);
-          for (const { success, at } of ordered) window = recordOutcome(window, success ? 'success' : 'failure', at);
+          const window = createSlidingWindow(windowMs, bucketCount);
+          for (const { success, at } of ordered) recordOutcome(window, success ? 'success' : 'failure', at);
           const now = ordered.at(-1)?.at ?? 0;
-          const keptFor = (window.buckets.length - 1) * window.bucketMs;
+          const keptFor = (window.indices.length - 1) * window.bucketMs;
           const recent = ordered.filter(({ at }) => now - at <= keptFor);
           const counts = windowCounts(window, now);
           expect(counts.successes).toBeGreaterThanOrEqual(recent.filter(({ success }) => success).length);
@@ -138,45 +143,180 @@ describe('sliding window', () => {
   });
 });
 
+describe('sliding window, updated in place', () => {
+  it('reuses a slot once the ring has come round, starting its counts afresh', () => {
+    const window = createSlidingWindow(10_000, 10);
+    recordOutcome(window, 'failure', 500);
+    recordOutcome(window, 'failure', 900);
+    // 10 s later the same slot (index 0 → 10) holds the new bucket; the old failures are gone.
+    recordOutcome(window, 'success', 10_500);
+    expect(windowCounts(window, 10_500)).toEqual({ successes: 1, failures: 0 });
+    expect(Array.from(window.indices).filter((index) => index !== Number.NEGATIVE_INFINITY)).toEqual([10]);
+  });
+
+  it('rolls bucket by bucket: each second drops exactly the outcomes of the slot that left', () => {
+    const window = createSlidingWindow(10_000, 10);
+    for (let second = 0; second < 10; second += 1) for (let count = 0; count <= second; count += 1) recordOutcome(window, 'success', second * 1_000);
+    // 1 + 2 + … + 10 outcomes, one bucket per second.
+    expect(windowCounts(window, 9_999).successes).toBe(55);
+    for (let second = 10; second < 20; second += 1) {
+      // Seconds 0 … second-10 have left; they held 1 … second-9 outcomes.
+      const dropped = ((second - 9) * (second - 8)) / 2;
+      expect(windowCounts(window, second * 1_000).successes).toBe(55 - dropped);
+    }
+    expect(windowCounts(window, 19_000).successes).toBe(0);
+  });
+
+  it('writes counts into the object it is given', () => {
+    const window = createSlidingWindow(10_000);
+    recordOutcome(window, 'success', 1);
+    recordOutcome(window, 'failure', 2);
+    const into = { successes: 99, failures: 99 };
+    expect(windowCounts(window, 3, into)).toBe(into);
+    expect(into).toEqual({ successes: 1, failures: 1 });
+  });
+
+  it('empties on clearWindow', () => {
+    const window = createSlidingWindow(10_000);
+    recordOutcome(window, 'failure', 1);
+    clearWindow(window);
+    expect(windowCounts(window, 1)).toEqual({ successes: 0, failures: 0 });
+    recordOutcome(window, 'success', 1);
+    expect(windowCounts(window, 1)).toEqual({ successes: 1, failures: 0 });
+  });
+
+  it('counts exactly what a list of timestamped outcomes holds, whatever the order (property)', () => {
+    const outcome = fc.record({ success: fc.boolean(), at: fc.integer({ min: 0, max: 100_000 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 5_000 }), fc.array(outcome, { maxLength: 200 }), fc.integer({ min: 0, max: 120_000 }), (bucketCount, bucketMs, outcomes, now) => {
+        const window = createSlidingWindow(bucketCount * bucketMs, bucketCount);
+        for (const { success, at } of outcomes) recordOutcome(window, success ? 'success' : 'failure', at);
+        // Reference: a slot keeps only its newest bucket index; outcomes of that index count
+        // if it is among the last bucketCount indices at `now`.
+        const slotIndex = new Map<number, number>();
+        for (const { at } of outcomes) {
+          const index = Math.floor(at / bucketMs);
+          const slot = index % bucketCount;
+          slotIndex.set(slot, Math.max(slotIndex.get(slot) ?? -1, index));
+        }
+        const oldest = Math.floor(now / bucketMs) - bucketCount + 1;
+        const kept = outcomes.filter(({ at }) => {
+          const index = Math.floor(at / bucketMs);
+          return slotIndex.get(index % bucketCount) === index && index >= oldest;
+        });
+        expect(windowCounts(window, now)).toEqual({
+          successes: kept.filter(({ success }) => success).length,
+          failures: kept.filter(({ success }) => !success).length,
+        });
+      }),
+    );
+  });
+});
+
 describe('minute counter', () => {
   it('adds requests and tokens within one minute', () => {
-    let counter = createMinuteCounter();
-    counter = addToMinute(counter, 60_000, 1, 0);
-    counter = addToMinute(counter, 61_000, 1, 0);
-    counter = addToMinute(counter, 119_999, 0, 500);
+    const counter = createMinuteCounter();
+    addToMinute(counter, 60_000, 1, 0);
+    addToMinute(counter, 61_000, 1, 0);
+    addToMinute(counter, 119_999, 0, 500);
     expect(minuteTotals(counter, 119_999)).toEqual({ requests: 2, tokens: 500 });
   });
 
   it('starts afresh when the minute turns', () => {
-    let counter = addToMinute(createMinuteCounter(), 60_000, 3, 300);
+    const counter = createMinuteCounter();
+    addToMinute(counter, 60_000, 3, 300);
     expect(minuteTotals(counter, 120_000)).toEqual({ requests: 0, tokens: 0 });
-    counter = addToMinute(counter, 120_000, 1, 10);
+    addToMinute(counter, 120_000, 1, 10);
     expect(minuteTotals(counter, 120_500)).toEqual({ requests: 1, tokens: 10 });
   });
 
   it('ignores a late report for a minute already past', () => {
-    const counter = addToMinute(addToMinute(createMinuteCounter(), 120_000, 1, 10), 119_000, 5, 50);
+    const counter = createMinuteCounter();
+    addToMinute(counter, 120_000, 1, 10);
+    addToMinute(counter, 119_000, 5, 50);
     expect(minuteTotals(counter, 120_000)).toEqual({ requests: 1, tokens: 10 });
   });
 
   it('reads zero before anything was added', () => {
     expect(minuteTotals(createMinuteCounter(), 0)).toEqual({ requests: 0, tokens: 0 });
   });
+
+  it('writes totals into the object it is given', () => {
+    const counter = createMinuteCounter();
+    addToMinute(counter, 0, 2, 20);
+    const into = { requests: -1, tokens: -1 };
+    expect(minuteTotals(counter, 1, into)).toBe(into);
+    expect(into).toEqual({ requests: 2, tokens: 20 });
+    expect(minuteTotals(counter, 60_000, into)).toEqual({ requests: 0, tokens: 0 });
+  });
 });
 
 describe('sample ring', () => {
   it('keeps only the last `capacity` samples', () => {
-    let ring = createSampleRing(3);
-    for (const value of [1, 2, 3, 4, 5]) ring = pushSample(ring, value);
-    expect([...ring.values].sort()).toEqual([3, 4, 5]);
+    const ring = createSampleRing(3);
+    for (const value of [1, 2, 3, 4, 5]) pushSample(ring, value);
+    expect(sampleValues(ring).sort()).toEqual([3, 4, 5]);
   });
 
   it('never grows past its capacity', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 50 }), fc.array(sample, { maxLength: 300 }), (capacity, samples) => {
-        const ring = samples.reduce(pushSample, createSampleRing(capacity));
-        expect(ring.values.length).toBe(Math.min(capacity, samples.length));
-        expect([...ring.values].sort((a, b) => a - b)).toEqual(samples.slice(-capacity).sort((a, b) => a - b));
+        const ring = createSampleRing(capacity);
+        for (const value of samples) pushSample(ring, value);
+        expect(ring.size).toBe(Math.min(capacity, samples.length));
+        expect(ring.values).toHaveLength(capacity);
+        expect(sampleValues(ring).sort((a, b) => a - b)).toEqual(samples.slice(-capacity).sort((a, b) => a - b));
+      }),
+    );
+  });
+});
+
+describe('sample ring, updated in place', () => {
+  it('wraps round, overwriting the oldest sample first', () => {
+    const ring = createSampleRing(4);
+    for (const value of [1, 2, 3, 4]) pushSample(ring, value);
+    expect({ size: ring.size, next: ring.next }).toEqual({ size: 4, next: 0 });
+    pushSample(ring, 5);
+    pushSample(ring, 6);
+    expect(Array.from(ring.values)).toEqual([5, 6, 3, 4]);
+    expect({ size: ring.size, next: ring.next }).toEqual({ size: 4, next: 2 });
+    for (const value of [7, 8, 9]) pushSample(ring, value);
+    expect(Array.from(ring.values)).toEqual([9, 6, 7, 8]);
+    expect(ring.next).toBe(1);
+  });
+
+  it('takes the p95 of the samples it holds after wrapping, not of those it overwrote', () => {
+    const ring = createSampleRing(100);
+    for (let value = 1_000; value < 1_100; value += 1) pushSample(ring, value);
+    expect(ringP95(ring)).toBe(1_094);
+    for (let value = 1; value <= 100; value += 1) pushSample(ring, value);
+    expect(ringP95(ring)).toBe(95);
+    // Half wrapped again: 101..150 replaced 1..50, so the ring holds 51..150.
+    for (let value = 101; value <= 150; value += 1) pushSample(ring, value);
+    expect(ringP95(ring)).toBe(145);
+    expect(ringPercentile(ring, 1)).toBe(150);
+  });
+
+  it('leaves the ring as it was when taking a percentile', () => {
+    const ring = createSampleRing(5);
+    for (const value of [9, 1, 8, 2, 7]) pushSample(ring, value);
+    ringP95(ring);
+    percentile(ring.values, 0.5);
+    expect(Array.from(ring.values)).toEqual([9, 1, 8, 2, 7]);
+  });
+
+  it('is undefined for an empty ring, whatever its stale slots hold', () => {
+    expect(ringP95(createSampleRing())).toBeUndefined();
+  });
+
+  it('agrees with a sorted nearest rank on any ring (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 600 }), fc.double({ min: 0.01, max: 1, noNaN: true }), (capacity, samples, fraction) => {
+        const ring = createSampleRing(capacity);
+        for (const value of samples) pushSample(ring, value);
+        const held = samples.slice(-capacity).sort((a, b) => a - b);
+        const expected = held.length === 0 ? undefined : held[Math.min(held.length, Math.max(1, Math.ceil(fraction * held.length))) - 1];
+        expect(ringPercentile(ring, fraction)).toBe(expected);
       }),
     );
   });

@@ -70,6 +70,11 @@ export interface AttemptResult {
   retryAfterMs?: number;
 }
 
+/**
+ * One deployment's health as routing sees it at one time. A value: a store never changes a
+ * snapshot it has handed out, and may hand the same one to several readers (the memory store
+ * freezes them, breaker state and last error included), so readers must not edit it.
+ */
 export interface HealthSnapshot {
   deployment: string;
   /** EWMA of attempt latency; undefined before the first sample. */

@@ -1,9 +1,16 @@
 /**
  * Prometheus metrics, fed only by gateway events. Label values are bounded by the config
  * (route and deployment ids) plus a fixed set of codes, so cardinality stays small.
+ *
+ * Every request records a handful of series, so the hot ones are kept per label values
+ * (SeriesCache) rather than named by a label object on each event, which prom-client would
+ * turn into a key string every time: an event costs a few Map look-ups and additions, and
+ * the exposition is built when /metrics is read (createBatchedCounter, createBatchedHistogram).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GatewayEvents } from '../gateway/events';
+import { createBatchedCounter } from './batched-counter';
+import { createBatchedHistogram } from './batched-histogram';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -16,22 +23,23 @@ export interface Metrics {
 export function createMetrics(events: GatewayEvents, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'junction_' });
-  const requests = new Counter({ name: 'junction_requests_total', help: 'Requests by route, ingress format, endpoint, stream and status.', labelNames: ['route', 'ingress', 'endpoint', 'stream', 'status'], registers: [registry] });
-  const duration = new Histogram({ name: 'junction_request_duration_seconds', help: 'Whole-request latency as seen by the caller.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const ttft = new Histogram({ name: 'junction_time_to_first_token_seconds', help: 'Time from request arrival to the first byte of the answer.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const attempts = new Counter({ name: 'junction_upstream_attempts_total', help: 'Upstream attempts by deployment, outcome and error code.', labelNames: ['deployment', 'provider', 'outcome', 'code'], registers: [registry] });
-  const attemptDuration = new Histogram({ name: 'junction_upstream_attempt_duration_seconds', help: 'Upstream attempt latency by deployment.', labelNames: ['deployment', 'outcome'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const tokens = new Counter({ name: 'junction_tokens_total', help: 'Tokens by deployment and direction.', labelNames: ['deployment', 'direction'], registers: [registry] });
-  const cost = new Counter({ name: 'junction_cost_usd_total', help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers: [registry] });
+  const requests = createBatchedCounter({ name: 'junction_requests_total', help: 'Requests by route, ingress format, endpoint, stream and status.', labelNames: ['route', 'ingress', 'endpoint', 'stream', 'status'], registry });
+  const duration = createBatchedHistogram({ name: 'junction_request_duration_seconds', help: 'Whole-request latency as seen by the caller.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registry });
+  const ttft = createBatchedHistogram({ name: 'junction_time_to_first_token_seconds', help: 'Time from request arrival to the first byte of the answer.', labelNames: ['route', 'stream'], buckets: LATENCY_BUCKETS, registry });
+  const attempts = createBatchedCounter({ name: 'junction_upstream_attempts_total', help: 'Upstream attempts by deployment, outcome and error code.', labelNames: ['deployment', 'provider', 'outcome', 'code'], registry });
+  const attemptDuration = createBatchedHistogram({ name: 'junction_upstream_attempt_duration_seconds', help: 'Upstream attempt latency by deployment.', labelNames: ['deployment', 'outcome'], buckets: LATENCY_BUCKETS, registry });
+  const tokens = createBatchedCounter({ name: 'junction_tokens_total', help: 'Tokens by deployment and direction.', labelNames: ['deployment', 'direction'], registry });
+  const cost = createBatchedCounter({ name: 'junction_cost_usd_total', help: 'Spend in USD by deployment.', labelNames: ['deployment'], registry });
 
+  // Breaker changes are rare: plain prom-client calls.
   const breaker = new Gauge({ name: 'junction_breaker_state', help: 'Breaker state per deployment: 0 closed, 1 half-open, 2 open.', labelNames: ['deployment'], registers: [registry] });
   const breakerChanges = new Counter({ name: 'junction_breaker_transitions_total', help: 'Breaker state changes by deployment and new state.', labelNames: ['deployment', 'to'], registers: [registry] });
-  const overhead = new Histogram({
+  const overhead = createBatchedHistogram({
     name: 'junction_gateway_overhead_seconds',
     help: "Time a request spent in Junction itself: its whole duration less the time spent waiting on upstreams.",
     labelNames: ['stream'],
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
-    registers: [registry],
+    registry,
   });
   const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -42,19 +50,20 @@ export function createMetrics(events: GatewayEvents, options: { defaultMetrics?:
       return;
     }
     if (event.type === 'attempt-end') {
-      attempts.inc({ deployment: event.deployment, provider: event.provider, outcome: event.outcome, code: event.errorCode ?? 'ok' });
-      attemptDuration.observe({ deployment: event.deployment, outcome: event.outcome }, event.durationMs / 1000);
-      if (event.inputTokens) tokens.inc({ deployment: event.deployment, direction: 'input' }, event.inputTokens);
-      if (event.outputTokens) tokens.inc({ deployment: event.deployment, direction: 'output' }, event.outputTokens);
-      if (event.costUsd) cost.inc({ deployment: event.deployment }, event.costUsd);
+      const { deployment, outcome } = event;
+      attempts.get(deployment, event.provider, outcome, event.errorCode ?? 'ok').inc();
+      attemptDuration.get(deployment, outcome).observe(event.durationMs / 1000);
+      if (event.inputTokens) tokens.get(deployment, 'input').inc(event.inputTokens);
+      if (event.outputTokens) tokens.get(deployment, 'output').inc(event.outputTokens);
+      if (event.costUsd) cost.get(deployment).inc(event.costUsd);
       return;
     }
     const { entry } = event;
-    const stream = String(entry.stream);
-    requests.inc({ route: entry.route, ingress: entry.ingress, endpoint: entry.endpoint, stream, status: String(entry.status) });
-    duration.observe({ route: entry.route, stream }, entry.latencyMs / 1000);
-    if (entry.ttftMs !== undefined) ttft.observe({ route: entry.route, stream }, entry.ttftMs / 1000);
-    if (event.overheadMs !== undefined) overhead.observe({ stream }, event.overheadMs / 1000);
+    // Booleans and numbers as they are: the cache turns them into label strings once per series.
+    requests.get(entry.route, entry.ingress, entry.endpoint, entry.stream, entry.status).inc();
+    duration.get(entry.route, entry.stream).observe(entry.latencyMs / 1000);
+    if (entry.ttftMs !== undefined) ttft.get(entry.route, entry.stream).observe(entry.ttftMs / 1000);
+    if (event.overheadMs !== undefined) overhead.get(entry.stream).observe(event.overheadMs / 1000);
   });
 
   return { registry, render: () => registry.metrics() };

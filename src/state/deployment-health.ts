@@ -1,23 +1,36 @@
 /**
- * One deployment's health record and how attempts update it. Pure: every function returns a
- * new record, time is passed in. Shared by every StateStore implementation so that they
- * agree on the arithmetic and differ only in where the record lives.
+ * One deployment's health record and how attempts update it. Shared by every StateStore
+ * implementation so that they agree on the arithmetic and differ only in where the record
+ * lives. No I/O and no clock (time is passed in), so a shared store can apply the same
+ * functions to a record it has just loaded.
+ *
+ * The record is updated in place: `recordStart`, `recordEnd`, `clearFlags` and `followPolicy`
+ * change the record they are given. Every attempt runs them, and copying the record (its
+ * window, its sample ring) on each one was the gateway's main source of garbage. What leaves
+ * the store is a snapshot (`toSnapshot`): numbers copied out, plus the breaker state and last
+ * error, which are never changed in place, only replaced, so a snapshot keeps its values
+ * whatever happens to the record afterwards.
  */
 import { closedBreaker, onResult, release } from '../core/breaker';
 import {
   addToMinute,
+  clearWindow,
   createMinuteCounter,
   createSampleRing,
   createSlidingWindow,
   ewma,
+  MINUTE_MS,
   minuteTotals,
-  p95,
   pushSample,
   recordOutcome,
+  ringP95,
   windowCounts,
+  windowSpan,
   type MinuteCounter,
+  type MinuteTotals,
   type SampleRing,
   type SlidingWindow,
+  type WindowCounts,
 } from '../core/health-maths';
 import type { BreakerPolicy, BreakerState, HealthSnapshot } from '../core/health';
 import type { EndedAttempt } from './types';
@@ -25,18 +38,23 @@ import type { EndedAttempt } from './types';
 /** Cool-down after a 429 that named no Retry-After. */
 export const DEFAULT_RATE_LIMIT_COOLDOWN_MS = 1_000;
 
+/** A recorded error; replaced, never changed, so snapshots may share it. */
+export type LastError = Readonly<NonNullable<HealthSnapshot['lastError']>>;
+
 /** Everything kept per deployment; fixed size whatever the traffic. */
 export interface DeploymentHealth {
   latencyMs: number | undefined;
   ttftMs: number | undefined;
-  ttftSamples: SampleRing;
-  /** Recomputed on each new sample, so that snapshots on the hot path do not sort. */
+  readonly ttftSamples: SampleRing;
+  /** Recomputed as samples arrive, so that snapshots on the hot path do not sort. */
   ttftP95Ms: number | undefined;
+  /** Replaced when the policy's window length changes. */
   window: SlidingWindow;
   consecutiveFailures: number;
   inFlight: number;
-  minute: MinuteCounter;
-  lastError: HealthSnapshot['lastError'];
+  readonly minute: MinuteCounter;
+  lastError: LastError | undefined;
+  /** An immutable value from src/core/breaker.ts: replaced on every change, never edited. */
   breaker: BreakerState;
   coolingDownUntil: number | undefined;
   misconfigured: boolean;
@@ -59,105 +77,123 @@ export function createDeploymentHealth(policy: BreakerPolicy): DeploymentHealth 
   };
 }
 
-/** Follows a policy change (config reload): a window of another length starts empty. */
-export function withPolicy(health: DeploymentHealth, policy: BreakerPolicy): DeploymentHealth {
-  if (health.window.windowMs === Math.max(1, Math.floor(policy.windowMs))) return health;
-  return { ...health, window: createSlidingWindow(policy.windowMs) };
+/**
+ * Follows a policy change (config reload), in place: a window of another length starts empty.
+ * Returns whether anything changed.
+ */
+export function followPolicy(health: DeploymentHealth, policy: BreakerPolicy): boolean {
+  if (health.window.windowMs === windowSpan(policy.windowMs)) return false;
+  health.window = createSlidingWindow(policy.windowMs);
+  return true;
 }
 
-export function recordStart(health: DeploymentHealth, now: number): DeploymentHealth {
-  return { ...health, inFlight: health.inFlight + 1, minute: addToMinute(health.minute, now, 1, 0) };
-}
-
-/** Applies one finished attempt; `ewmaAlpha` weighs the new latency samples. */
-export function recordEnd(
-  health: DeploymentHealth,
-  result: EndedAttempt,
-  policy: BreakerPolicy,
-  ewmaAlpha: number,
-  now: number,
-): DeploymentHealth {
-  // Tokens are counted whatever the verdict: an aborted stream still spent the upstream's TPM.
-  const ended: DeploymentHealth = {
-    ...health,
-    inFlight: Math.max(0, health.inFlight - 1),
-    minute: result.tokens > 0 ? addToMinute(health.minute, now, 0, result.tokens) : health.minute,
-  };
-  switch (result.verdict) {
-    case 'success':
-      return recordSuccess(ended, result, policy, ewmaAlpha, now);
-    case 'failure':
-      return recordFailure(ended, result, policy, now);
-    case 'rate-limited': {
-      const until = now + (result.retryAfterMs ?? DEFAULT_RATE_LIMIT_COOLDOWN_MS);
-      return {
-        ...ended,
-        coolingDownUntil: Math.max(until, ended.coolingDownUntil ?? until),
-        lastError: errorOf(result, now),
-        breaker: release(ended.breaker, result.probe),
-      };
-    }
-    case 'misconfigured':
-      return { ...ended, misconfigured: true, lastError: errorOf(result, now), breaker: release(ended.breaker, result.probe) };
-    case 'neutral':
-      return { ...ended, breaker: release(ended.breaker, result.probe) };
-  }
-}
-
-function recordSuccess(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, alpha: number, now: number): DeploymentHealth {
-  const window = recordOutcome(health.window, 'success', now);
-  const breaker = onResult(health.breaker, 'success', windowCounts(window, now), 0, policy, now, result.probe);
-  const ttftSamples = result.ttftMs === undefined ? health.ttftSamples : pushSample(health.ttftSamples, result.ttftMs);
-  return {
-    ...health,
-    // Only successes feed the latency averages: a refused connection fails fast and would
-    // make a broken deployment look quick.
-    latencyMs: ewma(health.latencyMs, result.latencyMs, alpha),
-    ttftMs: result.ttftMs === undefined ? health.ttftMs : ewma(health.ttftMs, result.ttftMs, alpha),
-    ttftSamples,
-    ttftP95Ms: ttftSamples === health.ttftSamples || !p95Due(ttftSamples) ? health.ttftP95Ms : p95(ttftSamples.values),
-    // A recovered breaker starts a fresh window; the failures that tripped it would re-trip it at once.
-    window: recovered(health.breaker, breaker) ? recordOutcome(createSlidingWindow(policy.windowMs), 'success', now) : window,
-    consecutiveFailures: 0,
-    misconfigured: false,
-    breaker,
-  };
-}
-
-function recordFailure(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, now: number): DeploymentHealth {
-  const window = recordOutcome(health.window, 'failure', now);
-  const consecutiveFailures = health.consecutiveFailures + 1;
-  const breaker = onResult(health.breaker, 'failure', windowCounts(window, now), consecutiveFailures, policy, now, result.probe);
-  return { ...health, window, consecutiveFailures, lastError: errorOf(result, now), breaker };
+/** An attempt started: in flight and counted in this minute. Changes `health` in place. */
+export function recordStart(health: DeploymentHealth, now: number): void {
+  health.inFlight += 1;
+  addToMinute(health.minute, now, 1, 0);
 }
 
 /**
- * The p95 sorts the whole ring, so once the ring holds enough samples it is refreshed every
- * tenth sample rather than on every success: a tail estimate does not move with one sample.
+ * Applies one finished attempt to `health`, in place; `ewmaAlpha` weighs the new latency
+ * samples. The breaker moves by replacement (see `DeploymentHealth.breaker`).
  */
-function p95Due(ring: { values: readonly number[]; next: number }): boolean {
-  return ring.values.length < 20 || ring.next % 10 === 0;
+export function recordEnd(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, ewmaAlpha: number, now: number): void {
+  health.inFlight = Math.max(0, health.inFlight - 1);
+  // Tokens are counted whatever the verdict: an aborted stream still spent the upstream's TPM.
+  if (result.tokens > 0) addToMinute(health.minute, now, 0, result.tokens);
+  switch (result.verdict) {
+    case 'success':
+      recordSuccess(health, result, policy, ewmaAlpha, now);
+      return;
+    case 'failure':
+      recordFailure(health, result, policy, now);
+      return;
+    case 'rate-limited': {
+      const until = now + (result.retryAfterMs ?? DEFAULT_RATE_LIMIT_COOLDOWN_MS);
+      health.coolingDownUntil = Math.max(until, health.coolingDownUntil ?? until);
+      health.lastError = errorOf(result, now);
+      health.breaker = release(health.breaker, result.probe);
+      return;
+    }
+    case 'misconfigured':
+      health.misconfigured = true;
+      health.lastError = errorOf(result, now);
+      health.breaker = release(health.breaker, result.probe);
+      return;
+    case 'neutral':
+      health.breaker = release(health.breaker, result.probe);
+      return;
+  }
+}
+
+/** Scratch for window counts: used and read within one synchronous call, never kept. */
+const counts: WindowCounts = { successes: 0, failures: 0 };
+
+function recordSuccess(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, alpha: number, now: number): void {
+  recordOutcome(health.window, 'success', now);
+  const before = health.breaker;
+  health.breaker = onResult(before, 'success', windowCounts(health.window, now, counts), 0, policy, now, result.probe);
+  // Only successes feed the latency averages: a refused connection fails fast and would
+  // make a broken deployment look quick.
+  health.latencyMs = ewma(health.latencyMs, result.latencyMs, alpha);
+  if (result.ttftMs !== undefined) {
+    health.ttftMs = ewma(health.ttftMs, result.ttftMs, alpha);
+    pushSample(health.ttftSamples, result.ttftMs);
+    if (p95Due(health.ttftSamples)) health.ttftP95Ms = ringP95(health.ttftSamples);
+  }
+  // A recovered breaker starts a fresh window; the failures that tripped it would re-trip it at once.
+  if (recovered(before, health.breaker)) {
+    clearWindow(health.window);
+    recordOutcome(health.window, 'success', now);
+  }
+  health.consecutiveFailures = 0;
+  health.misconfigured = false;
+}
+
+function recordFailure(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, now: number): void {
+  recordOutcome(health.window, 'failure', now);
+  health.consecutiveFailures += 1;
+  health.breaker = onResult(health.breaker, 'failure', windowCounts(health.window, now, counts), health.consecutiveFailures, policy, now, result.probe);
+  health.lastError = errorOf(result, now);
+}
+
+/**
+ * Once the ring holds enough samples the p95 is refreshed every tenth sample rather than on
+ * every success: a tail estimate does not move with one sample.
+ */
+function p95Due(ring: SampleRing): boolean {
+  return ring.size < 20 || ring.next % 10 === 0;
 }
 
 function recovered(before: BreakerState, after: BreakerState): boolean {
   return before.status !== 'closed' && after.status === 'closed';
 }
 
-function errorOf(result: EndedAttempt, now: number): HealthSnapshot['lastError'] {
-  return { code: result.errorCode ?? result.verdict, message: result.errorMessage ?? '', at: now };
+function errorOf(result: EndedAttempt, now: number): LastError {
+  // Frozen because snapshots share it rather than copy it.
+  return Object.freeze({ code: result.errorCode ?? result.verdict, message: result.errorMessage ?? '', at: now });
 }
 
-/** Clears what a config change may have fixed: wrong credentials and a 429 cool-down. */
-export function clearFlags(health: DeploymentHealth): DeploymentHealth {
-  return { ...health, misconfigured: false, coolingDownUntil: undefined };
+/** Clears what a config change may have fixed, in place: wrong credentials and a 429 cool-down. */
+export function clearFlags(health: DeploymentHealth): void {
+  health.misconfigured = false;
+  health.coolingDownUntil = undefined;
 }
 
-/** The routing view of a record at `now`. */
+/** Scratch for minute totals, like `counts`. */
+const totals: MinuteTotals = { requests: 0, tokens: 0 };
+
+/**
+ * The routing view of a record at `now`: a new frozen object, so later updates of the record
+ * never show through it. The breaker state and last error are shared, not copied: both are
+ * immutable values.
+ */
 export function toSnapshot(deployment: string, health: DeploymentHealth, now: number): HealthSnapshot {
-  const { successes, failures } = windowCounts(health.window, now);
+  const { successes, failures } = windowCounts(health.window, now, counts);
   const windowRequests = successes + failures;
-  const { requests, tokens } = minuteTotals(health.minute, now);
-  const snapshot: HealthSnapshot = {
+  minuteTotals(health.minute, now, totals);
+  // Every field is always present (undefined when unknown) so that all snapshots share one shape.
+  return Object.freeze({
     deployment,
     latencyMs: health.latencyMs,
     ttftMs: health.ttftMs,
@@ -166,13 +202,24 @@ export function toSnapshot(deployment: string, health: DeploymentHealth, now: nu
     windowRequests,
     consecutiveFailures: health.consecutiveFailures,
     inFlight: health.inFlight,
-    requestsThisMinute: requests,
-    tokensThisMinute: tokens,
-    breaker: { ...health.breaker },
+    requestsThisMinute: totals.requests,
+    tokensThisMinute: totals.tokens,
+    lastError: health.lastError,
+    breaker: health.breaker,
+    // A cool-down that has passed is not news to the planner.
+    coolingDownUntil: health.coolingDownUntil !== undefined && health.coolingDownUntil > now ? health.coolingDownUntil : undefined,
     misconfigured: health.misconfigured,
-  };
-  if (health.lastError !== undefined) snapshot.lastError = { ...health.lastError };
-  // A cool-down that has passed is not news to the planner.
-  if (health.coolingDownUntil !== undefined && health.coolingDownUntil > now) snapshot.coolingDownUntil = health.coolingDownUntil;
-  return snapshot;
+  });
+}
+
+/**
+ * Until when a snapshot taken at `now` stays true if the record is not updated: the window
+ * drops a bucket, the minute turns or a cool-down ends at fixed times. A store may hand out
+ * the same snapshot for reads in [now, this time).
+ */
+export function snapshotExpiry(health: DeploymentHealth, now: number): number {
+  const bucketMs = health.window.bucketMs;
+  let until = Math.min((Math.floor(now / bucketMs) + 1) * bucketMs, (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS);
+  if (health.coolingDownUntil !== undefined && health.coolingDownUntil > now) until = Math.min(until, health.coolingDownUntil);
+  return until;
 }

@@ -8,7 +8,9 @@
  *   capped cool-down; a probe that ends with no verdict frees its slot;
  * - a 429 cools the deployment down without counting as a failure; a 401/403 marks it
  *   misconfigured until a success or `reset`; a neutral result moves nothing but in-flight;
- * - in-flight, per-minute requests/tokens, EWMA latency/TTFT and the TTFT p95 are reported.
+ * - in-flight, per-minute requests/tokens, EWMA latency/TTFT and the TTFT p95 are reported;
+ * - a snapshot is a value: later updates never change one already handed out, and a read at
+ *   time t shows the record as at t, whatever was read before (stores may reuse snapshots).
  * `create` must return a new, empty store using the given settings for every deployment.
  */
 import fc from 'fast-check';
@@ -164,6 +166,65 @@ export function runStateStoreSuite(name: string, options: StateStoreSuiteOptions
         // The first failure is now older than the window; the rest are well inside it.
         expect(store.snapshot(DEPLOYMENT, T + 10_500)).toMatchObject({ successRate: 2 / 3, windowRequests: 3 });
         expect(store.snapshot(DEPLOYMENT, T + 30_000)).toMatchObject({ successRate: 1, windowRequests: 0 });
+      });
+
+      it('hands out values: a snapshot taken before an update keeps what it showed', async () => {
+        const store = await open({ consecutiveFailures: 1, minimumRequests: 100 });
+        const blank = store.snapshot(DEPLOYMENT, T);
+        const blankCopy = structuredClone(blank);
+        run(store, success({ latencyMs: 100, ttftMs: 40, tokens: 10 }), T);
+        const healthy = store.snapshot(DEPLOYMENT, T);
+        const healthyCopy = structuredClone(healthy);
+        store.attemptStarted(DEPLOYMENT, T + 1);
+        run(store, failure({ latencyMs: 900, errorCode: 'upstream_timeout' }), T + 1);
+        const tripped = store.snapshot(DEPLOYMENT, T + 1);
+        const trippedCopy = structuredClone(tripped);
+        run(store, { verdict: 'rate-limited', latencyMs: 5, tokens: 3, errorCode: 'upstream_rate_limited', retryAfterMs: 5_000 }, T + 2);
+        expect(await store.admit(DEPLOYMENT, T + 1 + 1_000)).toMatchObject({ admitted: true, probe: true });
+        run(store, success({ latencyMs: 300, ttftMs: 90 }), T + 1_002, true);
+
+        expect(blank).toEqual(blankCopy);
+        expect(healthy).toEqual(healthyCopy);
+        expect(tripped).toEqual(trippedCopy);
+        expect(tripped).toMatchObject({ inFlight: 1, consecutiveFailures: 1, breaker: { status: 'open', probesInFlight: 0 }, lastError: { code: 'upstream_timeout' } });
+        // The store itself did move on.
+        expect(store.snapshot(DEPLOYMENT, T + 1_002)).toMatchObject({
+          inFlight: 1,
+          consecutiveFailures: 0,
+          breaker: { status: 'closed', probesInFlight: 0 },
+          lastError: { code: 'upstream_rate_limited' },
+          coolingDownUntil: T + 5_002,
+          requestsThisMinute: 5,
+          tokensThisMinute: 13,
+        });
+      });
+
+      it('follows the clock on reads with no write in between (window, minute, cool-down), forwards and back', async () => {
+        const store = await open({ consecutiveFailures: 100, minimumRequests: 100 });
+        run(store, failure(), T);
+        run(store, { verdict: 'rate-limited', latencyMs: 5, tokens: 7, errorCode: 'upstream_rate_limited', retryAfterMs: 2_500 }, T);
+        const atStart = { windowRequests: 1, successRate: 0, requestsThisMinute: 2, tokensThisMinute: 7, coolingDownUntil: T + 2_500 };
+        expect(store.snapshot(DEPLOYMENT, T)).toMatchObject(atStart);
+        expect(store.snapshot(DEPLOYMENT, T + 2_499)).toMatchObject(atStart);
+        expect(store.snapshot(DEPLOYMENT, T + 2_500).coolingDownUntil).toBeUndefined();
+        // The window is 10 s; T sits on a bucket edge, so the failure leaves at T + 10 s exactly.
+        expect(store.snapshot(DEPLOYMENT, T + 9_999)).toMatchObject({ windowRequests: 1, successRate: 0 });
+        expect(store.snapshot(DEPLOYMENT, T + 10_000)).toMatchObject({ windowRequests: 0, successRate: 1 });
+        // The minute turns at T + 20 s.
+        expect(store.snapshot(DEPLOYMENT, T + 19_999)).toMatchObject({ requestsThisMinute: 2, tokensThisMinute: 7 });
+        expect(store.snapshot(DEPLOYMENT, T + 20_000)).toMatchObject({ requestsThisMinute: 0, tokensThisMinute: 0 });
+        // A clock stepped back reads the past as it was.
+        expect(store.snapshot(DEPLOYMENT, T)).toMatchObject(atStart);
+      });
+
+      it('reports a p95 of the newest samples once the ring has wrapped more than once', async () => {
+        const store = await open();
+        for (let index = 0; index < 100; index += 1) run(store, success({ ttftMs: 1_000 }), T);
+        for (let index = 0; index < 50; index += 1) run(store, success({ ttftMs: 10 }), T);
+        expect(store.snapshot(DEPLOYMENT, T).ttftP95Ms).toBe(1_000);
+        for (let index = 0; index < 150; index += 1) run(store, success({ ttftMs: 10 + (index % 20) }), T);
+        // The newest 100 samples: 10..29, five times each; nearest rank 95 of them is 28.
+        expect(store.snapshot(DEPLOYMENT, T).ttftP95Ms).toBe(28);
       });
 
       it('records the last error', async () => {

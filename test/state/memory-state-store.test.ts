@@ -49,3 +49,52 @@ describe('memory state store', () => {
     expect(store.snapshot('ghost', 0)).toMatchObject({ inFlight: 0, breaker: { status: 'closed' } });
   });
 });
+
+describe('memory state store: shared values', () => {
+  const success = { verdict: 'success' as const, latencyMs: 10, tokens: 0, probe: false };
+
+  it('hands out frozen snapshots whose breaker and last error cannot be edited either', () => {
+    const store = createMemoryStateStore();
+    store.attemptEnded('a', { ...failure, errorCode: 'upstream_timeout' }, 0);
+    const snapshot = store.snapshot('a', 0);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    expect(Object.isFrozen(snapshot.breaker)).toBe(true);
+    expect(Object.isFrozen(snapshot.lastError)).toBe(true);
+    expect(Object.isFrozen(store.snapshot('never-written', 0))).toBe(true);
+    expect(() => {
+      (snapshot as { inFlight: number }).inFlight = 99;
+    }).toThrow(TypeError);
+  });
+
+  it('reuses one snapshot between writes and builds a new one after each write', () => {
+    const store = createMemoryStateStore();
+    store.attemptEnded('a', success, 1_000);
+    const first = store.snapshot('a', 1_000);
+    expect(store.snapshot('a', 1_500)).toBe(first);
+    store.attemptStarted('a', 1_500);
+    const second = store.snapshot('a', 1_500);
+    expect(second).not.toBe(first);
+    expect([first.inFlight, second.inFlight]).toEqual([0, 1]);
+  });
+
+  it('restarts the window when the policy changes its length, on the next read', () => {
+    let windowMs = 10_000;
+    const store = createMemoryStateStore({ policy: () => ({ ...DEFAULT_BREAKER_POLICY, windowMs }) });
+    store.attemptEnded('a', success, 1_000);
+    expect(store.snapshot('a', 1_000).windowRequests).toBe(1);
+    windowMs = 20_000;
+    expect(store.snapshot('a', 1_000).windowRequests).toBe(0);
+    store.attemptEnded('a', success, 1_000);
+    expect(store.snapshot('a', 1_000).windowRequests).toBe(1);
+  });
+
+  it('answers admits through a closed breaker with one shared, frozen answer', async () => {
+    const store = createMemoryStateStore();
+    const first = store.admit('a', 0);
+    const second = store.admit('b', 0);
+    expect(second).toBe(first);
+    const admission = await first;
+    expect(admission).toEqual({ admitted: true, probe: false, reason: 'closed' });
+    expect(Object.isFrozen(admission)).toBe(true);
+  });
+});

@@ -1,6 +1,12 @@
 /**
- * The in-process StateStore: one health record per deployment in a Map. JavaScript runs one
- * callback at a time, so each read-modify-write below is atomic without locks.
+ * The in-process StateStore: one health record per deployment in a Map, updated in place.
+ * JavaScript runs one callback at a time, so each read-modify-write below is atomic without
+ * locks.
+ *
+ * Planning reads a deployment's snapshot many times per request (once per strategy look-up),
+ * and most deployments of a route are not written between two requests, so each record keeps
+ * the last snapshot it handed out and reuses it until the record is written or time moves it
+ * (see `snapshotExpiry`). Snapshots are frozen values: sharing one is safe.
  */
 import { admit as admitToBreaker } from '../../core/breaker';
 import { DEFAULT_EWMA_ALPHA } from '../../core/health-maths';
@@ -8,10 +14,11 @@ import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type Hea
 import {
   clearFlags,
   createDeploymentHealth,
+  followPolicy,
   recordEnd,
   recordStart,
+  snapshotExpiry,
   toSnapshot,
-  withPolicy,
   type DeploymentHealth,
 } from '../deployment-health';
 import type { Admission, EndedAttempt, StateStore } from '../types';
@@ -33,70 +40,116 @@ export interface MemoryStateStoreOptions {
   onBreakerChange?: (change: BreakerChange) => void;
 }
 
+/** A deployment's record and the snapshot last built from it. */
+interface Entry {
+  readonly health: DeploymentHealth;
+  /** Cleared on every write; otherwise true for reads at times in [snapshotFrom, snapshotUntil). */
+  snapshot: HealthSnapshot | undefined;
+  snapshotFrom: number;
+  snapshotUntil: number;
+}
+
 export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): StateStore {
   const policyOf = options.policy ?? (() => DEFAULT_BREAKER_POLICY);
   const ewmaAlpha = options.ewmaAlpha ?? DEFAULT_EWMA_ALPHA;
   // Keyed by deployment id from the catalog, so its size is bounded by the config; each
-  // record is fixed-size (see DeploymentHealth). Reads of unknown ids add nothing.
-  const records = new Map<string, DeploymentHealth>();
+  // record is fixed-size (see DeploymentHealth). Reads of unknown ids create no record.
+  const entries = new Map<string, Entry>();
 
-  // Records are immutable, so one fresh record per deployment serves every read until its first
-  // write; building a new one per read cost more than the rest of planning together.
-  const fresh = new Map<string, DeploymentHealth>();
+  // What unknown deployments read as: one record no one writes, and per id one snapshot of it
+  // (a fresh record's snapshot does not depend on the time). Fallback deployments may be
+  // planned on every request and never tried, so building their snapshot each time would add up.
+  const blank = createDeploymentHealth(DEFAULT_BREAKER_POLICY);
+  const fresh = new Map<string, HealthSnapshot>();
 
-  function read(deployment: string): DeploymentHealth {
-    const policy = policyOf(deployment);
-    const existing = records.get(deployment);
-    if (existing !== undefined) return withPolicy(existing, policy);
-    let blank = fresh.get(deployment);
-    if (blank === undefined || withPolicy(blank, policy) !== blank) {
-      blank = createDeploymentHealth(policy);
-      fresh.set(deployment, blank);
+  // The closed breaker gives the same answer to every admit: hand out one settled promise of
+  // it rather than a new promise and object per attempt. Frozen, because callers share it.
+  let lastAdmission: Admission | undefined;
+  let lastAnswer: Promise<Admission> | undefined;
+
+  /** The record to write, created on first write and following the current policy. */
+  function entryFor(deployment: string, policy: BreakerPolicy): Entry {
+    let entry = entries.get(deployment);
+    if (entry === undefined) {
+      entry = { health: createDeploymentHealth(policy), snapshot: undefined, snapshotFrom: 0, snapshotUntil: 0 };
+      entries.set(deployment, entry);
+    } else {
+      followPolicy(entry.health, policy);
     }
-    return blank;
+    entry.snapshot = undefined;
+    return entry;
   }
 
-  function write(deployment: string, before: DeploymentHealth, after: DeploymentHealth, now: number): void {
-    records.set(deployment, after);
-    if (options.onBreakerChange !== undefined && before.breaker.status !== after.breaker.status) {
-      options.onBreakerChange({ deployment, from: before.breaker, to: after.breaker, at: now });
+  function tellBreakerChange(deployment: string, from: BreakerState, to: BreakerState, now: number): void {
+    if (options.onBreakerChange !== undefined && from.status !== to.status) options.onBreakerChange({ deployment, from, to, at: now });
+  }
+
+  function answer(admitted: boolean, probe: boolean, reason: string): Promise<Admission> {
+    if (lastAnswer !== undefined && lastAdmission !== undefined && lastAdmission.admitted === admitted && lastAdmission.probe === probe && lastAdmission.reason === reason) {
+      return lastAnswer;
     }
+    lastAdmission = Object.freeze({ admitted, probe, reason });
+    lastAnswer = Promise.resolve(lastAdmission);
+    return lastAnswer;
   }
 
   return {
     snapshot(deployment: string, now: number): HealthSnapshot {
-      return toSnapshot(deployment, read(deployment), now);
+      const entry = entries.get(deployment);
+      if (entry === undefined) {
+        let snapshot = fresh.get(deployment);
+        if (snapshot === undefined) {
+          snapshot = toSnapshot(deployment, blank, now);
+          fresh.set(deployment, snapshot);
+        }
+        return snapshot;
+      }
+      // A config reload may have changed the window's length; the record follows on read too.
+      if (followPolicy(entry.health, policyOf(deployment))) entry.snapshot = undefined;
+      if (entry.snapshot !== undefined && now >= entry.snapshotFrom && now < entry.snapshotUntil) return entry.snapshot;
+      entry.snapshot = toSnapshot(deployment, entry.health, now);
+      entry.snapshotFrom = now;
+      entry.snapshotUntil = snapshotExpiry(entry.health, now);
+      return entry.snapshot;
     },
 
-    async admit(deployment: string, now: number): Promise<Admission> {
-      const health = read(deployment);
-      const decision = admitToBreaker(health.breaker, policyOf(deployment), now);
-      if (decision.next !== health.breaker) write(deployment, health, { ...health, breaker: decision.next }, now);
-      return { admitted: decision.admitted, probe: decision.probe, reason: decision.reason };
+    admit(deployment: string, now: number): Promise<Admission> {
+      const current = entries.get(deployment)?.health.breaker ?? blank.breaker;
+      const decision = admitToBreaker(current, policyOf(deployment), now);
+      if (decision.next !== current) {
+        const entry = entryFor(deployment, policyOf(deployment));
+        entry.health.breaker = decision.next;
+        tellBreakerChange(deployment, current, decision.next, now);
+      }
+      return answer(decision.admitted, decision.probe, decision.reason);
     },
 
     attemptStarted(deployment: string, now: number): void {
-      const health = read(deployment);
-      write(deployment, health, recordStart(health, now), now);
+      recordStart(entryFor(deployment, policyOf(deployment)).health, now);
     },
 
     attemptEnded(deployment: string, result: EndedAttempt, now: number): void {
-      const health = read(deployment);
-      write(deployment, health, recordEnd(health, result, policyOf(deployment), ewmaAlpha, now), now);
+      const policy = policyOf(deployment);
+      const { health } = entryFor(deployment, policy);
+      const before = health.breaker;
+      recordEnd(health, result, policy, ewmaAlpha, now);
+      tellBreakerChange(deployment, before, health.breaker, now);
     },
 
     reset(deployment: string): void {
-      const existing = records.get(deployment);
-      if (existing !== undefined) records.set(deployment, clearFlags(existing));
+      const entry = entries.get(deployment);
+      if (entry === undefined) return;
+      clearFlags(entry.health);
+      entry.snapshot = undefined;
     },
 
     forget(deployment: string): void {
-      records.delete(deployment);
+      entries.delete(deployment);
       fresh.delete(deployment);
     },
 
     async close(): Promise<void> {
-      records.clear();
+      entries.clear();
       fresh.clear();
     },
   };
