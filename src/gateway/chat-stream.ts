@@ -23,20 +23,25 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
     const tracking = new TrackingSink(sink, !route.streamResume);
     const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
     const execute = (planned: AttemptPlan, sent: ChatRequest) =>
-      executePlan({
-        ...gateway.executeBase(planned, route, record, cancel),
-        canFallBack: () => !tracking.segmentStarted,
-        attempt: (attempt) =>
-          runStreamAttempt({
-            request: sent,
-            attempt,
-            client: gateway.client,
-            adapter: gateway.adapterFor(attempt.candidate.provider),
-            record,
-            sink: tracking,
-            estimatedInputTokens: needs.estimatedInputTokens,
-          }),
-      });
+      executePlan(
+        gateway.executeOptions(
+          planned,
+          route,
+          record,
+          cancel,
+          (attempt) =>
+            runStreamAttempt({
+              request: sent,
+              attempt,
+              client: gateway.client,
+              adapter: gateway.adapterFor(attempt.candidate.provider),
+              record,
+              sink: tracking,
+              estimatedInputTokens: needs.estimatedInputTokens,
+            }),
+          () => !tracking.segmentStarted,
+        ),
+      );
 
     try {
       gateway.noteResult(record, await execute(plan, request));

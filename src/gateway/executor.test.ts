@@ -60,10 +60,10 @@ describe('executePlan', () => {
     let calls = 0;
     const result = await executePlan({
       ...base,
-      attempt: async ({ claim }) => {
+      attempt: async (attempt) => {
         calls += 1;
         if (calls === 1) throw new JunctionError('upstream_server_error', 'boom');
-        claim();
+        attempt.claim();
         return 'ok';
       },
     });

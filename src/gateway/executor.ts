@@ -228,32 +228,21 @@ async function runOne<T>(
   const id = candidate.deployment.id;
   const startedAt = now();
   const startedPrecise = performance.now();
-  let usage: Usage | undefined;
-  let claimedAt: number | undefined;
   const cancel = hedgeCancel ? Cancel.child(options.cancel, hedgeCancel) : Cancel.child(options.cancel);
-  const timer = setTimeout(() => cancel.abort('attempt-timeout' satisfies AbortCause), route.attemptTimeoutMs ?? candidate.provider.timeoutMs);
+  const timer = setTimeout(abortAttempt, route.attemptTimeoutMs ?? candidate.provider.timeoutMs, cancel);
+  const attempt = new Attempt(candidate, cancel, timer, claim, now);
   store.attemptStarted(id, startedAt);
   try {
-    const value = await options.attempt({
-      candidate,
-      cancel,
-      clearTimeout: () => clearTimeout(timer),
-      reportUsage: (reported) => {
-        usage = reported;
-      },
-      claim: () => {
-        const won = claim();
-        if (won) claimedAt ??= now();
-        return won;
-      },
-    });
+    const value = await options.attempt(attempt);
+    const { usage } = attempt;
     const latencyMs = now() - startedAt;
-    store.attemptEnded(id, { verdict: 'success', latencyMs, ttftMs: (claimedAt ?? now()) - startedAt, tokens: tokensOf(usage), probe }, now());
+    store.attemptEnded(id, { verdict: 'success', latencyMs, ttftMs: (attempt.claimedAt ?? now()) - startedAt, tokens: tokensOf(usage), probe }, now());
     const costUsd = record.addAttempt(candidate.deployment, 'success', startedAt, usage);
     announce(options, candidate, 'success', latencyMs, usage, costUsd);
     record.deployment = id;
     return value;
   } catch (thrown) {
+    const { usage } = attempt;
     const error = thrown instanceof JunctionError ? thrown : transportError(thrown, cancel, candidate.provider);
     const aborted = error.code === 'client_closed' || error.code === 'request_timeout' || error.code === 'attempt_cancelled';
     const latencyMs = now() - startedAt;
@@ -279,6 +268,38 @@ async function runOne<T>(
     // A hedged twin runs alongside the first attempt: only time no other attempt covered is Junction's.
     if (!twin) record.addUpstreamTime(performance.now() - startedPrecise);
   }
+}
+
+/** The AttemptContext of one attempt: methods on one object rather than a closure each. */
+class Attempt implements AttemptContext {
+  usage: Usage | undefined;
+  claimedAt: number | undefined;
+
+  constructor(
+    readonly candidate: PlannedAttempt,
+    readonly cancel: Cancel,
+    private readonly timer: NodeJS.Timeout,
+    private readonly claimFirst: () => boolean,
+    private readonly now: () => number,
+  ) {}
+
+  clearTimeout(): void {
+    clearTimeout(this.timer);
+  }
+
+  reportUsage(usage: Usage): void {
+    this.usage = usage;
+  }
+
+  claim(): boolean {
+    const won = this.claimFirst();
+    if (won) this.claimedAt ??= this.now();
+    return won;
+  }
+}
+
+function abortAttempt(cancel: Cancel): void {
+  cancel.abort('attempt-timeout' satisfies AbortCause);
 }
 
 function tokensOf(usage: Usage | undefined): number {

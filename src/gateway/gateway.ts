@@ -118,20 +118,20 @@ export class Gateway {
       const { plan } = this.planChat(route, request, context, record);
       const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
       try {
-        const result = await executePlan({
-          ...this.executeBase(plan, route, record, cancel),
-          attempt: async ({ candidate, cancel: attemptCancel, reportUsage, claim }) => {
+        const result = await executePlan(
+          this.executeOptions(plan, route, record, cancel, async (attempt) => {
+            const { candidate } = attempt;
             const target = { provider: candidate.provider, deployment: candidate.deployment };
             const adapter = this.adapterFor(candidate.provider);
-            const upstream = await this.client.sendBuffered(candidate.provider, adapter.chatRequest(request, target), attemptCancel);
+            const upstream = await this.client.sendBuffered(candidate.provider, adapter.chatRequest(request, target), attempt.cancel);
             const { json, text } = parseJsonAnswer(upstream, adapter, candidate.provider);
             const parsed = adapter.parseChatResponse(json, target);
-            reportUsage(parsed.usage);
-            if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+            attempt.reportUsage(parsed.usage);
+            if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
             raw = { format: adapter.format, body: text };
             return parsed;
-          },
-        });
+          }),
+        );
         this.noteResult(record, result);
         if (cacheKey) this.staleCache.store(cacheKey, result.value, this.now());
         record.usage = result.value.usage;
@@ -155,21 +155,21 @@ export class Gateway {
     const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (route, record, cancel) => {
       const plan = this.plan(route, embeddingNeeds(request), context, record, request.user);
       try {
-        const result = await executePlan({
-          ...this.executeBase(plan, route, record, cancel),
-          attempt: async ({ candidate, cancel: attemptCancel, reportUsage, claim }) => {
+        const result = await executePlan(
+          this.executeOptions(plan, route, record, cancel, async (attempt) => {
+            const { candidate } = attempt;
             const target = { provider: candidate.provider, deployment: candidate.deployment };
             const adapter = this.adapterFor(candidate.provider);
             if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
               throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
             }
-            const upstream = await this.client.sendBuffered(candidate.provider, adapter.embeddingRequest(request, target), attemptCancel);
+            const upstream = await this.client.sendBuffered(candidate.provider, adapter.embeddingRequest(request, target), attempt.cancel);
             const parsed = adapter.parseEmbeddingResponse(parseJsonAnswer(upstream, adapter, candidate.provider).json, target, request);
-            reportUsage(parsed.usage);
-            if (!claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+            attempt.reportUsage(parsed.usage);
+            if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
             return parsed;
-          },
-        });
+          }),
+        );
         this.noteResult(record, result);
         record.usage = result.value.usage;
         return result.value;
@@ -239,8 +239,16 @@ export class Gateway {
     return { plan: this.plan(route, needs, context, record, request.user), needs };
   }
 
-  executeBase(plan: AttemptPlan, route: Route, record: RequestRecord, cancel: Cancel): Omit<ExecuteOptions<unknown>, 'attempt'> {
-    return { plan, route, record, events: this.events, store: this.store, budget: this.runtime(route).budget, cancel, now: this.now, random: this.random, sleep: this.sleep };
+  executeOptions<T>(
+    plan: AttemptPlan,
+    route: Route,
+    record: RequestRecord,
+    cancel: Cancel,
+    attempt: ExecuteOptions<T>['attempt'],
+    canFallBack?: () => boolean,
+  ): ExecuteOptions<T> {
+    const budget = this.runtime(route).budget;
+    return { plan, route, record, events: this.events, store: this.store, budget, cancel, now: this.now, random: this.random, sleep: this.sleep, attempt, canFallBack };
   }
 
   noteResult(record: RequestRecord, result: ExecuteResult<unknown>): void {
@@ -294,7 +302,7 @@ export class Gateway {
     let timer: NodeJS.Timeout | undefined;
     try {
       const route = this.resolve(model);
-      timer = setTimeout(() => cancel.abort('deadline'), route.timeoutMs ?? this.options.requestTimeoutMs);
+      timer = setTimeout(abortAtDeadline, route.timeoutMs ?? this.options.requestTimeoutMs, cancel);
       const value = await body(route, record, cancel);
       this.events.emit({ type: 'request-end', entry: record.finish(200), overheadMs: record.overheadMs() });
       return { value, outcome: outcomeOf(record) };
@@ -339,6 +347,10 @@ function breakerPolicies(catalog: Catalog) {
   }
   const fallback = catalog.routes.values().next().value?.breaker;
   return (deployment: string) => byDeployment.get(deployment) ?? fallback!;
+}
+
+function abortAtDeadline(cancel: Cancel): void {
+  cancel.abort('deadline');
 }
 
 function abortableSleep(ms: number, cancel: Cancel): Promise<void> {
