@@ -12,7 +12,7 @@ import type { AttemptPlan, PlannedAttempt } from '../core/plan';
 import { backoffDelay, type RetryBudget } from '../core/retry-budget';
 import type { Usage } from '../core/types';
 import type { StateStore } from '../state/types';
-import type { GatewayEvents } from './events';
+import type { GatewayEvent, GatewayEvents } from './events';
 import { Cancel } from './cancel';
 import type { RequestRecord } from './request-record';
 import { transportError, type AbortCause } from './upstream-client';
@@ -315,16 +315,17 @@ function announce(
   costUsd: number,
   error?: JunctionError,
 ): void {
-  options.events.emit({
+  const event: GatewayEvent & { type: 'attempt-end' } = {
     type: 'attempt-end',
     route: options.plan.route,
     deployment: candidate.deployment.id,
     provider: candidate.provider.id,
     outcome,
-    ...(error ? { errorCode: error.code } : {}),
     durationMs,
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     costUsd,
-  });
+  };
+  if (error) event.errorCode = error.code;
+  options.events.emit(event);
 }

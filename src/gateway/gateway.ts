@@ -321,17 +321,14 @@ export class Gateway {
 }
 
 export function outcomeOf(record: RequestRecord): Outcome {
-  const costUsd = record.attempts.reduce((total, attempt) => total + attempt.costUsd, 0);
-  return {
-    route: record.start.route,
-    ...(record.strategy ? { strategy: record.strategy } : {}),
-    deployment: record.deployment,
-    attempts: record.attempts.length,
-    costUsd,
-    ...(record.fallbackTier ? { tier: record.fallbackTier } : {}),
-    ...(record.hedge ? { hedge: record.hedge } : {}),
-    ...(record.variant ? { variant: record.variant } : {}),
-  };
+  let costUsd = 0;
+  for (const attempt of record.attempts) costUsd += attempt.costUsd;
+  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd };
+  if (record.strategy) outcome.strategy = record.strategy;
+  if (record.fallbackTier) outcome.tier = record.fallbackTier;
+  if (record.hedge) outcome.hedge = record.hedge;
+  if (record.variant) outcome.variant = record.variant;
+  return outcome;
 }
 
 /** The outcome attached to an error thrown by the gateway, for response headers. */

@@ -38,16 +38,17 @@ export class RequestRecord {
   /** Record one finished attempt; returns its cost. */
   addAttempt(deployment: Deployment, outcome: AttemptOutcome, startedAt: number, usage?: Usage, error?: JunctionError): number {
     const costUsd = usage ? costOf(usage, deployment.pricing) : 0;
-    this.attempts.push({
+    const attempt: AttemptRecord = {
       deployment: deployment.id,
       outcome,
-      ...(error ? { errorCode: error.code } : {}),
-      ...(error?.upstreamStatus !== undefined ? { upstreamStatus: error.upstreamStatus } : {}),
       latencyMs: this.now() - startedAt,
       inputTokens: usage?.inputTokens ?? 0,
       outputTokens: usage?.outputTokens ?? 0,
       costUsd,
-    });
+    };
+    if (error) attempt.errorCode = error.code;
+    if (error?.upstreamStatus !== undefined) attempt.upstreamStatus = error.upstreamStatus;
+    this.attempts.push(attempt);
     return costUsd;
   }
 
@@ -69,15 +70,15 @@ export class RequestRecord {
   finish(status: number, error?: JunctionError): LedgerEntry {
     const usage = this.usage;
     const { start } = this;
-    return {
+    // Optional fields are set only when present (an absent field, not an undefined one), one by one
+    // rather than by spreading temporary objects: this runs once per request.
+    const entry: LedgerEntry = {
       requestId: start.requestId,
       timestamp: start.startedAt,
-      ...(start.principal ? { principal: start.principal } : {}),
       route: start.route,
       ingress: start.ingress,
       endpoint: start.endpoint,
       stream: start.stream,
-      ...(this.deployment ? { deployment: this.deployment } : {}),
       attempts: this.attempts,
       inputTokens: sum(this.attempts, 'inputTokens'),
       outputTokens: sum(this.attempts, 'outputTokens'),
@@ -85,16 +86,19 @@ export class RequestRecord {
       reasoningTokens: usage?.reasoningTokens ?? 0,
       costUsd: sum(this.attempts, 'costUsd'),
       latencyMs: this.now() - start.startedAt,
-      ...(this.ttftMs !== undefined ? { ttftMs: this.ttftMs } : {}),
       status,
-      ...(error ? { errorCode: error.code } : {}),
-      ...(this.finishReason ? { finishReason: this.finishReason.raw ?? this.finishReason.unified } : {}),
-      ...(this.decisionReason ? { decisionReason: this.decisionReason } : {}),
-      ...(this.strategy ? { strategy: this.strategy } : {}),
-      ...(this.variant ? { variant: this.variant } : {}),
-      ...(this.fallbackTier ? { fallbackTier: this.fallbackTier } : {}),
-      ...(this.hedge ? { hedge: this.hedge } : {}),
     };
+    if (start.principal) entry.principal = start.principal;
+    if (this.deployment) entry.deployment = this.deployment;
+    if (this.ttftMs !== undefined) entry.ttftMs = this.ttftMs;
+    if (error) entry.errorCode = error.code;
+    if (this.finishReason) entry.finishReason = this.finishReason.raw ?? this.finishReason.unified;
+    if (this.decisionReason) entry.decisionReason = this.decisionReason;
+    if (this.strategy) entry.strategy = this.strategy;
+    if (this.variant) entry.variant = this.variant;
+    if (this.fallbackTier) entry.fallbackTier = this.fallbackTier;
+    if (this.hedge) entry.hedge = this.hedge;
+    return entry;
   }
 }
 
