@@ -194,15 +194,16 @@ export class Gateway {
     const runtime = this.runtime(route);
     const needs = chatNeeds(request, runtime.smallestWindow);
     const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
+    const now = this.now();
     return planRoute({
       route,
       catalog: this.catalog,
       needs,
-      health: (id) => this.store.snapshot(id, this.now()),
+      health: (id) => this.store.snapshot(id, now),
       request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, request.user),
       state,
       random: this.random,
-      now: this.now(),
+      now,
       overrides: overridesFor(route, hints),
     });
   }
@@ -259,15 +260,17 @@ export class Gateway {
   private plan(route: Route, needs: RequestNeeds, context: RequestContext, record: RequestRecord, user: string | undefined): AttemptPlan {
     const runtime = this.runtime(route);
     runtime.budget.deposit();
+    // One instant for the whole plan: every deployment is judged at the same time.
+    const now = this.now();
     const plan = planRoute({
       route,
       catalog: this.catalog,
       needs,
-      health: (id) => this.store.snapshot(id, this.now()),
+      health: (id) => this.store.snapshot(id, now),
       request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, context.hints, user),
       state: runtime.strategyState,
       random: this.random,
-      now: this.now(),
+      now,
       overrides: overridesFor(route, context.hints),
     });
     record.decisionReason = plan.reason;
