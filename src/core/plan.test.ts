@@ -114,6 +114,48 @@ describe('planRoute', () => {
     expect(ids(plan)[0]).toBe('b:primary');
   });
 
+  it('notes each attempt’s tier, rank and the strategy’s note, and why a last resort waits', () => {
+    const tiers: Tier[] = [
+      { name: 'primary', deployments: ['a', 'b'] },
+      { name: 'local', deployments: ['c'] },
+    ];
+    const health = { a: { inFlight: 3 }, c: { misconfigured: true } };
+    const plan = planRoute(input(route(tiers, { strategy: 'least-busy' }), catalogOf(['a', 'b', 'c']), health));
+    expect(plan.attempts.map((attempt) => attempt.note)).toEqual([
+      'primary #1 (0 in flight)',
+      'primary #2 (3 in flight)',
+      'credentials refused (401/403); tried only after every healthy deployment',
+    ]);
+    expect(plan.reason).toBe('primary: least busy: b has 0 in flight; order b → a; last resort: c');
+    expect(JSON.parse(JSON.stringify(plan.attempts[0]))).toMatchObject({ deployment: { id: 'b' }, tier: 'primary', note: 'primary #1 (0 in flight)' });
+  });
+
+  it('writes a bare rank when the strategy writes no notes', () => {
+    const plan = planRoute(input(route([{ name: 'primary', deployments: ['a', 'b'] }]), catalogOf(['a', 'b'])));
+    expect(plan.attempts.map((attempt) => attempt.note)).toEqual(['primary #1', 'primary #2']);
+    expect(plan.reason).toBe('primary: priority order: a → b');
+    expect(plan).not.toHaveProperty('variant');
+  });
+
+  it('reads each deployment’s health once per plan and ranks on that same snapshot', () => {
+    const reads = new Map<string, number>();
+    const tiers: Tier[] = [
+      { name: 'primary', deployments: ['a', 'b', 'c'] },
+      { name: 'secondary', deployments: ['d'] },
+    ];
+    const plan = planRoute(
+      input(route(tiers, { strategy: 'least-latency' }), catalogOf(['a', 'b', 'c', 'd']), {}, {
+        health: (id) => {
+          reads.set(id, (reads.get(id) ?? 0) + 1);
+          // Each read sees a slower deployment, as if it changed between two reads.
+          return healthSnapshot(id, { latencyMs: { a: 300, b: 100, c: 200, d: 50 }[id]! * reads.get(id)! });
+        },
+      }),
+    );
+    expect([...reads.values()]).toEqual([1, 1, 1, 1]);
+    expect(ids(plan)).toEqual(['b:primary', 'c:primary', 'a:primary', 'd:secondary']);
+  });
+
   it('never plans an open deployment before a closed capable one (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 1_000 }), (openFlags, seed) => {

@@ -10,17 +10,20 @@
  * last resort, so a request never fails while anything capable might still answer.
  */
 import type { HealthSnapshot } from './health';
-import type { Catalog, Deployment, Route, TierName } from './model';
+import type { Catalog, Deployment, Provider, Route, TierName } from './model';
 import type { RequestNeeds } from './needs';
 import { strategies } from './strategies';
-import type { Candidate, RouteStrategyState, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
+import type { Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
 
 export type { Candidate } from './strategies/types';
 
 export interface PlannedAttempt extends Candidate {
   tier: TierName | 'last-resort';
-  /** Why it sits where it does. */
-  note: string;
+  /**
+   * Why it sits where it does. Planned attempts write it when it is read (only the dry-run
+   * decision API does), not on every request; it is a getter, so `{ ...attempt }` drops it.
+   */
+  readonly note: string;
 }
 
 export interface Exclusion {
@@ -62,18 +65,76 @@ export interface PlanInput {
   overrides?: PlanOverrides;
 }
 
+/**
+ * A planned attempt. Its note is put together on first read from what planning kept (rank,
+ * the strategy's notes), because every request plans and almost none reads the notes.
+ */
+class Attempt implements PlannedAttempt {
+  readonly deployment: Deployment;
+  readonly provider: Provider;
+  readonly tier: TierName | 'last-resort';
+  /** 1-based place within its tier; 0 for a last resort. */
+  readonly #rank: number;
+  /** The strategy's notes (healthy) or the finished note (last resort). */
+  readonly #detail: StrategyDecision['notes'] | string;
+  #note: string | undefined;
+
+  constructor(candidate: Candidate, tier: TierName | 'last-resort', rank: number, detail: StrategyDecision['notes'] | string) {
+    this.deployment = candidate.deployment;
+    this.provider = candidate.provider;
+    this.tier = tier;
+    this.#rank = rank;
+    this.#detail = detail;
+  }
+
+  get note(): string {
+    if (this.#note === undefined) {
+      const detail = this.#detail;
+      if (typeof detail === 'string') {
+        this.#note = detail;
+      } else {
+        const strategyNote = detail?.()[this.deployment.id];
+        this.#note = `${this.tier} #${this.#rank}${strategyNote ? ` (${strategyNote})` : ''}`;
+      }
+    }
+    return this.#note;
+  }
+
+  /** Serialised like a plain attempt, note included. */
+  toJSON(): { deployment: Deployment; provider: Provider; tier: TierName | 'last-resort'; note: string } {
+    return { deployment: this.deployment, provider: this.provider, tier: this.tier, note: this.note };
+  }
+}
+
 export function planRoute(input: PlanInput): AttemptPlan {
-  const { route, catalog, needs, health, now, overrides } = input;
+  const { route, catalog, needs, now, overrides } = input;
   const strategyName = overrides?.strategy ?? route.strategy;
   const strategy = strategies[strategyName];
-  const attempts: PlannedAttempt[] = [];
-  const lastResort: PlannedAttempt[] = [];
+  // Arrays are made at the most they can hold and trimmed at the end: cheaper than growing
+  // them from [] on every request.
+  let capacity = 0;
+  for (const tier of route.tiers) capacity += tier.deployments.length;
+  const attempts = new Array<PlannedAttempt>(capacity);
+  let planned = 0;
+  let lastResort: Attempt[] | undefined;
   const excluded: Exclusion[] = [];
-  const reasons: string[] = [];
+  let reason = '';
   let variant: string | undefined;
 
+  // One health read per deployment per plan: the strategy is served the snapshot the
+  // unhealthy check saw, so both judge the same state and the store is asked once.
+  const readIds = new Array<string>(capacity);
+  const readSnapshots = new Array<HealthSnapshot>(capacity);
+  let reads = 0;
+  const health = (id: string): HealthSnapshot => {
+    for (let index = reads - 1; index >= 0; index -= 1) if (readIds[index] === id) return readSnapshots[index];
+    return input.health(id);
+  };
+  const context: StrategyContext = { health, request: input.request, options: route.strategyOptions, state: input.state, random: input.random, now };
+
   for (const tier of route.tiers) {
-    const healthy: Candidate[] = [];
+    const healthy = new Array<Candidate>(tier.deployments.length);
+    let count = 0;
     for (const id of tier.deployments) {
       const deployment = catalog.deployments.get(id);
       const provider = deployment && catalog.providers.get(deployment.provider);
@@ -86,37 +147,52 @@ export function planRoute(input: PlanInput): AttemptPlan {
         excluded.push({ deployment: id, tier: tier.name, reason: unfit });
         continue;
       }
-      const unwell = unwellReason(health(id), now);
-      if (unwell) lastResort.push({ deployment, provider, tier: 'last-resort', note: `${unwell}; tried only after every healthy deployment` });
-      else healthy.push({ deployment, provider });
+      const snapshot = input.health(id);
+      const unwell = unwellReason(snapshot, now);
+      if (unwell) {
+        (lastResort ??= []).push(new Attempt({ deployment, provider }, 'last-resort', 0, `${unwell}; tried only after every healthy deployment`));
+      } else {
+        readIds[reads] = id;
+        readSnapshots[reads] = snapshot;
+        reads += 1;
+        healthy[count++] = { deployment, provider };
+      }
     }
-    if (healthy.length === 0) continue;
-    const pinned = overrides?.pin ? pinOrder(healthy, overrides.pin) : undefined;
-    const decision = pinned ?? strategy(healthy, { health, request: input.request, options: route.strategyOptions, state: input.state, random: input.random, now });
+    if (count === 0) continue;
+    healthy.length = count;
+    const decision = overrides?.pin ? pinOrder(healthy, overrides.pin) : strategy(healthy, context);
     variant ??= decision.variant;
-    reasons.push(`${tier.name}: ${decision.reason}`);
-    decision.ordered.forEach((candidate, index) => {
-      const note = decision.notes?.[candidate.deployment.id];
-      attempts.push({ ...candidate, tier: tier.name, note: `${tier.name} #${index + 1}${note ? ` (${note})` : ''}` });
-    });
+    reason = append(reason, `${tier.name}: ${decision.reason}`);
+    for (let index = 0; index < decision.ordered.length; index += 1) {
+      attempts[planned++] = new Attempt(decision.ordered[index], tier.name, index + 1, decision.notes);
+    }
   }
-  if (lastResort.length > 0) reasons.push(`last resort: ${lastResort.map((attempt) => attempt.deployment.id).join(', ')}`);
-  attempts.push(...lastResort);
-  return {
-    route: route.name,
-    strategy: strategyName,
-    attempts,
-    excluded,
-    reason: reasons.length > 0 ? reasons.join('; ') : 'no capable deployment',
-    ...(variant === undefined ? {} : { variant }),
-  };
+  if (lastResort !== undefined) {
+    let ids = '';
+    for (const attempt of lastResort) {
+      ids = ids === '' ? attempt.deployment.id : `${ids}, ${attempt.deployment.id}`;
+      attempts[planned++] = attempt;
+    }
+    reason = append(reason, `last resort: ${ids}`);
+  }
+  attempts.length = planned;
+  const plan: AttemptPlan = { route: route.name, strategy: strategyName, attempts, excluded, reason: reason === '' ? 'no capable deployment' : reason };
+  if (variant !== undefined) plan.variant = variant;
+  return plan;
+}
+
+/** Tier reasons joined by '; '. */
+function append(reason: string, part: string): string {
+  return reason === '' ? part : `${reason}; ${part}`;
 }
 
 function unfitReason(deployment: Deployment, needs: RequestNeeds, overrides: PlanOverrides | undefined): string | undefined {
   if (overrides?.exclude?.includes(deployment.id)) return 'excluded by the request';
   if (overrides?.pin && !overrides.pin.includes(deployment.id)) return 'not pinned by the request';
-  const missing = needs.capabilities.filter((capability) => !deployment.capabilities.includes(capability));
-  if (missing.length > 0) return `lacks ${missing.join(', ')}`;
+  for (const capability of needs.capabilities) {
+    // The list is built only once something is missing: nearly every deployment has it all.
+    if (!deployment.capabilities.includes(capability)) return `lacks ${needs.capabilities.filter((needed) => !deployment.capabilities.includes(needed)).join(', ')}`;
+  }
   const required = needs.estimatedInputTokens + (needs.maxOutputTokens ?? 0);
   if (required > deployment.contextWindow) return `context window ${deployment.contextWindow} < ~${required} tokens needed`;
   return undefined;

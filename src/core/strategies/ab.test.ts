@@ -62,6 +62,6 @@ describe('abStrategy', () => {
   });
 
   it('notes each variant’s split', () => {
-    expect(abStrategy(arms, context()).notes).toEqual({ control: 'split 70%', treatment: 'split 30%', backup: 'split 0%' });
+    expect(abStrategy(arms, context()).notes?.()).toEqual({ control: 'split 70%', treatment: 'split 30%', backup: 'split 0%' });
   });
 });

@@ -1,5 +1,5 @@
 import { hashPairUnit } from './hash';
-import { byPriority, describeOrder, noCandidates, percent, sortedBy, weightOf } from './ordering';
+import { byPriority, describeOrder, noCandidates, notesOf, percent, sortedBy, weightOf } from './ordering';
 import { weightedIndex } from './random-order';
 import type { Candidate, Strategy } from './types';
 
@@ -14,34 +14,38 @@ import type { Candidate, Strategy } from './types';
  */
 export const abStrategy: Strategy = function ab(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const allZero = candidates.every((candidate) => weightOf(candidate.deployment) === 0);
-  const weightFor = (candidate: Candidate) => (allZero ? 1 : weightOf(candidate.deployment));
-  const total = candidates.reduce((sum, candidate) => sum + weightFor(candidate), 0);
+  let allZero = true;
+  for (const candidate of candidates) if (weightOf(candidate.deployment) !== 0) allZero = false;
+  const weights = new Array<number>(candidates.length);
+  let total = 0;
+  for (let index = 0; index < candidates.length; index += 1) {
+    weights[index] = allZero ? 1 : weightOf(candidates[index].deployment);
+    total += weights[index];
+  }
 
   const key = context.request.callerKey ?? context.request.stickyKey;
-  const variant = key === undefined ? candidates[weightedIndex(candidates.map(weightFor), context.random)] : assignByKey(candidates, key, weightFor);
-  const ordered = [variant, ...sortedBy(candidates.filter((candidate) => candidate !== variant), byPriority)];
+  const chosen = key === undefined ? weightedIndex(weights, context.random) : assignByKey(candidates, key, weights);
+  const ordered = [candidates[chosen], ...sortedBy(candidates.filter((_, index) => index !== chosen), byPriority)];
 
-  const notes = Object.fromEntries(candidates.map((candidate) => [candidate.deployment.id, `split ${percent(weightFor(candidate) / total)}`]));
   const how = key === undefined ? 'no caller key, drawn at random' : context.request.callerKey === undefined ? 'by sticky key' : 'by caller key';
   // The key itself stays out of the reason: a caller key may be a virtual API key.
   return {
     ordered,
-    reason: `A/B: variant ${variant.deployment.id} (${percent(weightFor(variant) / total)} split) ${how}; then ${describeOrder(ordered.slice(1)) || 'nothing else'}`,
-    notes,
-    variant: variant.deployment.id,
+    reason: `A/B: variant ${ordered[0].deployment.id} (${percent(weights[chosen] / total)} split) ${how}; then ${describeOrder(ordered, 1) || 'nothing else'}`,
+    notes: () => notesOf(candidates, (index) => `split ${percent(weights[index] / total)}`),
+    variant: ordered[0].deployment.id,
   };
 };
 
-function assignByKey(candidates: readonly Candidate[], key: string, weightFor: (candidate: Candidate) => number): Candidate {
-  let best = candidates[0];
+/** The position of the caller's variant: the highest weighted rendezvous score. */
+function assignByKey(candidates: readonly Candidate[], key: string, weights: readonly number[]): number {
+  let best = 0;
   let bestScore = -Infinity;
-  for (const candidate of candidates) {
-    const weight = weightFor(candidate);
-    if (weight === 0) continue;
-    const score = -weight / Math.log(hashPairUnit(key, candidate.deployment.id));
+  for (let index = 0; index < candidates.length; index += 1) {
+    if (weights[index] === 0) continue;
+    const score = -weights[index] / Math.log(hashPairUnit(key, candidates[index].deployment.id));
     if (score > bestScore) {
-      best = candidate;
+      best = index;
       bestScore = score;
     }
   }

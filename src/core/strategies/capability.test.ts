@@ -15,7 +15,7 @@ describe('capabilityStrategy', () => {
 
   it('notes each score and says the capability filter has already run', () => {
     const decision = capabilityStrategy([candidate('a', { quality: 0.9 }), candidate('b')], context());
-    expect(decision.notes).toEqual({ a: 'quality 0.9', b: 'quality 0.5' });
+    expect(decision.notes?.()).toEqual({ a: 'quality 0.9', b: 'quality 0.5' });
     expect(decision.reason).toContain('already meet');
   });
 });

@@ -1,4 +1,4 @@
-import { describeOrder, noCandidates, qualityOf, sortedBy } from './ordering';
+import { describeOrder, noCandidates, notesOf, qualityOf, sortedBy } from './ordering';
 import type { Strategy } from './types';
 
 /**
@@ -9,10 +9,9 @@ import type { Strategy } from './types';
 export const capabilityStrategy: Strategy = function capability(candidates) {
   if (candidates.length === 0) return noCandidates();
   const ordered = sortedBy(candidates, (a, b) => qualityOf(b.deployment) - qualityOf(a.deployment) || a.deployment.priority - b.deployment.priority);
-  const notes = Object.fromEntries(candidates.map((candidate) => [candidate.deployment.id, `quality ${qualityOf(candidate.deployment)}`]));
   return {
     ordered,
     reason: `best quality first among deployments that already meet the request's capabilities and context size: ${describeOrder(ordered)}`,
-    notes,
+    notes: () => notesOf(candidates, (index) => `quality ${qualityOf(candidates[index].deployment)}`),
   };
 };

@@ -34,7 +34,7 @@ describe('costStrategy', () => {
   it('moves deployments below the floor to the end instead of dropping them, and says so', () => {
     const decision = costStrategy([cheapLowQuality, middle], context({ options: { qualityFloor: 0.7 } }));
     expect(ids(decision)).toEqual(['mid', 'mini']);
-    expect(decision.notes?.mini).toContain('below the floor 0.7');
+    expect(decision.notes?.().mini).toContain('below the floor 0.7');
     expect(decision.reason).toContain('cheapest meeting quality 0.7: mid');
   });
 

@@ -1,6 +1,6 @@
 import type { Deployment } from '../model';
-import { DEFAULT_OUTPUT_TOKENS, describeOrder, noCandidates, qualityOf, sortedBy } from './ordering';
-import type { Candidate, Strategy, StrategyRequest } from './types';
+import { candidatesAt, DEFAULT_OUTPUT_TOKENS, describeOrder, noCandidates, notesOf, qualityOf, sortRange } from './ordering';
+import type { Strategy, StrategyRequest } from './types';
 
 const TOKENS_PER_PRICE_UNIT = 1_000_000;
 
@@ -19,25 +19,36 @@ export function expectedCost(deployment: Deployment, request: StrategyRequest): 
 export const costStrategy: Strategy = function cost(candidates, context) {
   if (candidates.length === 0) return noCandidates();
   const floor = context.options.qualityFloor ?? 0;
-  const costs = new Map(candidates.map((candidate) => [candidate, expectedCost(candidate.deployment, context.request)]));
-  const meetsFloor = (candidate: Candidate) => qualityOf(candidate.deployment) >= floor;
-  const cheapestFirst = (a: Candidate, b: Candidate) => costs.get(a)! - costs.get(b)! || qualityOf(b.deployment) - qualityOf(a.deployment);
-  const eligible = sortedBy(candidates.filter(meetsFloor), cheapestFirst);
-  const below = sortedBy(candidates.filter((candidate) => !meetsFloor(candidate)), cheapestFirst);
-  const ordered = [...eligible, ...below];
+  const costs = new Array<number>(candidates.length);
+  const qualities = new Array<number>(candidates.length);
+  for (let index = 0; index < candidates.length; index += 1) {
+    costs[index] = expectedCost(candidates[index].deployment, context.request);
+    qualities[index] = qualityOf(candidates[index].deployment);
+  }
+  // Those meeting the floor, then those below it; each group cheapest first.
+  const order = new Array<number>(candidates.length);
+  let filled = 0;
+  for (let index = 0; index < candidates.length; index += 1) if (qualities[index] >= floor) order[filled++] = index;
+  const eligible = filled;
+  for (let index = 0; index < candidates.length; index += 1) if (!(qualities[index] >= floor)) order[filled++] = index;
+  const cheapestFirst = (a: number, b: number) => costs[a] - costs[b] || qualities[b] - qualities[a];
+  sortRange(order, cheapestFirst, 0, eligible);
+  sortRange(order, cheapestFirst, eligible);
+  const ordered = candidatesAt(candidates, order);
 
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => {
-      const quality = `quality ${qualityOf(candidate.deployment)}`;
-      const belowText = meetsFloor(candidate) ? '' : `, below the floor ${floor} (tried last)`;
-      return [candidate.deployment.id, `expected $${formatUsd(costs.get(candidate)!)}, ${quality}${belowText}`];
-    }),
-  );
   const head =
-    eligible.length > 0
-      ? `cheapest${floor > 0 ? ` meeting quality ${floor}` : ''}: ${eligible[0].deployment.id} at ~$${formatUsd(costs.get(eligible[0])!)}`
+    eligible > 0
+      ? `cheapest${floor > 0 ? ` meeting quality ${floor}` : ''}: ${ordered[0].deployment.id} at ~$${formatUsd(costs[order[0]])}`
       : `nothing meets quality ${floor}, cheapest first regardless`;
-  return { ordered, reason: `cost: ${head}; order ${describeOrder(ordered)}`, notes };
+  return {
+    ordered,
+    reason: `cost: ${head}; order ${describeOrder(ordered)}`,
+    notes: () =>
+      notesOf(candidates, (index) => {
+        const below = qualities[index] >= floor ? '' : `, below the floor ${floor} (tried last)`;
+        return `expected $${formatUsd(costs[index])}, quality ${qualities[index]}${below}`;
+      }),
+  };
 };
 
 /** Enough significant digits for sub-cent request costs. */

@@ -36,7 +36,7 @@ describe('geographicStrategy', () => {
 
   it('notes each deployment’s region and closeness', () => {
     const decision = geographicStrategy(candidates, context({ request: { estimatedInputTokens: 10, region: 'eu-west' } }));
-    expect(decision.notes).toMatchObject({ dublin: 'eu-west: same', frankfurt: 'eu-central: near', oregon: 'us-west: far', unplaced: 'no region: far' });
+    expect(decision.notes?.()).toMatchObject({ dublin: 'eu-west: same', frankfurt: 'eu-central: near', oregon: 'us-west: far', unplaced: 'no region: far' });
     expect(decision.reason).toContain('2 same region, 1 near, 2 far');
   });
 

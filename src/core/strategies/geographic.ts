@@ -1,4 +1,4 @@
-import { byPriority, describeOrder, noCandidates, sortedBy } from './ordering';
+import { byPriority, describeOrder, noCandidates, notesOf, sortedBy } from './ordering';
 import type { Candidate, Strategy } from './types';
 
 /** How close a deployment is to the caller: same region, same area (`us-east` / `us-west`), or neither. */
@@ -39,13 +39,10 @@ export const geographicStrategy: Strategy = function geographic(candidates, cont
   const rank = (candidate: Candidate) => PROXIMITY_RANK[closeness.get(candidate)!];
   const ordered = sortedBy(candidates, (a, b) => rank(a) - rank(b) || byPriority(a, b));
 
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => [candidate.deployment.id, `${regionOf(candidate) ?? 'no region'}: ${closeness.get(candidate)}`]),
-  );
   const count = (group: Proximity) => candidates.filter((candidate) => closeness.get(candidate) === group).length;
   return {
     ordered,
     reason: `nearest to ${callerRegion} first (${count('same')} same region, ${count('near')} near, ${count('far')} far): ${describeOrder(ordered)}`,
-    notes,
+    notes: () => notesOf(candidates, (index) => `${regionOf(candidates[index]) ?? 'no region'}: ${closeness.get(candidates[index])}`),
   };
 };

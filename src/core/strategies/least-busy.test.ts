@@ -13,7 +13,7 @@ describe('leastBusyStrategy', () => {
     const health = Object.fromEntries(Object.entries(inFlight).map(([id, count]) => [id, { inFlight: count }]));
     const decision = leastBusyStrategy(candidates, context({ health }));
     expect(ids(decision)).toEqual(expected);
-    expect(decision.notes?.[expected[0]]).toBe(`${inFlight[expected[0] as keyof typeof inFlight]} in flight`);
+    expect(decision.notes?.()[expected[0]]).toBe(`${inFlight[expected[0] as keyof typeof inFlight]} in flight`);
   });
 
   it('spreads ties at random instead of always taking the first listed', () => {

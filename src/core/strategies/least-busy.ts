@@ -1,5 +1,5 @@
-import { describeOrder, noCandidates, sortedByKey } from './ordering';
-import { shuffled } from './random-order';
+import { candidatesAt, describeOrder, noCandidates, notesOf, positions, sortRange } from './ordering';
+import { shuffleRange } from './random-order';
 import type { Strategy } from './types';
 
 /**
@@ -8,10 +8,16 @@ import type { Strategy } from './types';
  */
 export const leastBusyStrategy: Strategy = function leastBusy(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const inFlight = (id: string) => context.health(id).inFlight;
+  const inFlight = new Array<number>(candidates.length);
+  for (let index = 0; index < candidates.length; index += 1) inFlight[index] = context.health(candidates[index].deployment.id).inFlight;
   // Shuffle, then a stable sort: equal counts stay in their shuffled order.
-  const ordered = sortedByKey(shuffled(candidates, context.random), (candidate) => inFlight(candidate.deployment.id));
-  const notes = Object.fromEntries(candidates.map((candidate) => [candidate.deployment.id, `${inFlight(candidate.deployment.id)} in flight`]));
-  const first = ordered[0].deployment.id;
-  return { ordered, reason: `least busy: ${first} has ${inFlight(first)} in flight; order ${describeOrder(ordered)}`, notes };
+  const order = positions(candidates.length);
+  shuffleRange(order, context.random);
+  sortRange(order, (a, b) => inFlight[a] - inFlight[b]);
+  const ordered = candidatesAt(candidates, order);
+  return {
+    ordered,
+    reason: `least busy: ${ordered[0].deployment.id} has ${inFlight[order[0]]} in flight; order ${describeOrder(ordered)}`,
+    notes: () => notesOf(candidates, (index) => `${inFlight[index]} in flight`),
+  };
 };

@@ -43,7 +43,7 @@ describe('leastLatencyStrategy', () => {
     const shares = firstShares(2_000, () => leastLatencyStrategy(candidates, context({ health, random })));
     expect(Math.abs(shares.get('c')! - 0.5)).toBeLessThan(0.04);
     expect(shares.get('b')).toBeUndefined();
-    expect(leastLatencyStrategy(candidates, context({ health })).notes?.c).toBe('no samples yet (explored)');
+    expect(leastLatencyStrategy(candidates, context({ health })).notes?.().c).toBe('no samples yet (explored)');
   });
 
   it('says so when nothing has samples yet', () => {

@@ -1,6 +1,6 @@
-import { describeOrder, noCandidates, percent, sortedByKey } from './ordering';
-import { shuffled } from './random-order';
-import type { Candidate, Strategy } from './types';
+import { candidatesAt, describeOrder, noCandidates, notesOf, percent, sortRange } from './ordering';
+import { shuffleRange } from './random-order';
+import type { Strategy } from './types';
 
 const DEFAULT_LATENCY_TOLERANCE = 0.2;
 
@@ -13,28 +13,37 @@ const DEFAULT_LATENCY_TOLERANCE = 0.2;
 export const leastLatencyStrategy: Strategy = function leastLatency(candidates, context) {
   if (candidates.length === 0) return noCandidates();
   const tolerance = toleranceFrom(context.options.latencyTolerance);
-  const latency = (candidate: Candidate) => context.health(candidate.deployment.id).latencyMs;
-  const sampled = candidates.map(latency).filter((value): value is number => value !== undefined);
-  const fastest = sampled.length > 0 ? Math.min(...sampled) : undefined;
+  const latencies = new Array<number | undefined>(candidates.length);
+  let fastest: number | undefined;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const latency = context.health(candidates[index].deployment.id).latencyMs;
+    latencies[index] = latency;
+    if (latency !== undefined && (fastest === undefined || latency < fastest)) fastest = latency;
+  }
   const limit = fastest === undefined ? Infinity : fastest * (1 + tolerance);
+  const inBand = (index: number) => latencies[index] === undefined || latencies[index]! <= limit;
 
-  const inBand = (candidate: Candidate) => {
-    const value = latency(candidate);
-    return value === undefined || value <= limit;
+  // The band in route order, shuffled; then the slower ones by latency.
+  const order = new Array<number>(candidates.length);
+  let filled = 0;
+  for (let index = 0; index < candidates.length; index += 1) if (inBand(index)) order[filled++] = index;
+  const band = filled;
+  for (let index = 0; index < candidates.length; index += 1) if (!inBand(index)) order[filled++] = index;
+  shuffleRange(order, context.random, 0, band);
+  sortRange(order, (a, b) => latencies[a]! - latencies[b]!, band);
+  const ordered = candidatesAt(candidates, order);
+
+  const bandText =
+    fastest === undefined ? 'no latency samples yet, random order' : `${band} within ${percent(tolerance)} of the fastest (${Math.round(fastest)}ms) share first place`;
+  return {
+    ordered,
+    reason: `least latency: ${bandText}; order ${describeOrder(ordered)}`,
+    notes: () =>
+      notesOf(candidates, (index) => {
+        const latency = latencies[index];
+        return latency === undefined ? 'no samples yet (explored)' : `latency ${Math.round(latency)}ms${inBand(index) ? ' (in band)' : ''}`;
+      }),
   };
-  const band = shuffled(candidates.filter(inBand), context.random);
-  const slower = sortedByKey(candidates.filter((candidate) => !inBand(candidate)), (candidate) => latency(candidate)!);
-  const ordered = [...band, ...slower];
-
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => {
-      const value = latency(candidate);
-      const note = value === undefined ? 'no samples yet (explored)' : `latency ${Math.round(value)}ms${inBand(candidate) ? ' (in band)' : ''}`;
-      return [candidate.deployment.id, note];
-    }),
-  );
-  const bandText = fastest === undefined ? 'no latency samples yet, random order' : `${band.length} within ${percent(tolerance)} of the fastest (${Math.round(fastest)}ms) share first place`;
-  return { ordered, reason: `least latency: ${bandText}; order ${describeOrder(ordered)}`, notes };
 };
 
 /** The configured tolerance, or the default when it is missing or not a usable number. */

@@ -1,6 +1,6 @@
-import { describeOrder, noCandidates, sortedByKey } from './ordering';
+import { candidatesAt, describeOrder, noCandidates, notesOf, sortRange } from './ordering';
 import { randomIndex } from './random-order';
-import type { Candidate, Strategy } from './types';
+import type { Strategy } from './types';
 
 /**
  * Power of two choices: draw two deployments at random and take the cheaper, where cost =
@@ -11,28 +11,30 @@ import type { Candidate, Strategy } from './types';
  */
 export const p2cStrategy: Strategy = function p2c(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const cost = (candidate: Candidate) => {
-    const health = context.health(candidate.deployment.id);
-    return health.latencyMs === undefined ? 0 : health.latencyMs * (health.inFlight + 1);
-  };
-  const [first, second] = drawPair(candidates.length, context.random);
-  const pair = second === undefined ? [candidates[first]] : [candidates[first], candidates[second]];
+  const costs = new Array<number>(candidates.length);
+  for (let index = 0; index < candidates.length; index += 1) {
+    const health = context.health(candidates[index].deployment.id);
+    costs[index] = health.latencyMs === undefined ? 0 : health.latencyMs * (health.inFlight + 1);
+  }
+  // Two distinct random positions, or one when there is only one candidate.
+  const first = randomIndex(candidates.length, context.random);
+  let second = -1;
+  if (candidates.length > 1) {
+    const offset = randomIndex(candidates.length - 1, context.random);
+    second = offset >= first ? offset + 1 : offset;
+  }
   // On equal cost the first drawn wins, so equal deployments share the load.
-  const winner = pair.length === 2 && cost(pair[1]) < cost(pair[0]) ? pair[1] : pair[0];
-  const ordered = [winner, ...sortedByKey(candidates.filter((candidate) => candidate !== winner), cost)];
+  const winner = second !== -1 && costs[second] < costs[first] ? second : first;
+  const order = new Array<number>(candidates.length);
+  order[0] = winner;
+  let filled = 1;
+  for (let index = 0; index < candidates.length; index += 1) if (index !== winner) order[filled++] = index;
+  sortRange(order, (a, b) => costs[a] - costs[b], 1);
+  const ordered = candidatesAt(candidates, order);
 
-  const notes = Object.fromEntries(candidates.map((candidate) => [candidate.deployment.id, `cost ${Math.round(cost(candidate))}`]));
   const reason =
-    pair.length === 2
-      ? `power of two choices: ${pair[0].deployment.id} vs ${pair[1].deployment.id}, ${winner.deployment.id} costs less (latency × load); order ${describeOrder(ordered)}`
-      : `power of two choices: ${winner.deployment.id} is the only deployment`;
-  return { ordered, reason, notes };
+    second === -1
+      ? `power of two choices: ${ordered[0].deployment.id} is the only deployment`
+      : `power of two choices: ${candidates[first].deployment.id} vs ${candidates[second].deployment.id}, ${ordered[0].deployment.id} costs less (latency × load); order ${describeOrder(ordered)}`;
+  return { ordered, reason, notes: () => notesOf(candidates, (index) => `cost ${Math.round(costs[index])}`) };
 };
-
-/** Two distinct random indexes in [0, length), or one when there is only one. */
-function drawPair(length: number, random: () => number): [number, number | undefined] {
-  const first = randomIndex(length, random);
-  if (length < 2) return [first, undefined];
-  const offset = randomIndex(length - 1, random);
-  return [first, offset >= first ? offset + 1 : offset];
-}

@@ -10,13 +10,20 @@ export function randomIndex(length: number, random: Random): number {
   return Math.min(length - 1, Math.floor(random() * length));
 }
 
+/** Fisher-Yates shuffle of `items[from, to)` in place. */
+export function shuffleRange<T>(items: T[], random: Random, from = 0, to = items.length): void {
+  for (let index = to - 1; index > from; index -= 1) {
+    const other = from + randomIndex(index - from + 1, random);
+    const item = items[index];
+    items[index] = items[other];
+    items[other] = item;
+  }
+}
+
 /** Fisher-Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
-  const result = [...items];
-  for (let index = result.length - 1; index > 0; index -= 1) {
-    const other = randomIndex(index + 1, random);
-    [result[index], result[other]] = [result[other], result[index]];
-  }
+  const result = items.slice();
+  shuffleRange(result, random);
   return result;
 }
 
@@ -26,11 +33,13 @@ export function shuffled<T>(items: readonly T[], random: Random): T[] {
  * positive weight rather than on a zero.
  */
 export function weightedIndex(weights: readonly number[], random: Random): number {
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let total = 0;
+  for (const weight of weights) total += weight;
   const point = random() * total;
   let cumulative = 0;
   let lastPositive = -1;
-  for (const [index, weight] of weights.entries()) {
+  for (let index = 0; index < weights.length; index += 1) {
+    const weight = weights[index];
     if (weight <= 0) continue;
     cumulative += weight;
     lastPositive = index;
@@ -41,14 +50,35 @@ export function weightedIndex(weights: readonly number[], random: Random): numbe
 
 /**
  * Repeated weighted draws without replacement: the whole order is weight-biased, not only
- * its head. Items of weight 0 are left for the caller to place.
+ * its head. Returns every index: those of positive weight in the order drawn, then those of
+ * weight 0 in their own order.
  */
-export function weightedOrder<T>(items: readonly T[], weightOf: (item: T) => number, random: Random): T[] {
-  const remaining = items.filter((item) => weightOf(item) > 0);
-  const result: T[] = [];
-  while (remaining.length > 0) {
-    const index = weightedIndex(remaining.map(weightOf), random);
-    result.push(...remaining.splice(index, 1));
+export function weightedOrder(weights: readonly number[], random: Random): number[] {
+  // `order` holds the drawn indexes in [0, drawnCount) and the ones still in the draw, in
+  // their own order, in [drawnCount, remainingEnd); the zero weights go after them.
+  const order = new Array<number>(weights.length);
+  let remainingEnd = 0;
+  for (let index = 0; index < weights.length; index += 1) if (weights[index] > 0) order[remainingEnd++] = index;
+  let zeroSlot = remainingEnd;
+  for (let index = 0; index < weights.length; index += 1) if (!(weights[index] > 0)) order[zeroSlot++] = index;
+  for (let drawnCount = 0; drawnCount < remainingEnd; drawnCount += 1) {
+    // As weightedIndex over the remaining weights, without building that array per draw.
+    let total = 0;
+    for (let slot = drawnCount; slot < remainingEnd; slot += 1) total += weights[order[slot]];
+    const point = random() * total;
+    let drawn = remainingEnd - 1;
+    let cumulative = 0;
+    for (let slot = drawnCount; slot < remainingEnd; slot += 1) {
+      cumulative += weights[order[slot]];
+      if (point < cumulative) {
+        drawn = slot;
+        break;
+      }
+    }
+    // Move the drawn index to the front of the remaining ones, keeping the others' order.
+    const index = order[drawn];
+    order.copyWithin(drawnCount + 1, drawnCount, drawn);
+    order[drawnCount] = index;
   }
-  return result;
+  return order;
 }

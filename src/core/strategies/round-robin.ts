@@ -1,5 +1,5 @@
-import { describeOrder, noCandidates, weightOf } from './ordering';
-import type { Candidate, Strategy } from './types';
+import { candidatesAt, describeOrder, noCandidates, notesOf, sortRange, weightOf } from './ordering';
+import type { Strategy } from './types';
 
 /**
  * Smooth weighted round-robin, as nginx does it: every pick adds each deployment's weight to
@@ -14,27 +14,40 @@ import type { Candidate, Strategy } from './types';
  */
 export const roundRobinStrategy: Strategy = function roundRobin(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const allDrained = candidates.every((candidate) => weightOf(candidate.deployment) === 0);
-  const weightFor = (candidate: Candidate) => (allDrained ? 1 : weightOf(candidate.deployment));
-  const rotating = candidates.filter((candidate) => weightFor(candidate) > 0);
-  const drained = candidates.filter((candidate) => weightFor(candidate) === 0);
+  let allDrained = true;
+  for (const candidate of candidates) if (weightOf(candidate.deployment) > 0) allDrained = false;
 
+  // Per position: the weight this pick counts, and the current weight after it.
+  const weights = new Array<number>(candidates.length);
+  const currents = new Array<number>(candidates.length);
   const { currentWeights } = context.state;
-  const current = (candidate: Candidate) => currentWeights.get(candidate.deployment.id) ?? 0;
   let total = 0;
-  let picked = rotating[0];
-  for (const candidate of rotating) {
-    const weight = weightFor(candidate);
+  let picked = -1;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const weight = allDrained ? 1 : weightOf(candidates[index].deployment);
+    const current = (currentWeights.get(candidates[index].deployment.id) ?? 0) + weight;
+    weights[index] = weight;
+    currents[index] = current;
+    if (weight === 0) continue;
     total += weight;
-    currentWeights.set(candidate.deployment.id, current(candidate) + weight);
-    if (current(candidate) > current(picked)) picked = candidate;
+    currentWeights.set(candidates[index].deployment.id, current);
+    if (picked === -1 || current > currents[picked]) picked = index;
   }
-  currentWeights.set(picked.deployment.id, current(picked) - total);
+  currents[picked] -= total;
+  currentWeights.set(candidates[picked].deployment.id, currents[picked]);
 
-  const rest = rotating.filter((candidate) => candidate !== picked).sort((a, b) => current(b) - current(a));
-  const ordered = [picked, ...rest, ...drained];
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => [candidate.deployment.id, `weight ${weightFor(candidate)}, current ${current(candidate)}`]),
-  );
-  return { ordered, reason: `smooth weighted round-robin: ${picked.deployment.id}'s turn, then ${describeOrder(ordered.slice(1)) || 'nothing else'}`, notes };
+  // The pick, then the other rotating ones by current weight (highest first), then the drained.
+  const order = new Array<number>(candidates.length);
+  order[0] = picked;
+  let filled = 1;
+  for (let index = 0; index < candidates.length; index += 1) if (index !== picked && weights[index] > 0) order[filled++] = index;
+  const rotating = filled;
+  for (let index = 0; index < candidates.length; index += 1) if (weights[index] === 0) order[filled++] = index;
+  sortRange(order, (a, b) => currents[b] - currents[a], 1, rotating);
+  const ordered = candidatesAt(candidates, order);
+  return {
+    ordered,
+    reason: `smooth weighted round-robin: ${ordered[0].deployment.id}'s turn, then ${describeOrder(ordered, 1) || 'nothing else'}`,
+    notes: () => notesOf(candidates, (index) => `weight ${weights[index]}, current ${currents[index]}`),
+  };
 };

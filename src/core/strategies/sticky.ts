@@ -19,5 +19,5 @@ export const stickyStrategy: Strategy = function sticky(candidates, context) {
   const scores = new Map(candidates.map((candidate) => [candidate, hashPairUnit(key, candidate.deployment.id)]));
   const ordered = sortedBy(candidates, (a: Candidate, b: Candidate) => scores.get(b)! - scores.get(a)!);
   // The key stays out of the reason: it may identify a conversation.
-  return { ordered, reason: `sticky key hashes to ${ordered[0].deployment.id}; then ${describeOrder(ordered.slice(1)) || 'nothing else'}` };
+  return { ordered, reason: `sticky key hashes to ${ordered[0].deployment.id}; then ${describeOrder(ordered, 1) || 'nothing else'}` };
 };

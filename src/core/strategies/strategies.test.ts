@@ -72,11 +72,40 @@ describe.each(everyStrategy)('%s: contract', (name) => {
     );
   });
 
+  it('reads each candidate’s health at most once', () => {
+    fc.assert(
+      fc.property(candidatesArbitrary, contextArbitrary, (candidates, settings) => {
+        const base = contextFrom(candidates, settings);
+        const reads = new Map<string, number>();
+        const health = (id: string) => {
+          reads.set(id, (reads.get(id) ?? 0) + 1);
+          return base.health(id);
+        };
+        strategy(candidates, { ...base, health });
+        for (const count of reads.values()) expect(count).toBe(1);
+      }),
+    );
+  });
+
+  it('notes, when it writes them, one line per candidate as decided, even after the state moves on', () => {
+    fc.assert(
+      fc.property(candidatesArbitrary, contextArbitrary, (candidates, settings) => {
+        const context = contextFrom(candidates, settings);
+        const decision = strategy(candidates, context);
+        if (decision.notes === undefined) return;
+        const before = decision.notes();
+        expect(Object.keys(before).sort()).toEqual(candidates.map((entry) => entry.deployment.id).sort());
+        strategy(candidates, context);
+        expect(decision.notes()).toEqual(before);
+      }),
+    );
+  });
+
   it('never writes a caller or sticky key into its reason or notes', () => {
     fc.assert(
       fc.property(candidatesArbitrary, fc.uuid(), fc.uuid(), (candidates, callerKey, stickyKey) => {
         const decision = strategy(candidates, context({ request: { estimatedInputTokens: 10, callerKey, stickyKey } }));
-        const written = `${decision.reason} ${JSON.stringify(decision.notes ?? {})}`;
+        const written = `${decision.reason} ${JSON.stringify(decision.notes?.() ?? {})}`;
         expect(written).not.toContain(callerKey);
         expect(written).not.toContain(stickyKey);
       }),

@@ -1,7 +1,12 @@
 /**
  * The strategy contract. A strategy is a pure function: capable, admissible candidates plus
  * their health, the request's context, the route's mutable strategy state and injected
- * clock/random in; an order and a written reason out. It never adds or drops a candidate.
+ * clock/random in; an order and a written reason out. It never adds or drops a candidate, and
+ * returns the very candidate objects it was given.
+ *
+ * Every request runs a strategy, so the contract is also about cost: read each candidate's
+ * health once, write the one-line reason (it goes into every ledger row), and leave the
+ * per-deployment notes, which only the dry-run decision API shows, to be written on demand.
  */
 import type { HealthSnapshot } from '../health';
 import type { Deployment, Provider } from '../model';
@@ -38,6 +43,11 @@ export interface RouteStrategyState {
 }
 
 export interface StrategyContext {
+  /**
+   * The deployment's live health. Call it at most once per candidate and keep the values:
+   * the planner serves it from the snapshot it read for this request, but a direct caller's
+   * lookup may read a store and the clock every time.
+   */
   health: (deploymentId: string) => HealthSnapshot;
   request: StrategyRequest;
   options: StrategyOptions;
@@ -51,8 +61,13 @@ export interface StrategyDecision {
   ordered: Candidate[];
   /** One line: why this order. */
   reason: string;
-  /** Optional per-deployment notes (score, latency, cost) for the decision endpoint. */
-  notes?: Record<string, string>;
+  /**
+   * Optional per-deployment notes (score, latency, cost) by deployment id, for the decision
+   * endpoint. A function, called only when someone reads them: formatting a note per
+   * candidate on every request would cost more than choosing the order. It describes the
+   * values the decision was made on, not whatever the state holds when it is called.
+   */
+  notes?: () => Record<string, string>;
   /** A/B split: the variant (deployment id) this caller was assigned. */
   variant?: string;
 }

@@ -26,7 +26,7 @@ describe('usageAwareStrategy', () => {
     const health = { busy: { requestsThisMinute: 80 }, spent: { requestsThisMinute: 60 }, idle: { requestsThisMinute: 10 } };
     const decision = usageAwareStrategy(candidates, context({ health }));
     expect(ids(decision)).toEqual(['idle', 'busy', 'spent']);
-    expect(decision.notes?.spent).toBe('headroom 0% (rpm), exhausted');
+    expect(decision.notes?.().spent).toBe('headroom 0% (rpm), exhausted');
     expect(decision.reason).toContain('1 exhausted last');
   });
 

@@ -1,7 +1,7 @@
 import type { HealthSnapshot } from '../health';
 import type { Deployment } from '../model';
-import { byPriority, describeOrder, expectedTokens, noCandidates, percent, sortedBy } from './ordering';
-import type { Candidate, Strategy, StrategyRequest } from './types';
+import { byPriority, candidatesAt, describeOrder, expectedTokens, noCandidates, notesOf, percent, positions, sortRange } from './ordering';
+import type { Strategy, StrategyRequest } from './types';
 
 /** The share of a deployment's tightest limit still free, and which limit that is. */
 export interface Headroom {
@@ -10,25 +10,31 @@ export interface Headroom {
   limit?: 'rpm' | 'tpm' | 'maxInFlight';
 }
 
+const NO_LIMITS: Headroom = Object.freeze({ share: 1 });
+
 /**
  * Headroom = min over the deployment's limits of 1 - used / limit: requests this minute
  * against rpm, tokens this minute plus this request's expected tokens against tpm, and
  * requests in flight against maxInFlight. A limit that is missing or not positive is ignored.
+ * On equal shares the first limit in that order is named. The result may be shared: do not edit it.
  */
 export function headroomOf(deployment: Deployment, health: HealthSnapshot, request: StrategyRequest): Headroom {
-  const limits = deployment.limits ?? {};
-  const usage = [
-    { limit: 'rpm', used: health.requestsThisMinute, capacity: limits.rpm },
-    { limit: 'tpm', used: health.tokensThisMinute + expectedTokens(request), capacity: limits.tpm },
-    { limit: 'maxInFlight', used: health.inFlight, capacity: limits.maxInFlight },
-  ] as const;
-  let headroom: Headroom = { share: 1 };
-  for (const { limit, used, capacity } of usage) {
-    if (capacity === undefined || !(capacity > 0)) continue;
-    const share = Math.min(1, Math.max(0, 1 - used / capacity));
-    if (headroom.limit === undefined || share < headroom.share) headroom = { share, limit };
-  }
+  const limits = deployment.limits;
+  if (limits === undefined) return NO_LIMITS;
+  const rpm = freeShare(health.requestsThisMinute, limits.rpm);
+  const tpm = freeShare(health.tokensThisMinute + expectedTokens(request), limits.tpm);
+  const inFlight = freeShare(health.inFlight, limits.maxInFlight);
+  let headroom = NO_LIMITS;
+  if (rpm !== undefined) headroom = { share: rpm, limit: 'rpm' };
+  if (tpm !== undefined && (headroom.limit === undefined || tpm < headroom.share)) headroom = { share: tpm, limit: 'tpm' };
+  if (inFlight !== undefined && (headroom.limit === undefined || inFlight < headroom.share)) headroom = { share: inFlight, limit: 'maxInFlight' };
   return headroom;
+}
+
+/** 1 - used / capacity within 0..1, or undefined when the limit is missing or not positive. */
+function freeShare(used: number, capacity: number | undefined): number | undefined {
+  if (capacity === undefined || !(capacity > 0)) return undefined;
+  return Math.min(1, Math.max(0, 1 - used / capacity));
 }
 
 /**
@@ -38,19 +44,25 @@ export function headroomOf(deployment: Deployment, health: HealthSnapshot, reque
  */
 export const usageAwareStrategy: Strategy = function usageAware(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const headrooms = new Map(
-    candidates.map((candidate) => [candidate, headroomOf(candidate.deployment, context.health(candidate.deployment.id), context.request)]),
-  );
-  const share = (candidate: Candidate) => headrooms.get(candidate)!.share;
-  const ordered = sortedBy(candidates, (a, b) => share(b) - share(a) || byPriority(a, b));
+  const headrooms = new Array<Headroom>(candidates.length);
+  let exhausted = 0;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const { deployment } = candidates[index];
+    headrooms[index] = headroomOf(deployment, context.health(deployment.id), context.request);
+    if (headrooms[index].share === 0) exhausted += 1;
+  }
+  const order = positions(candidates.length);
+  sortRange(order, (a, b) => headrooms[b].share - headrooms[a].share || byPriority(candidates[a], candidates[b]));
+  const ordered = candidatesAt(candidates, order);
 
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => {
-      const { share: free, limit } = headrooms.get(candidate)!;
-      return [candidate.deployment.id, limit === undefined ? 'no limits' : `headroom ${percent(free)} (${limit})${free === 0 ? ', exhausted' : ''}`];
-    }),
-  );
-  const exhausted = ordered.filter((candidate) => share(candidate) === 0).length;
   const exhaustedText = exhausted > 0 ? `, ${exhausted} exhausted last` : '';
-  return { ordered, reason: `most headroom first${exhaustedText}: ${describeOrder(ordered)}`, notes };
+  return {
+    ordered,
+    reason: `most headroom first${exhaustedText}: ${describeOrder(ordered)}`,
+    notes: () =>
+      notesOf(candidates, (index) => {
+        const { share, limit } = headrooms[index];
+        return limit === undefined ? 'no limits' : `headroom ${percent(share)} (${limit})${share === 0 ? ', exhausted' : ''}`;
+      }),
+  };
 };

@@ -54,6 +54,6 @@ describe('weightedStrategy', () => {
 
   it('notes each weight share', () => {
     const decision = weightedStrategy([candidate('a', { weight: 3 }), candidate('b', { weight: 1 }), candidate('z', { weight: 0 })], context());
-    expect(decision.notes).toEqual({ a: 'weight 3 (75%)', b: 'weight 1 (25%)', z: 'weight 0 (drained, tried last)' });
+    expect(decision.notes?.()).toEqual({ a: 'weight 3 (75%)', b: 'weight 1 (25%)', z: 'weight 0 (drained, tried last)' });
   });
 });

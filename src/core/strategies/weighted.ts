@@ -1,6 +1,6 @@
-import { describeOrder, noCandidates, percent, weightOf } from './ordering';
+import { candidatesAt, describeOrder, noCandidates, notesOf, percent, weightOf } from './ordering';
 import { shuffled, weightedOrder } from './random-order';
-import type { Candidate, Strategy } from './types';
+import type { Strategy } from './types';
 
 /**
  * Weighted random: the primary is drawn with probability weight / total, and each fallback by
@@ -10,24 +10,21 @@ import type { Candidate, Strategy } from './types';
  */
 export const weightedStrategy: Strategy = function weighted(candidates, context) {
   if (candidates.length === 0) return noCandidates();
-  const total = candidates.reduce((sum, candidate) => sum + weightOf(candidate.deployment), 0);
+  const weights = new Array<number>(candidates.length);
+  let total = 0;
+  for (let index = 0; index < candidates.length; index += 1) {
+    weights[index] = weightOf(candidates[index].deployment);
+    total += weights[index];
+  }
   if (total === 0) {
     const ordered = shuffled(candidates, context.random);
     return { ordered, reason: `every weight is 0, uniform random order: ${describeOrder(ordered)}` };
   }
-  const drawn = weightedOrder(candidates, (candidate: Candidate) => weightOf(candidate.deployment), context.random);
-  const drained = candidates.filter((candidate) => weightOf(candidate.deployment) === 0);
-  const ordered = [...drawn, ...drained];
-  const notes = Object.fromEntries(
-    candidates.map((candidate) => {
-      const weight = weightOf(candidate.deployment);
-      return [candidate.deployment.id, weight === 0 ? 'weight 0 (drained, tried last)' : `weight ${weight} (${percent(weight / total)})`];
-    }),
-  );
-  const first = ordered[0].deployment;
+  const order = weightedOrder(weights, context.random);
+  const ordered = candidatesAt(candidates, order);
   return {
     ordered,
-    reason: `weighted draw: ${first.id} first (${percent(weightOf(first) / total)} chance), then ${describeOrder(ordered.slice(1)) || 'nothing else'}`,
-    notes,
+    reason: `weighted draw: ${ordered[0].deployment.id} first (${percent(weights[order[0]] / total)} chance), then ${describeOrder(ordered, 1) || 'nothing else'}`,
+    notes: () => notesOf(candidates, (index) => (weights[index] === 0 ? 'weight 0 (drained, tried last)' : `weight ${weights[index]} (${percent(weights[index] / total)})`)),
   };
 };

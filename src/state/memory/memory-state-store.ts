@@ -3,8 +3,8 @@
  * JavaScript runs one callback at a time, so each read-modify-write below is atomic without
  * locks.
  *
- * Planning reads a deployment's snapshot many times per request (once per strategy look-up),
- * and most deployments of a route are not written between two requests, so each record keeps
+ * Every request reads a snapshot of each deployment of its route (planning, hedge delays,
+ * breaker retry times), and most of them are not written between two requests, so each record keeps
  * the last snapshot it handed out and reuses it until the record is written or time moves it
  * (see `snapshotExpiry`). Snapshots are frozen values: sharing one is safe.
  */
