@@ -69,7 +69,7 @@ export interface PlanInput {
  * A planned attempt. Its note is put together on first read from what planning kept (rank,
  * the strategy's notes), because every request plans and almost none reads the notes.
  */
-class Attempt implements PlannedAttempt {
+class PlannedCandidate implements PlannedAttempt {
   readonly deployment: Deployment;
   readonly provider: Provider;
   readonly tier: TierName | 'last-resort';
@@ -116,7 +116,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
   for (const tier of route.tiers) capacity += tier.deployments.length;
   const attempts = new Array<PlannedAttempt>(capacity);
   let planned = 0;
-  let lastResort: Attempt[] | undefined;
+  let lastResort: PlannedCandidate[] | undefined;
   const excluded: Exclusion[] = [];
   let reason = '';
   let variant: string | undefined;
@@ -150,7 +150,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
       const snapshot = input.health(id);
       const unwell = unwellReason(snapshot, now);
       if (unwell) {
-        (lastResort ??= []).push(new Attempt({ deployment, provider }, 'last-resort', 0, `${unwell}; tried only after every healthy deployment`));
+        (lastResort ??= []).push(new PlannedCandidate({ deployment, provider }, 'last-resort', 0, `${unwell}; tried only after every healthy deployment`));
       } else {
         readIds[reads] = id;
         readSnapshots[reads] = snapshot;
@@ -164,7 +164,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
     variant ??= decision.variant;
     reason = append(reason, `${tier.name}: ${decision.reason}`);
     for (let index = 0; index < decision.ordered.length; index += 1) {
-      attempts[planned++] = new Attempt(decision.ordered[index], tier.name, index + 1, decision.notes);
+      attempts[planned++] = new PlannedCandidate(decision.ordered[index], tier.name, index + 1, decision.notes);
     }
   }
   if (lastResort !== undefined) {
