@@ -52,7 +52,8 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
         reject(error);
       }
     });
-    request.on('error', (error) => reject(new JunctionError('invalid_request', `The request body could not be read: ${error.message}`, { cause: error })));
+    // The caller hung up before sending the whole body: its request still gets a ledger row.
+    request.on('error', (error) => reject(new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })));
   });
 }
 

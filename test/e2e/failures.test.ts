@@ -2,6 +2,8 @@
  * Failures over real HTTP: upstream errors fall back or surface in the caller's own error
  * shape, streams never end silently, and a caller's disconnect aborts the upstream request.
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -177,5 +179,17 @@ describe('client disconnect', () => {
     const row = await eventually(() => ledgerRow(requestId), 'the ledger row');
     expect(row).toMatchObject({ status: 499, errorCode: 'client_closed', stream: true });
     expect(row!.attempts[0].outcome).toBe('aborted');
+  });
+
+  it('records a caller that hangs up halfway through sending its body as a 499', async () => {
+    const { port } = new URL(harness.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: junction\r\nx-request-id: half-a-body\r\ncontent-length: 500\r\n\r\n{"model":"to-openai",');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const row = await eventually(() => ledgerRow('half-a-body'), 'the ledger row');
+    expect(row).toMatchObject({ status: 499, errorCode: 'client_closed', attempts: [] });
+    expect(harness.simulator.stats().requests).toBe(0);
   });
 });
