@@ -10,15 +10,15 @@ import { chatNeeds, embeddingNeeds, type RequestNeeds } from '../core/needs';
 import { planRoute, type AttemptPlan } from '../core/plan';
 import { RetryBudget } from '../core/retry-budget';
 import { newRouteStrategyState, type RouteStrategyState } from '../core/strategies/types';
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat } from '../core/types';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat, Usage } from '../core/types';
 import type { Ledger } from '../ledger/types';
 import { adapterFor as defaultAdapterFor } from '../providers';
-import type { ProviderAdapter, WireFormat } from '../providers/types';
+import type { ProviderAdapter, UpstreamRequest, UpstreamTarget, WireFormat } from '../providers/types';
 import { createMemoryStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
 import { Cancel } from './cancel';
-import { executePlan, type ExecuteOptions, type ExecuteResult } from './executor';
+import { executePlan, type AttemptContext, type ExecuteOptions, type ExecuteResult } from './executor';
 import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
 import { parseJsonAnswer } from './read-body';
 import { RequestRecord } from './request-record';
@@ -120,16 +120,13 @@ export class Gateway {
       try {
         const result = await executePlan(
           this.executeOptions(plan, route, record, cancel, async (attempt) => {
-            const { candidate } = attempt;
-            const target = { provider: candidate.provider, deployment: candidate.deployment };
-            const adapter = this.adapterFor(candidate.provider);
-            const upstream = await this.client.sendBuffered(candidate.provider, adapter.chatRequest(request, target), attempt.cancel);
-            const { json, text } = parseJsonAnswer(upstream, adapter, candidate.provider);
-            const parsed = adapter.parseChatResponse(json, target);
-            attempt.reportUsage(parsed.usage);
-            if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
-            raw = { format: adapter.format, body: text };
-            return parsed;
+            const answer = await this.exchange(
+              attempt,
+              (adapter, target) => adapter.chatRequest(request, target),
+              (adapter, json, target) => adapter.parseChatResponse(json, target),
+            );
+            raw = answer.raw;
+            return answer.value;
           }),
         );
         this.noteResult(record, result);
@@ -157,17 +154,17 @@ export class Gateway {
       try {
         const result = await executePlan(
           this.executeOptions(plan, route, record, cancel, async (attempt) => {
-            const { candidate } = attempt;
-            const target = { provider: candidate.provider, deployment: candidate.deployment };
-            const adapter = this.adapterFor(candidate.provider);
-            if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
-              throw new JunctionError('capability_unsupported', `provider kind ${candidate.provider.kind} has no embeddings API`);
-            }
-            const upstream = await this.client.sendBuffered(candidate.provider, adapter.embeddingRequest(request, target), attempt.cancel);
-            const parsed = adapter.parseEmbeddingResponse(parseJsonAnswer(upstream, adapter, candidate.provider).json, target, request);
-            attempt.reportUsage(parsed.usage);
-            if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
-            return parsed;
+            const answer = await this.exchange(
+              attempt,
+              (adapter, target) => {
+                if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
+                  throw new JunctionError('capability_unsupported', `provider kind ${target.provider.kind} has no embeddings API`);
+                }
+                return adapter.embeddingRequest(request, target);
+              },
+              (adapter, json, target) => adapter.parseEmbeddingResponse!(json, target, request),
+            );
+            return answer.value;
           }),
         );
         this.noteResult(record, result);
@@ -186,6 +183,26 @@ export class Gateway {
    */
   chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
     return streamChat(this, request, context, sink);
+  }
+
+  /**
+   * One whole-answer attempt: build the upstream request, send it, parse the answer, report its
+   * usage, and claim the response (false means a hedged twin already answered).
+   */
+  private async exchange<T extends { usage: Usage }>(
+    attempt: AttemptContext,
+    build: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamRequest,
+    parse: (adapter: ProviderAdapter, json: unknown, target: UpstreamTarget) => T,
+  ): Promise<{ value: T; raw: RawAnswer }> {
+    const { candidate } = attempt;
+    const target = { provider: candidate.provider, deployment: candidate.deployment };
+    const adapter = this.adapterFor(candidate.provider);
+    const upstream = await this.client.sendBuffered(candidate.provider, build(adapter, target), attempt.cancel);
+    const { json, text } = parseJsonAnswer(upstream, adapter, candidate.provider);
+    const value = parse(adapter, json, target);
+    attempt.reportUsage(value.usage);
+    if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
+    return { value, raw: { format: adapter.format, body: text } };
   }
 
   /** Dry run: the plan the gateway would follow for this request, calling no upstream and changing no state. */
