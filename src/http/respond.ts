@@ -57,7 +57,7 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
   });
 }
 
-/** Write a whole JSON answer (already serialised) with its headers. */
+/** Write a whole JSON answer (already serialised); adds content-type and content-length to `headers`, which it owns. */
 export function sendJson(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
   headers['content-type'] = JSON_TYPE;
   headers['content-length'] = String(Buffer.byteLength(body));
