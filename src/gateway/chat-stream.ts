@@ -13,7 +13,7 @@ import type { Gateway, Outcome, RequestContext } from './gateway';
 import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
 import type { RequestRecord } from './request-record';
 import { StaleCache } from './stale-cache';
-import { runStreamAttempt, type RawMessages, type StreamSink } from './stream-attempt';
+import { runStreamAttempt, type RawMessages, type StreamSink, type StreamStart } from './stream-attempt';
 
 export async function streamChat(gateway: Gateway, request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
   const { outcome } = await gateway.run(request.model, 'chat', true, context, async (route, record, cancel) => {
@@ -51,7 +51,7 @@ export async function streamChat(gateway: Gateway, request: ChatRequest, context
         if (!answer) throw isExhausted(error) ? exhaustedError(route, error) : error;
         record.fallbackTier = answer.tier;
         record.markFirstByte();
-        tracking.begin({ deployment: answer.tier, tier: answer.tier });
+        tracking.begin({ deployment: answer.tier, tier: answer.tier, attempts: record.attempts.length, strategy: record.strategy });
         await tracking.write(responseToEvents(answer.response));
       } else {
         if (!canResume(route.streamResume, error, tracking, cancel)) throw isExhausted(error) ? exhaustedError(route, error) : error;
@@ -117,7 +117,7 @@ class TrackingSink implements StreamSink {
     return this.inner.begun;
   }
 
-  begin(info: { deployment: string; tier: string }): void {
+  begin(info: StreamStart): void {
     this.inner.begin(info);
   }
 

@@ -15,6 +15,15 @@ import { throwIfFailed } from './read-body';
 import type { RequestRecord } from './request-record';
 import type { UpstreamClient } from './upstream-client';
 
+/** What is known of the routing when a stream's first byte goes out (its response headers). */
+export interface StreamStart {
+  deployment: string;
+  tier: string;
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  strategy?: string;
+}
+
 /** The upstream's own SSE messages behind a batch of events, for same-format pass-through. */
 export interface RawMessages {
   format: WireFormat;
@@ -26,7 +35,7 @@ export interface StreamSink {
   /** True once `begin` has run: bytes may have reached the caller, so no transparent fallback. */
   readonly begun: boolean;
   /** Commit the response (status 200, headers naming what answers). */
-  begin(info: { deployment: string; tier: string }): void;
+  begin(info: StreamStart): void;
   /**
    * Write events; resolves when the socket can take more (backpressure). With `raw`, a sink
    * whose caller speaks the same format may forward the upstream's messages instead of
@@ -79,7 +88,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
       claimed = true;
       attempt.clearTimeout();
       record.markFirstByte();
-      if (!sink.begun) sink.begin({ deployment: candidate.deployment.id, tier: candidate.tier });
+      if (!sink.begun) sink.begin({ deployment: candidate.deployment.id, tier: candidate.tier, attempts: record.attempts.length + 1, strategy: record.strategy });
     }
     for (const event of events) {
       if (event.type === 'text-delta') outputChars += event.text.length;

@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../core/errors';
 import type { Gateway, RawAnswer, RequestContext } from '../gateway/gateway';
+import type { StreamStart } from '../gateway/stream-attempt';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
 import { outcomeHeaders, sendError, sendJson } from './respond';
@@ -32,12 +33,11 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       }
       return;
     }
-    const sink = new SseSink(response, ingress.streamEncoder(chat.model, includeUsage), (info) => ({
-      'x-request-id': context.requestId,
-      'x-junction-route': chat.model,
-      'x-junction-deployment': info.deployment,
-      ...(info.tier === 'primary' ? {} : { 'x-junction-fallback-tier': info.tier }),
-    }), { format: ingress.format, includeUsage, publicModel: chat.model });
+    const sink = new SseSink(response, ingress.streamEncoder(chat.model, includeUsage), (info) => streamHeaders(info, chat.model, context.requestId), {
+      format: ingress.format,
+      includeUsage,
+      publicModel: chat.model,
+    });
     try {
       await gateway.chatStream(chat, context, sink);
       sink.end();
@@ -46,6 +46,19 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       else sendError(response, ingress, error, context.requestId);
     }
   };
+}
+
+/**
+ * A stream's routing headers, written with its first byte: what is known then. Attempts count
+ * those made so far; a hedge's outcome and the cost are settled only later (both are in the ledger).
+ */
+function streamHeaders(info: StreamStart, route: string, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-junction-route': route };
+  if (info.strategy) headers['x-junction-strategy'] = info.strategy;
+  headers['x-junction-deployment'] = info.deployment;
+  headers['x-junction-attempts'] = String(info.attempts);
+  if (info.tier !== 'primary') headers['x-junction-fallback-tier'] = info.tier;
+  return headers;
 }
 
 /** The upstream's answer with the route's name as its model; undefined when it cannot be done by a scan. */

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { JunctionError } from '../core/errors';
 import type { IngressFormat, StreamEvent } from '../core/types';
-import type { RawMessages, StreamSink } from '../gateway/stream-attempt';
+import type { RawMessages, StreamSink, StreamStart } from '../gateway/stream-attempt';
 import type { SseMessage } from '../providers/types';
 import { replaceModel } from './ingress/replace-model';
 import type { StreamEncoder } from './ingress/formats';
@@ -29,11 +29,11 @@ export class SseSink implements StreamSink {
   constructor(
     private readonly response: ServerResponse,
     private readonly encoder: StreamEncoder,
-    private readonly headers: (info: { deployment: string; tier: string }) => Record<string, string>,
+    private readonly headers: (info: StreamStart) => Record<string, string>,
     private readonly options: SseSinkOptions,
   ) {}
 
-  begin(info: { deployment: string; tier: string }): void {
+  begin(info: StreamStart): void {
     this.begun = true;
     this.response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

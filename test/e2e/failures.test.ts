@@ -76,12 +76,17 @@ describe('fallback', () => {
     expect(response.headers.get('x-junction-deployment')).toBe('openai-mini');
   });
 
-  it('falls back transparently when a stream fails before its first byte', async () => {
+  it('falls back transparently when a stream fails before its first byte, and its headers count the attempts', async () => {
     harness.simulator.setBehaviour('gpt-4o', { errorRates: { '502': 1 } });
-    const stream = await openai.chat.completions.create({ model: 'failover', messages: hello, stream: true });
+    const { data: stream, response } = await openai.chat.completions.create({ model: 'failover', messages: hello, stream: true }).withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text.length).toBeGreaterThan(0);
+    const row = await eventually(() => ledgerRow(response.headers.get('x-request-id')!), 'the ledger row');
+    expect(row!.attempts.length).toBeGreaterThan(1);
+    expect(response.headers.get('x-junction-attempts')).toBe(String(row!.attempts.length));
+    expect(response.headers.get('x-junction-deployment')).toBe(row!.deployment);
+    expect(response.headers.get('x-junction-strategy')).toBe(row!.strategy);
   });
 
   it('answers 503 in the caller\'s shape, listing every attempt, when all deployments fail', async () => {
