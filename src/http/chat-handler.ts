@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../core/errors';
-import type { Gateway, RawAnswer, RequestContext } from '../gateway/gateway';
+import type { Gateway, RequestContext } from '../gateway/gateway';
 import type { StreamStart } from '../gateway/stream-attempt';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
@@ -26,7 +26,8 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
     if (!chat.stream) {
       try {
         const { response: answer, outcome, raw } = await gateway.chat(chat, context);
-        const passed = raw?.format === ingress.format ? passThrough(raw, chat.model) : undefined;
+        // Same format: forward the upstream's answer, renamed to the route (undefined if the scan cannot).
+        const passed = raw?.format === ingress.format ? replaceModel(raw.body, chat.model) : undefined;
         sendJson(response, 200, outcomeHeaders(outcome, context.requestId), passed ?? JSON.stringify(ingress.encode(answer, chat.model)));
       } catch (error) {
         sendError(response, ingress, error, context.requestId);
@@ -59,11 +60,6 @@ function streamHeaders(info: StreamStart, route: string, requestId: string): Rec
   headers['x-junction-attempts'] = String(info.attempts);
   if (info.tier !== 'primary') headers['x-junction-fallback-tier'] = info.tier;
   return headers;
-}
-
-/** The upstream's answer with the route's name as its model; undefined when it cannot be done by a scan. */
-function passThrough(raw: RawAnswer, publicModel: string): string | undefined {
-  return replaceModel(raw.body, publicModel);
 }
 
 /** The model a malformed body asked for, if it says, for the ledger row of a rejected request. */

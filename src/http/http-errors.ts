@@ -7,7 +7,7 @@ export function fromFrameworkError(error: unknown): JunctionError {
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new JunctionError('body_too_large', 'The request body is larger than this gateway accepts (server.bodyLimitBytes).');
+      return bodyTooLarge();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new JunctionError('invalid_json', 'The request body is empty; expected a JSON object.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -17,6 +17,11 @@ export function fromFrameworkError(error: unknown): JunctionError {
     default:
       return toJunctionError(error);
   }
+}
+
+/** A body over `server.bodyLimitBytes`, whichever layer noticed. */
+export function bodyTooLarge(): JunctionError {
+  return new JunctionError('body_too_large', 'The request body is larger than this gateway accepts (server.bodyLimitBytes).');
 }
 
 /** JSON.parse with Junction's error on failure. */

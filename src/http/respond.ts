@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JunctionError, toJunctionError } from '../core/errors';
 import { outcomeOfError, type Outcome } from '../gateway/gateway';
-import { parseJsonBody } from './http-errors';
+import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,11 +24,10 @@ export function requestIdOf(request: IncomingMessage): string {
  */
 export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const tooLarge = () => new JunctionError('body_too_large', 'The request body is larger than this gateway accepts (server.bodyLimitBytes).');
     const declared = Number(request.headers['content-length']);
     if (declared > limitBytes) {
       request.resume();
-      return reject(tooLarge());
+      return reject(bodyTooLarge());
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -39,7 +38,7 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
         request.removeAllListeners('data');
         request.removeAllListeners('end');
         request.resume();
-        reject(tooLarge());
+        reject(bodyTooLarge());
         return;
       }
       chunks.push(chunk);

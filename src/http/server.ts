@@ -3,7 +3,6 @@
  * Every error, including the framework's own (body too large, bad JSON, unknown path), is
  * rendered in the caller's API error shape.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { JunctionError } from '../core/errors';
@@ -14,7 +13,7 @@ import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
-import { sendError } from './respond';
+import { requestIdOf, sendError } from './respond';
 
 export interface ServerOptions {
   gateway: Gateway;
@@ -38,10 +37,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     // Request logs come from gateway events (one line per request with tokens and cost).
     logger: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
     // Idle keep-alive sockets are closed on shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
