@@ -72,10 +72,7 @@ function callerContext(request: IncomingMessage, response: ServerResponse, ingre
   });
   const context: RequestContext = { requestId: requestIdOf(request), ingress: ingress.format, cancel };
   const hints = hintsFromHeaders(request.headers);
-  for (const _ in hints) {
-    context.hints = hints;
-    break;
-  }
+  if (Object.keys(hints).length > 0) context.hints = hints;
   return context;
 }
 

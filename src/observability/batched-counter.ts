@@ -5,7 +5,7 @@
  * was most of the metrics' cost; here an increment is a few Map look-ups and an addition.
  */
 import { Counter, type Registry } from 'prom-client';
-import { SeriesCache } from './series-cache';
+import { labelsOf, SeriesCache } from './series-cache';
 
 /** One labelled series: what it gained since the registry last read it. */
 export class CounterSeries {
@@ -45,11 +45,7 @@ export function createBatchedCounter(options: BatchedCounterOptions): SeriesCach
     },
   });
   return new SeriesCache(options.labelNames.length, function addSeries(values) {
-    const labels: Record<string, string> = {};
-    options.labelNames.forEach((name, index) => {
-      labels[name] = values[index];
-    });
-    const series = new CounterSeries(labels);
+    const series = new CounterSeries(labelsOf(options.labelNames, values));
     all.push(series);
     return series;
   });

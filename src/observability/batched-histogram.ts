@@ -7,7 +7,7 @@
  * (name, help, type, `get`, `reset`), and a test compares the two expositions line by line.
  */
 import type { Histogram, Registry } from 'prom-client';
-import { SeriesCache } from './series-cache';
+import { labelsOf, SeriesCache } from './series-cache';
 
 /** One labelled series: counts per bucket (not cumulative; the last slot is above every bound), sum and count. */
 export class HistogramSeries {
@@ -89,11 +89,7 @@ export function createBatchedHistogram(options: BatchedHistogramOptions): Series
   options.registry.registerMetric(metric as unknown as Histogram<string>);
 
   return new SeriesCache(options.labelNames.length, function addSeries(values) {
-    const labels: Record<string, string> = {};
-    options.labelNames.forEach((labelName, index) => {
-      labels[labelName] = values[index];
-    });
-    const series = new HistogramSeries(labels, bounds);
+    const series = new HistogramSeries(labelsOf(options.labelNames, values), bounds);
     all.push(series);
     return series;
   });

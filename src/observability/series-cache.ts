@@ -10,6 +10,15 @@ export type LabelValue = string | number | boolean;
 
 type Level<Series> = Map<LabelValue, Level<Series> | Series>;
 
+/** The label object prom-client expects, from names and values in the same order. */
+export function labelsOf(names: readonly string[], values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  names.forEach((name, index) => {
+    labels[name] = values[index];
+  });
+  return labels;
+}
+
 export class SeriesCache<Series> {
   private readonly root: Level<Series> = new Map();
 
