@@ -12,16 +12,17 @@ import type { UpstreamSpec } from './upstream';
 export const READY = /listening (?:on )?(http:\/\/\S+)/;
 export const JUNCTION_CONFIG = 'bench/junction.bench.yaml';
 
-/** Junction as production runs it: the bundle `npm run build` makes, built afresh by `pickStrategy`. */
+/** Junction as production runs it: the bundle `npm run build` makes (`buildJunction`). */
 export const JUNCTION_ENTRY = 'dist/cli/junction.js';
 
-/**
- * Builds the bundle, then picks the three-deployment route's strategy: least-latency when this
- * build accepts it (older builds, run for comparison, may not).
- */
-export async function pickStrategy(): Promise<{ strategy: string; note?: string }> {
+/** Builds the bundle afresh, so that what is measured is the working tree. */
+export async function buildJunction(): Promise<void> {
   const build = await startChild('build', ['scripts/build.js'], {});
   if ((await build.exited) !== 0) throw new Error('npm run build failed');
+}
+
+/** The three-deployment route's strategy: least-latency when this build accepts it (older builds, run for comparison, may not). */
+export async function pickStrategy(): Promise<{ strategy: string; note?: string }> {
   const check = await startChild('junction check', [JUNCTION_ENTRY, 'check', JUNCTION_CONFIG], { env: { BENCH_STRATEGY: 'least-latency' } });
   if ((await check.exited) === 0) return { strategy: 'least-latency' };
   return { strategy: 'priority', note: 'this build rejects strategy least-latency; scenario 4-6 use priority' };

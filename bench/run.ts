@@ -9,7 +9,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkTarget, pickStrategy, runLoadChild, startFloor, startJunction, startUpstream } from './harness';
+import { buildJunction, checkTarget, pickStrategy, runLoadChild, startFloor, startJunction, startUpstream } from './harness';
 import { stopAll, stopChildrenOnExit } from './processes';
 import type { Child } from './processes';
 import { formatReport, scenarioFigures, summarise } from './report';
@@ -95,6 +95,7 @@ async function runBench(options: BenchOptions): Promise<void> {
     if (needs.has('floor')) starting.push(startFloor(upstreamUrl).then((child) => void (children.floor = child)));
     let strategy = 'priority';
     if (needs.has('junction') || needs.has('workers')) {
+      await buildJunction();
       const picked = await pickStrategy();
       strategy = picked.strategy;
       if (picked.note) notes.push(picked.note);

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTarget, pickStrategy, runLoadChild, startJunction, startUpstream } from './harness';
+import { buildJunction, checkTarget, pickStrategy, runLoadChild, startJunction, startUpstream } from './harness';
 import type { LoadProgress, RequestKind } from './load';
 import { processTree, readProc, stopAll } from './processes';
 import type { BenchOptions } from './run';
@@ -75,6 +75,7 @@ export async function runSoak(options: BenchOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
     const upstream = await startUpstream({ kind: 'simulator', port: 0, models: { 'bench-flaky': { errorRates: { '500': INJECTED_ERROR_RATE } } } });
+    await buildJunction();
     const { strategy } = await pickStrategy();
     const junction = await startJunction('junction', { BENCH_UPSTREAM: upstream.url, BENCH_LEDGER: join(temp, 'junction.db'), BENCH_STRATEGY: strategy }, []);
     await checkTarget('junction', junction.url, 'bench-three');
