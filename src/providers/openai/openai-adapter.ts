@@ -8,6 +8,7 @@ import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types'
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { convertToOpenAIChatBody, type MaxTokensField } from './convert-to-openai-chat-body';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
+import { acceptsOpenAIChatResponse } from './openai-answer-check';
 import { openaiChatResponseSchema, openaiEmbeddingResponseSchema, parseWire, readOpenAIErrorDetail } from './openai-api';
 import { openAIErrorFromBody, parseOpenAIError } from './openai-error';
 import { createOpenAIStreamDecoder } from './openai-stream-decoder';
@@ -38,7 +39,7 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions = {}): Provide
 
     parseChatResponse(body, target): ChatResponse {
       throwIfErrorBody(label, body);
-      const response = parseWire(openaiChatResponseSchema, body, `${label} chat completion`);
+      const response = acceptsOpenAIChatResponse(body) ? body : parseWire(openaiChatResponseSchema, body, `${label} chat completion`);
       const { message, finish_reason } = response.choices[0];
       return {
         id: response.id,

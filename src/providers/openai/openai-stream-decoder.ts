@@ -5,10 +5,12 @@
  * finished rather than dropped the connection.
  */
 import { JunctionError } from '../../core/errors';
+import { isObject } from '../../core/shape-checks';
 import type { StreamEvent, Usage } from '../../core/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
+import { acceptsOpenAIChatChunk } from './openai-answer-check';
 import { openaiChatChunkSchema, parseWire, readOpenAIErrorDetail, type OpenAIToolCallDelta } from './openai-api';
 import { openAIErrorFromBody } from './openai-error';
 
@@ -51,7 +53,7 @@ export function createOpenAIStreamDecoder({ label }: OpenAIStreamDecoderOptions)
     const json = parseJson(data, label);
     const errorDetail = isObject(json) && 'error' in json ? readOpenAIErrorDetail(json) : undefined;
     if (errorDetail) throw openAIErrorFromBody(label, errorDetail);
-    const chunk = parseWire(openaiChatChunkSchema, json, `${label} stream chunk`);
+    const chunk = acceptsOpenAIChatChunk(json) ? json : parseWire(openaiChatChunkSchema, json, `${label} stream chunk`);
 
     const events: StreamEvent[] = [];
     if (!started) {
@@ -98,8 +100,4 @@ function parseJson(data: string, label: string): unknown {
   } catch (error) {
     throw new JunctionError('upstream_bad_response', `${label} stream sent data that is not JSON: ${data.slice(0, 80)}`, { cause: error });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

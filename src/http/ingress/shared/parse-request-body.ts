@@ -1,5 +1,6 @@
 import type { core, z } from 'zod';
 import type { JunctionError } from '../../../core/errors';
+import { isObject } from '../../../core/shape-checks';
 import { invalidRequest } from './invalid-request';
 
 type Issue = core.$ZodIssue;
@@ -54,7 +55,7 @@ export function expecting(description: string): (issue: RawIssue) => string {
  */
 export function acceptedValues(key: string, accepted: readonly string[]): (issue: RawIssue) => string | undefined {
   return function describeUnaccepted(issue) {
-    if (issue.code !== 'invalid_union' || !isRecord(issue.input) || issue.input[key] === undefined) return undefined;
+    if (issue.code !== 'invalid_union' || !isObject(issue.input) || issue.input[key] === undefined) return undefined;
     return `${quote(issue.input[key])} is not supported (expected ${listValues(accepted)})`;
   };
 }
@@ -81,7 +82,7 @@ function describeIssue(issue: RawIssue): string | undefined {
 
 function describeUnion(issue: Extract<RawIssue, { code: 'invalid_union' }>): string {
   if (issue.input === undefined) return 'required';
-  if (issue.discriminator === undefined || !('options' in issue) || !isRecord(issue.input)) {
+  if (issue.discriminator === undefined || !('options' in issue) || !isObject(issue.input)) {
     return 'does not match any accepted shape';
   }
   const value = issue.input[issue.discriminator];
@@ -140,8 +141,4 @@ function quote(value: unknown): string {
   if (typeof value !== 'string') return JSON.stringify(value) ?? String(value);
   // Echo the caller's value to help them spot a typo, but never a whole payload.
   return value.length > 40 ? `'${value.slice(0, 40)}...'` : `'${value}'`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
