@@ -96,3 +96,12 @@ export function objectOf(fields: Record<string, Check>): (value: unknown) => val
     return true;
   };
 }
+
+/**
+ * zod's `z.record(z.string(), z.unknown())` for a record the reader passes on whole (a JSON
+ * schema, a tool's input). zod leaves an own `__proto__` key out of its copy, so an object that
+ * carries one is refused here and zod's copy is read instead: the output is the same either way.
+ */
+export function isUnknownRecord(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && !Object.hasOwn(value, '__proto__');
+}

@@ -1,7 +1,8 @@
 import { JunctionError } from '../../core/errors';
 import type { ChatResponse, ToolCall } from '../../core/types';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types';
-import { anthropicMessageSchema } from './anthropic-api';
+import { acceptsAnthropicMessage } from './anthropic-answer-check';
+import { anthropicMessageSchema, type AnthropicMessageResponse } from './anthropic-api';
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder';
 import { convertAnthropicUsage } from './convert-anthropic-usage';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request';
@@ -33,13 +34,8 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
     },
 
     parseChatResponse(body, target): ChatResponse {
-      const parsed = anthropicMessageSchema.safeParse(body);
-      if (!parsed.success) {
-        throw new JunctionError('upstream_bad_response', `Anthropic answer from ${target.deployment.id} has the wrong shape: ${parsed.error.message}`, {
-          cause: parsed.error,
-        });
-      }
-      const message = parsed.data;
+      // The fast check agrees with the schema; zod runs only for answers it refuses, to say why.
+      const message = acceptsAnthropicMessage(body) ? body : parseMessage(body, target);
       let text = '';
       const toolCalls: ToolCall[] = [];
       for (const block of message.content) {
@@ -65,6 +61,17 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
       return parseAnthropicError(status, body, headers, now());
     },
   };
+}
+
+/** zod's reading of an answer the fast check refused: its output, or an error naming the fault. */
+function parseMessage(body: unknown, target: UpstreamTarget): AnthropicMessageResponse {
+  const parsed = anthropicMessageSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new JunctionError('upstream_bad_response', `Anthropic answer from ${target.deployment.id} has the wrong shape: ${parsed.error.message}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
 }
 
 /** The adapter with the real clock. */

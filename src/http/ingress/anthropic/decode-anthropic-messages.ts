@@ -1,6 +1,7 @@
 import type { ChatRequest, Message, ToolChoice, ToolDefinition } from '../../../core/types';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
+import { acceptsAnthropicMessagesRequest } from './anthropic-messages-check';
 import { anthropicMessagesRequestSchema, type AnthropicMessagesRequestBody } from './anthropic-messages-schema';
 import { convertAnthropicMessages, joinTextBlocks } from './convert-anthropic-messages';
 
@@ -9,7 +10,8 @@ import { convertAnthropicMessages, joinTextBlocks } from './convert-anthropic-me
  * Throws `invalid_request` with `param` naming the offending field.
  */
 export function decodeAnthropicMessages(body: unknown): ChatRequest {
-  const parsed = parseRequestBody(anthropicMessagesRequestSchema, body);
+  // The fast check agrees with the schema; zod runs only for bodies it refuses, to say why.
+  const parsed = acceptsAnthropicMessagesRequest(body) ? body : parseRequestBody(anthropicMessagesRequestSchema, body);
   const tools = parsed.tools?.map(
     (tool): ToolDefinition => ({
       name: tool.name,
@@ -18,7 +20,8 @@ export function decodeAnthropicMessages(body: unknown): ChatRequest {
     }),
   );
   const toolChoice = convertToolChoice(parsed.tool_choice, tools);
-  const disableParallel = parsed.tool_choice !== undefined && 'disable_parallel_tool_use' in parsed.tool_choice
+  // Read by type, not by presence: zod strips the flag from a 'none' choice, the caller's body may still carry it.
+  const disableParallel = parsed.tool_choice !== undefined && parsed.tool_choice.type !== 'none'
     ? parsed.tool_choice.disable_parallel_tool_use
     : undefined;
   const format = parsed.output_config?.format;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertAgreesWithSchema, shapedJson } from '../../../../test/support/shaped-json';
+import { decodeOpenAIChat } from './decode-openai-chat';
 import { acceptsOpenAIChatRequest } from './openai-chat-check';
 import { openAIChatRequestSchema } from './openai-chat-schema';
 
@@ -98,5 +99,11 @@ describe('acceptsOpenAIChatRequest', () => {
   ])('%s', (_name, value, expected) => {
     expect(acceptsOpenAIChatRequest(value)).toBe(expected);
     expect(openAIChatRequestSchema.safeParse(value).success).toBe(expected);
+  });
+
+  it('sends a tool schema with an own __proto__ key through zod, whose copy leaves it out', () => {
+    const body = JSON.parse('{"model":"gpt","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"__proto__":{"x":1},"type":"object"}}}]}');
+    expect(acceptsOpenAIChatRequest(body)).toBe(false);
+    expect(decodeOpenAIChat(body).request.tools?.[0].parameters).toEqual({ type: 'object' });
   });
 });

@@ -11,6 +11,7 @@ import {
   isNumber,
   isObject,
   isString,
+  isUnknownRecord,
   nullish,
   numberIn,
   objectOf,
@@ -21,8 +22,8 @@ import {
 } from '../../../core/shape-checks';
 import type { OpenAIChatRequestBody } from './openai-chat-schema';
 
-const isAny: Check = () => true;
-const isJsonSchemaObject = recordOf(isAny);
+// Passed on whole, so an own `__proto__` key (which zod leaves out of its copy) goes through zod.
+const isJsonSchemaObject = isUnknownRecord;
 const isTextPart = objectOf({ type: (value) => value === 'text', text: isString });
 const isRefusalPart = objectOf({ type: (value) => value === 'refusal', refusal: isString });
 const isImagePart = objectOf({
