@@ -15,6 +15,7 @@ import type { StateStore } from '../state/types';
 import type { GatewayEvent, GatewayEvents } from './events';
 import { Cancel } from './cancel';
 import type { RequestRecord } from './request-record';
+import { timeouts, type Timeout } from './timeouts';
 import { transportError, type AbortCause } from './upstream-client';
 
 export interface AttemptContext {
@@ -229,8 +230,8 @@ async function runOne<T>(
   const startedAt = now();
   const startedPrecise = performance.now();
   const cancel = hedgeCancel ? Cancel.child(options.cancel, hedgeCancel) : Cancel.child(options.cancel);
-  const timer = setTimeout(abortAttempt, route.attemptTimeoutMs ?? candidate.provider.timeoutMs, cancel);
-  const attempt = new Attempt(candidate, cancel, timer, claim, now);
+  const timeout = timeouts.start(route.attemptTimeoutMs ?? candidate.provider.timeoutMs, cancel, 'attempt-timeout' satisfies AbortCause);
+  const attempt = new Attempt(candidate, cancel, timeout, claim, now);
   store.attemptStarted(id, startedAt);
   try {
     const value = await options.attempt(attempt);
@@ -263,7 +264,7 @@ async function runOne<T>(
     announce(options, candidate, aborted ? 'aborted' : 'error', latencyMs, usage, costUsd, error);
     throw error;
   } finally {
-    clearTimeout(timer);
+    timeout.stop();
     cancel.dispose();
     // A hedged twin runs alongside the first attempt: only time no other attempt covered is Junction's.
     if (!twin) record.addUpstreamTime(performance.now() - startedPrecise);
@@ -278,13 +279,13 @@ class Attempt implements AttemptContext {
   constructor(
     readonly candidate: PlannedAttempt,
     readonly cancel: Cancel,
-    private readonly timer: NodeJS.Timeout,
+    private readonly timeout: Timeout,
     private readonly claimFirst: () => boolean,
     private readonly now: () => number,
   ) {}
 
   clearTimeout(): void {
-    clearTimeout(this.timer);
+    this.timeout.stop();
   }
 
   reportUsage(usage: Usage): void {
@@ -296,10 +297,6 @@ class Attempt implements AttemptContext {
     if (won) this.claimedAt ??= this.now();
     return won;
   }
-}
-
-function abortAttempt(cancel: Cancel): void {
-  cancel.abort('attempt-timeout' satisfies AbortCause);
 }
 
 function tokensOf(usage: Usage | undefined): number {

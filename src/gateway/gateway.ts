@@ -26,7 +26,8 @@ import { overridesFor, strategyRequest, type RoutingHints } from './routing-hint
 import { StaleCache } from './stale-cache';
 import { streamChat } from './chat-stream';
 import type { StreamSink } from './stream-attempt';
-import { UpstreamClient } from './upstream-client';
+import { timeouts, type Timeout } from './timeouts';
+import { UpstreamClient, type AbortCause } from './upstream-client';
 
 export interface RequestContext {
   requestId: string;
@@ -319,10 +320,10 @@ export class Gateway {
       this.now,
     );
     const cancel = Cancel.child(context.cancel);
-    let timer: NodeJS.Timeout | undefined;
+    let deadline: Timeout | undefined;
     try {
       const route = this.resolve(model);
-      timer = setTimeout(abortAtDeadline, route.timeoutMs ?? this.options.requestTimeoutMs, cancel);
+      deadline = timeouts.start(route.timeoutMs ?? this.options.requestTimeoutMs, cancel, 'deadline' satisfies AbortCause);
       const value = await body(route, record, cancel);
       this.events.emit({ type: 'request-end', entry: record.finish(200), overheadMs: record.overheadMs() });
       return { value, outcome: outcomeOf(record) };
@@ -334,7 +335,7 @@ export class Gateway {
       this.events.emit({ type: 'request-end', entry: record.finish(status, error), error, overheadMs: record.overheadMs() });
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
-      clearTimeout(timer);
+      deadline?.stop();
       cancel.dispose();
     }
   }
@@ -364,10 +365,6 @@ function breakerPolicies(catalog: Catalog) {
   }
   const fallback = catalog.routes.values().next().value?.breaker;
   return (deployment: string) => byDeployment.get(deployment) ?? fallback!;
-}
-
-function abortAtDeadline(cancel: Cancel): void {
-  cancel.abort('deadline');
 }
 
 function abortableSleep(ms: number, cancel: Cancel): Promise<void> {
