@@ -4,8 +4,9 @@
  *
  * Plain JavaScript that imports only Node built-ins and better-sqlite3, so it loads unchanged
  * under tsx, under vitest and beside a bundle (see ledger-worker-client.ts). It knows nothing
- * of ledger entries: the main thread sends finished rows and the SQL to run, both defined in
- * schema.ts, so the schema keeps a single source. The messages are typed in worker-protocol.ts.
+ * of ledger entries: the main thread sends finished rows (arrays of column values) and the SQL
+ * to run, both defined in schema.ts, so the schema keeps a single source. The messages are
+ * typed in worker-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';

@@ -62,22 +62,23 @@ export function migrate(db: Database): void {
   })();
 }
 
+/** The columns a write fills, in the order a row's values come in. */
+const COLUMNS = [
+  'request_id', 'ts', 'principal', 'route', 'ingress', 'endpoint', 'stream', 'deployment', 'attempts',
+  'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost_usd',
+  'latency_ms', 'ttft_ms', 'status', 'error_code', 'finish_reason', 'decision_reason',
+  'strategy', 'variant', 'fallback_tier', 'hedge',
+] as const;
+
 /**
  * A later record of the same request id replaces the earlier one (and counts as recorded
- * later), so a duplicate id cannot wedge a batch on the primary key.
+ * later), so a duplicate id cannot wedge a batch on the primary key. Parameters are positional:
+ * rows cross to the worker as arrays, which structured clone copies without a key per value.
  */
-export const INSERT_ENTRY = `
-INSERT OR REPLACE INTO requests (
-  request_id, ts, principal, route, ingress, endpoint, stream, deployment, attempts,
-  input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd,
-  latency_ms, ttft_ms, status, error_code, finish_reason, decision_reason,
-  strategy, variant, fallback_tier, hedge
-) VALUES (
-  @request_id, @ts, @principal, @route, @ingress, @endpoint, @stream, @deployment, @attempts,
-  @input_tokens, @output_tokens, @cached_input_tokens, @reasoning_tokens, @cost_usd,
-  @latency_ms, @ttft_ms, @status, @error_code, @finish_reason, @decision_reason,
-  @strategy, @variant, @fallback_tier, @hedge
-)`;
+export const INSERT_ENTRY = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+
+/** One row to write: its values in {@link COLUMNS} order. */
+export type RowValues = Array<string | number | null>;
 
 /** One `requests` row as better-sqlite3 binds and returns it. */
 export interface RequestRow {
@@ -107,34 +108,39 @@ export interface RequestRow {
   hedge: string | null;
 }
 
-export function toRow(entry: LedgerEntry): RequestRow {
-  return {
-    request_id: entry.requestId,
-    ts: entry.timestamp,
-    principal: entry.principal ?? null,
-    route: entry.route,
-    ingress: entry.ingress,
-    endpoint: entry.endpoint,
-    // better-sqlite3 binds no booleans.
-    stream: entry.stream ? 1 : 0,
-    deployment: entry.deployment ?? null,
-    attempts: JSON.stringify(entry.attempts),
-    input_tokens: entry.inputTokens,
-    output_tokens: entry.outputTokens,
-    cached_input_tokens: entry.cachedInputTokens,
-    reasoning_tokens: entry.reasoningTokens,
-    cost_usd: entry.costUsd,
-    latency_ms: entry.latencyMs,
-    ttft_ms: entry.ttftMs ?? null,
-    status: entry.status,
-    error_code: entry.errorCode ?? null,
-    finish_reason: entry.finishReason ?? null,
-    decision_reason: entry.decisionReason ?? null,
-    strategy: entry.strategy ?? null,
-    variant: entry.variant ?? null,
-    fallback_tier: entry.fallbackTier ?? null,
-    hedge: entry.hedge ?? null,
-  };
+/** An entry as the values of its row, in column order. */
+export function toRowValues(entry: LedgerEntry): RowValues {
+  return [
+    entry.requestId,
+    entry.timestamp,
+    entry.principal ?? null,
+    entry.route,
+    entry.ingress,
+    entry.endpoint,
+    entry.stream ? 1 : 0,
+    entry.deployment ?? null,
+    JSON.stringify(entry.attempts),
+    entry.inputTokens,
+    entry.outputTokens,
+    entry.cachedInputTokens,
+    entry.reasoningTokens,
+    entry.costUsd,
+    entry.latencyMs,
+    entry.ttftMs ?? null,
+    entry.status,
+    entry.errorCode ?? null,
+    entry.finishReason ?? null,
+    entry.decisionReason ?? null,
+    entry.strategy ?? null,
+    entry.variant ?? null,
+    entry.fallbackTier ?? null,
+    entry.hedge ?? null,
+  ];
+}
+
+/** The request id of a row's values. */
+export function requestIdOf(values: RowValues): string {
+  return values[0] as string;
 }
 
 /**
@@ -143,11 +149,11 @@ export function toRow(entry: LedgerEntry): RequestRow {
  * checking each row as it is recorded refuses the one bad entry instead of failing its batch on
  * every retry.
  */
-export function assertBindable(row: RequestRow): void {
-  for (const column in row) {
-    const value: unknown = row[column as keyof RequestRow];
+export function assertBindable(values: RowValues): void {
+  for (let index = 0; index < values.length; index++) {
+    const value: unknown = values[index];
     if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') continue;
-    throw new TypeError(`column ${column} cannot hold a ${typeof value}`);
+    throw new TypeError(`column ${COLUMNS[index]} cannot hold a ${typeof value}`);
   }
 }
 

@@ -13,7 +13,7 @@ import { assertValidQuery } from '../query';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { startLedgerWorker } from './ledger-worker-client';
-import { assertBindable, fromRow, INSERT_ENTRY, migrate, toRow, type RequestRow } from './schema';
+import { assertBindable, fromRow, INSERT_ENTRY, migrate, requestIdOf, toRowValues, type RequestRow, type RowValues } from './schema';
 import { reviveError, type RejectedRow } from './worker-protocol';
 
 /** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
@@ -37,10 +37,10 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const source = prepareDatabase(options.path);
   const flushIntervalMs = options.flushIntervalMs ?? 25;
 
-  const buffer = createWriteBuffer<RequestRow>({
+  const buffer = createWriteBuffer<RowValues>({
     write: async function writeBatch(rows) {
       const rejected = await worker.request<RejectedRow[]>({ op: 'write', rows });
-      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(rows[index].request_id, reviveError(error)));
+      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(requestIdOf(rows[index]), reviveError(error)));
     },
     batchSize: options.batchSize ?? 128,
     flushIntervalMs,
@@ -76,9 +76,9 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   return {
     record(entry: LedgerEntry): void {
       if (closed) throw ledgerClosedError();
-      let row: RequestRow;
+      let row: RowValues;
       try {
-        row = toRow(entry);
+        row = toRowValues(entry);
         assertBindable(row);
       } catch (error) {
         // A cyclic or unstorable entry: drop it alone. Reported on a later microtask so that

@@ -3,7 +3,7 @@
  * plain JavaScript and so cannot import these types: keep the two in step).
  */
 import Database from 'better-sqlite3';
-import type { RequestRow } from './schema';
+import type { RowValues } from './schema';
 
 /** What the worker is started with. */
 export interface LedgerWorkerData {
@@ -23,7 +23,7 @@ export interface LedgerWorkerData {
  * - `read`: replies with all rows of a SELECT.
  * - `close`: closes the database; the thread then ends.
  */
-export type LedgerWorkerRequest = { op: 'write'; rows: RequestRow[] } | { op: 'read'; sql: string; params: unknown[] } | { op: 'close' };
+export type LedgerWorkerRequest = { op: 'write'; rows: RowValues[] } | { op: 'read'; sql: string; params: unknown[] } | { op: 'close' };
 
 /** An error as it crosses the thread boundary. */
 export interface SerializedError {
