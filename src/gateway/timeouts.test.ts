@@ -72,4 +72,13 @@ describe('Timeouts', () => {
     advance(100);
     expect(second.aborted).toBe(true);
   });
+
+  it('waits out a duration longer than a Node timer can hold', () => {
+    const scope = new Cancel();
+    timeouts.start(2 ** 32, scope, 'deadline');
+    advance(2 ** 31);
+    expect(scope.aborted).toBe(false);
+    advance(2 ** 31);
+    expect(scope.reason).toBe('deadline');
+  });
 });

@@ -7,6 +7,9 @@
  */
 import type { Cancel } from './cancel';
 
+/** The longest delay a Node timer takes as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A started timeout; `stop` it when the work it guards is over. */
 export interface Timeout {
   stop(): void;
@@ -69,7 +72,8 @@ class TimeoutList {
 
   private arm(delay: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.fire(), delay);
+    // Node fires a longer timer at once; a capped one re-arms for the rest when it fires.
+    this.timer = setTimeout(() => this.fire(), Math.min(delay, MAX_TIMER_MS));
   }
 
   private fire(): void {
