@@ -72,3 +72,18 @@ export function assertAgreesWithSchema(
   const atLeast = options.atLeast ?? 400;
   if (accepted < atLeast || refused < atLeast) throw new Error(`too one-sided to mean much: ${accepted} accepted, ${refused} refused`);
 }
+
+/** A copy of `record` with an own `__proto__` key holding `value`, as JSON.parse makes it (an object literal would set the prototype). */
+export function withOwnProto(record: Record<string, unknown>, value: unknown): Record<string, unknown> {
+  const copy = { ...record };
+  Object.defineProperty(copy, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/** `value` without one of its fields, chosen by `dice`. */
+export function withoutOne(value: Record<string, unknown>, dice: number): Record<string, unknown> {
+  const keys = Object.keys(value);
+  if (keys.length === 0) return value;
+  const { [keys[dice % keys.length]]: _dropped, ...rest } = value;
+  return rest;
+}

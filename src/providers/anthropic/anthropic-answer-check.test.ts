@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertAgreesWithSchema, shapedJson } from '../../../test/support/shaped-json';
+import { assertAgreesWithSchema, shapedJson, withOwnProto, withoutOne } from '../../../test/support/shaped-json';
 import { anthropicFixtures, anthropicTarget } from './__fixtures__/anthropic-fixtures';
 import { createAnthropicAdapter } from './anthropic-adapter';
 import { acceptsAnthropicMessage, acceptsAnthropicStreamEvent } from './anthropic-answer-check';
@@ -9,21 +9,6 @@ import { anthropicMessageSchema, anthropicStreamEventSchema } from './anthropic-
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
 const fcArray = (item: fc.Arbitrary<unknown>) => fc.array(item, { maxLength: 2 });
-
-/** A copy of `record` with an own `__proto__` key, as JSON.parse makes it (an object literal would set the prototype). */
-function withOwnProto(record: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...record };
-  Object.defineProperty(copy, '__proto__', { value: { city: 'Paris' }, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-
-/** `value` without one of its fields, chosen by `dice`. */
-function withoutOne(value: Record<string, unknown>, dice: number): Record<string, unknown> {
-  const keys = Object.keys(value);
-  if (keys.length === 0) return value;
-  const { [keys[dice % keys.length]]: _dropped, ...rest } = value;
-  return rest;
-}
 
 /** Generators shared by whole answers and stream events. */
 function wire(junk: boolean, protoKeys = false) {
@@ -33,7 +18,7 @@ function wire(junk: boolean, protoKeys = false) {
   const holey = (value: fc.Arbitrary<Record<string, unknown>>) =>
     fc.oneof({ arbitrary: value, weight: 9 }, { arbitrary: fc.tuple(value, fc.nat()).map(([object, dice]) => withoutOne(object, dice)), weight: 1 });
   const plainRecord = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 });
-  const record = protoKeys ? fc.oneof({ arbitrary: plainRecord, weight: 3 }, { arbitrary: plainRecord.map(withOwnProto), weight: 1 }) : plainRecord;
+  const record = protoKeys ? fc.oneof({ arbitrary: plainRecord, weight: 3 }, { arbitrary: plainRecord.map((value) => withOwnProto(value, { city: 'Paris' })), weight: 1 }) : plainRecord;
   // Types Junction reads and types it reads past; a known type must have its own fields.
   const anyBlock = (types: string[]) =>
     fields({ type: maybe(fc.constantFrom(...types)), text: maybe(text), id: maybe(text), name: maybe(text), input: maybe(record), partial_json: maybe(text) }, 1);

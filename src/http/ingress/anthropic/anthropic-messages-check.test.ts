@@ -1,24 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertAgreesWithSchema, shapedJson } from '../../../../test/support/shaped-json';
+import { assertAgreesWithSchema, shapedJson, withOwnProto, withoutOne } from '../../../../test/support/shaped-json';
 import { acceptsAnthropicMessagesRequest } from './anthropic-messages-check';
 import { anthropicMessagesRequestSchema } from './anthropic-messages-schema';
 import { decodeAnthropicMessages } from './decode-anthropic-messages';
-
-/** A copy of `record` with an own `__proto__` key, as JSON.parse makes it (an object literal would set the prototype). */
-function withOwnProto(record: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...record };
-  Object.defineProperty(copy, '__proto__', { value: { type: 'string' }, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
-
-/** `value` without one of its fields, chosen by `dice`. */
-function withoutOne(value: Record<string, unknown>, dice: number): Record<string, unknown> {
-  const keys = Object.keys(value);
-  if (keys.length === 0) return value;
-  const { [keys[dice % keys.length]]: _dropped, ...rest } = value;
-  return rest;
-}
 
 /**
  * Messages request bodies: every field of the schema, plus roles, block types and tool choices
@@ -33,7 +18,7 @@ function requestBodies(junk: boolean, protoKeys = false): fc.Arbitrary<unknown> 
   // Bounds are where checks go wrong; the shared numbers rarely land on 0.
   const bound = fc.oneof(number, fc.constantFrom(0, -1, 1.5));
   const plainRecord = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 });
-  const record = protoKeys ? fc.oneof({ arbitrary: plainRecord, weight: 3 }, { arbitrary: plainRecord.map(withOwnProto), weight: 1 }) : plainRecord;
+  const record = protoKeys ? fc.oneof({ arbitrary: plainRecord, weight: 3 }, { arbitrary: plainRecord.map((value) => withOwnProto(value, { type: 'string' })), weight: 1 }) : plainRecord;
 
   const textBlock = fields({ type: maybe(fc.constant('text')), text: maybe(text) });
   const imageSource = fc.oneof(
