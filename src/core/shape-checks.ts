@@ -29,6 +29,11 @@ export function isBoolean(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
+/** One of the given values (zod's `z.literal` or `z.enum`). */
+export function oneOf(...values: readonly unknown[]): Check {
+  return values.length === 1 ? (value) => value === values[0] : (value) => values.includes(value);
+}
+
 /** Absent or null passes; anything else must pass `check` (zod's `.nullish()`). */
 export function nullish(check: Check): Check {
   return (value) => value == null || check(value);

@@ -23,6 +23,9 @@ export interface ShapedJson {
   number: fc.Arbitrary<number>;
 }
 
+/** An array of at most two items: enough to reach every item check and the empty case. */
+export const shortArray = (item: fc.Arbitrary<unknown>) => fc.array(item, { maxLength: 2 });
+
 export function shapedJson(junk: boolean): ShapedJson {
   const wrongKind = fc.oneof(fc.constantFrom(null, '', 0, -1, 1.5, 3, true, [], {}), fc.jsonValue({ maxDepth: 2 }));
   return {

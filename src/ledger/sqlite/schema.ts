@@ -139,7 +139,7 @@ export function toRowValues(entry: LedgerEntry): RowValues {
 }
 
 /** The request id of a row's values. */
-export function requestIdOf(values: RowValues): string {
+export function rowRequestId(values: RowValues): string {
   return values[0] as string;
 }
 

@@ -13,7 +13,7 @@ import { assertValidQuery } from '../query';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { startLedgerWorker } from './ledger-worker-client';
-import { assertBindable, fromRow, INSERT_ENTRY, migrate, requestIdOf, toRowValues, type RequestRow, type RowValues } from './schema';
+import { assertBindable, fromRow, INSERT_ENTRY, migrate, rowRequestId, toRowValues, type RequestRow, type RowValues } from './schema';
 import { reviveError, type RejectedRow } from './worker-protocol';
 
 /** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
@@ -40,7 +40,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const buffer = createWriteBuffer<RowValues>({
     write: async function writeBatch(rows) {
       const rejected = await worker.request<RejectedRow[]>({ op: 'write', rows });
-      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(requestIdOf(rows[index]), reviveError(error)));
+      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(rowRequestId(rows[index]), reviveError(error)));
     },
     batchSize: options.batchSize ?? 128,
     flushIntervalMs,

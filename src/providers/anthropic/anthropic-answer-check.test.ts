@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertAgreesWithSchema, shapedJson, withOwnProto, withoutOne } from '../../../test/support/shaped-json';
+import { assertAgreesWithSchema, shapedJson, shortArray, withOwnProto, withoutOne } from '../../../test/support/shaped-json';
 import { anthropicFixtures, anthropicTarget } from './__fixtures__/anthropic-fixtures';
 import { createAnthropicAdapter } from './anthropic-adapter';
 import { acceptsAnthropicMessage, acceptsAnthropicStreamEvent } from './anthropic-answer-check';
 import { anthropicMessageSchema, anthropicStreamEventSchema } from './anthropic-api';
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
-const fcArray = (item: fc.Arbitrary<unknown>) => fc.array(item, { maxLength: 2 });
 
 /** Generators shared by whole answers and stream events. */
 function wire(junk: boolean, protoKeys = false) {
@@ -42,7 +41,7 @@ function answers(junk: boolean, protoKeys = false): fc.Arbitrary<unknown> {
         type: maybe(pick(['message'], ['error'])),
         role: maybe(pick(['assistant'], ['user'])),
         model: maybe(text),
-        content: maybe(fcArray(block)),
+        content: maybe(shortArray(block)),
         stop_reason: maybe(text),
         usage: maybe(usage('input_tokens', 'output_tokens')),
         stop_sequence: maybe(text),

@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertAgreesWithSchema, shapedJson } from '../../../test/support/shaped-json';
+import { assertAgreesWithSchema, shapedJson, shortArray } from '../../../test/support/shaped-json';
 import { acceptsOpenAIChatChunk, acceptsOpenAIChatResponse } from './openai-answer-check';
 import { openaiChatChunkSchema, openaiChatResponseSchema } from './openai-api';
 
 const FIXTURES = new URL('./__fixtures__/', import.meta.url);
-const fcArray = (item: fc.Arbitrary<unknown>) => fc.array(item, { maxLength: 2 });
 
 function usage({ maybe, fields, number }: ReturnType<typeof shapedJson>) {
   return fields({
@@ -23,11 +22,11 @@ function answers(junk: boolean): fc.Arbitrary<unknown> {
   const { maybe, fields, text, number } = shape;
   const toolCall = fields({ id: maybe(text), function: maybe(fields({ name: maybe(text), arguments: maybe(text) })), type: maybe(text) });
   const choice = fields({
-    message: maybe(fields({ content: maybe(text), tool_calls: maybe(fcArray(toolCall)), refusal: maybe(text) })),
+    message: maybe(fields({ content: maybe(text), tool_calls: maybe(shortArray(toolCall)), refusal: maybe(text) })),
     finish_reason: maybe(text),
     index: maybe(number),
   });
-  return fields({ id: maybe(text), created: maybe(number), model: maybe(text), choices: maybe(fcArray(choice)), usage: maybe(usage(shape)) }, 5);
+  return fields({ id: maybe(text), created: maybe(number), model: maybe(text), choices: maybe(shortArray(choice)), usage: maybe(usage(shape)) }, 5);
 }
 
 function chunks(junk: boolean): fc.Arbitrary<unknown> {
@@ -35,11 +34,11 @@ function chunks(junk: boolean): fc.Arbitrary<unknown> {
   const { maybe, fields, text, number } = shape;
   const toolCallDelta = fields({ index: maybe(number), id: maybe(text), type: maybe(text), function: maybe(fields({ name: maybe(text), arguments: maybe(text) })) });
   const choice = fields({
-    delta: maybe(fields({ content: maybe(text), tool_calls: maybe(fcArray(toolCallDelta)), refusal: maybe(text) })),
+    delta: maybe(fields({ content: maybe(text), tool_calls: maybe(shortArray(toolCallDelta)), refusal: maybe(text) })),
     finish_reason: maybe(text),
     index: maybe(number),
   });
-  return fields({ id: maybe(text), created: maybe(number), model: maybe(text), choices: maybe(fcArray(choice)), usage: maybe(usage(shape)) }, 5);
+  return fields({ id: maybe(text), created: maybe(number), model: maybe(text), choices: maybe(shortArray(choice)), usage: maybe(usage(shape)) }, 5);
 }
 
 describe('OpenAI answer checks', () => {

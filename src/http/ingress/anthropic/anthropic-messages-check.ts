@@ -17,17 +17,18 @@ import {
   nullish,
   numberIn,
   objectOf,
+  oneOf,
   optional,
   sparseObjectOf,
   type Check,
 } from '../../../core/shape-checks';
 import type { AnthropicMessagesRequestBody } from './anthropic-messages-schema';
 
-const isTextBlock = objectOf({ type: (value) => value === 'text', text: isString });
+const isTextBlock = objectOf({ type: oneOf('text'), text: isString });
 const isTextBlocks = arrayOf(isTextBlock);
 const isTextContent: Check = (value) => isString(value) || isTextBlocks(value);
 
-const isMediaType: Check = (value) => value === 'image/jpeg' || value === 'image/png' || value === 'image/gif' || value === 'image/webp';
+const isMediaType = oneOf('image/jpeg', 'image/png', 'image/gif', 'image/webp');
 const isBase64Source = objectOf({ media_type: isMediaType, data: isNonEmptyString });
 const isUrlSource = objectOf({ url: isNonEmptyString });
 const isImageSource: Check = (value) =>
@@ -86,7 +87,7 @@ function isMessage(value: unknown): boolean {
 }
 
 const isTool = objectOf({
-  type: optional((value) => value === 'custom'),
+  type: optional(oneOf('custom')),
   name: isNonEmptyString,
   description: optional(isString),
   input_schema: isUnknownRecord,
@@ -108,7 +109,7 @@ function isToolChoice(value: unknown): boolean {
   }
 }
 
-const isOutputFormat = objectOf({ type: (value) => value === 'json_schema', schema: isUnknownRecord });
+const isOutputFormat = objectOf({ type: oneOf('json_schema'), schema: isUnknownRecord });
 
 /** True when the schema would accept `body` as it is; false sends it through zod (for the error, or to be sure). */
 export const acceptsAnthropicMessagesRequest = sparseObjectOf(

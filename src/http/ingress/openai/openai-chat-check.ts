@@ -15,6 +15,7 @@ import {
   nullish,
   numberIn,
   objectOf,
+  oneOf,
   optional,
   recordOf,
   sparseObjectOf,
@@ -24,11 +25,11 @@ import type { OpenAIChatRequestBody } from './openai-chat-schema';
 
 // Passed on whole, so an own `__proto__` key (which zod leaves out of its copy) goes through zod.
 const isJsonSchemaObject = isUnknownRecord;
-const isTextPart = objectOf({ type: (value) => value === 'text', text: isString });
-const isRefusalPart = objectOf({ type: (value) => value === 'refusal', refusal: isString });
+const isTextPart = objectOf({ type: oneOf('text'), text: isString });
+const isRefusalPart = objectOf({ type: oneOf('refusal'), refusal: isString });
 const isImagePart = objectOf({
-  type: (value) => value === 'image_url',
-  image_url: objectOf({ url: isNonEmptyString, detail: optional((value) => value === 'auto' || value === 'low' || value === 'high') }),
+  type: oneOf('image_url'),
+  image_url: objectOf({ url: isNonEmptyString, detail: optional(oneOf('auto', 'low', 'high')) }),
 });
 
 const isTextParts = arrayOf(isTextPart);
@@ -40,7 +41,7 @@ const isAssistantContent: Check = (value) => isString(value) || isAssistantParts
 
 const isToolCall = objectOf({
   id: isNonEmptyString,
-  type: (value) => value === 'function',
+  type: oneOf('function'),
   function: objectOf({ name: isNonEmptyString, arguments: isString }),
 });
 
@@ -72,12 +73,13 @@ function isMessage(value: unknown): boolean {
 }
 
 const isTool = objectOf({
-  type: (value) => value === 'function',
+  type: oneOf('function'),
   function: objectOf({ name: isNonEmptyString, description: optional(isString), parameters: optional(isJsonSchemaObject), strict: nullish(isBoolean) }),
 });
 
-const isNamedToolChoice = objectOf({ type: (value) => value === 'function', function: objectOf({ name: isNonEmptyString }) });
-const isToolChoice: Check = (value) => value === 'none' || value === 'auto' || value === 'required' || isNamedToolChoice(value);
+const isNamedToolChoice = objectOf({ type: oneOf('function'), function: objectOf({ name: isNonEmptyString }) });
+const isToolChoiceMode = oneOf('none', 'auto', 'required');
+const isToolChoice: Check = (value) => isToolChoiceMode(value) || isNamedToolChoice(value);
 
 const isJsonSchemaFormat = objectOf({
   name: isNonEmptyString,
