@@ -68,7 +68,21 @@ export interface LoadResult {
   sendLag?: Summary;
   /** The generator's own CPU over the window, % of one core. */
   clientCpuPercent: number;
+  /** The first few transport errors in full (when, which kind, what undici said), for diagnosis. */
+  errorDetails: ErrorDetail[];
 }
+
+/** One transport error as the generator saw it; `atS` counts from the start of the measured window. */
+export interface ErrorDetail {
+  atS: number;
+  kind: string;
+  code: string;
+  message: string;
+  /** Whether any body byte had arrived before the error. */
+  afterFirstByte: boolean;
+}
+
+const ERROR_DETAILS_KEPT = 50;
 
 /** A progress report (soak): cumulative counts since the start of the measured window. */
 export interface LoadProgress {
@@ -114,6 +128,7 @@ export async function runLoad(spec: LoadSpec, report: (message: LoadMessage) => 
   const ttfb = new SampleBuffer();
   const sendLag = new SampleBuffer();
   const errors: Record<string, number> = {};
+  const errorDetails: ErrorDetail[] = [];
   const outcomes: Record<string, Record<string, number>> = Object.fromEntries(spec.requests.map((kind) => [kind.name, {}]));
   const streaming = spec.requests.some((kind) => kind.stream);
 
@@ -174,7 +189,12 @@ export async function runLoad(spec: LoadSpec, report: (message: LoadMessage) => 
         finish(status >= 200 && status < 300 ? 'ok' : `status_${status}`);
       },
       onError(error) {
-        finish((error as { code?: string }).code ?? error.name);
+        const code = (error as { code?: string }).code ?? error.name;
+        if (errorDetails.length < ERROR_DETAILS_KEPT) {
+          const atS = Number(((performance.now() - windowStart) / 1000).toFixed(3));
+          errorDetails.push({ atS, kind: prepared.kind.name, code, message: error.message, afterFirstByte: firstByte > 0 });
+        }
+        finish(code);
       },
     });
   }
@@ -248,6 +268,7 @@ export async function runLoad(spec: LoadSpec, report: (message: LoadMessage) => 
     ttfb: streaming ? ttfb.summarise() : undefined,
     sendLag: spec.mode === 'open' ? sendLag.summarise() : undefined,
     clientCpuPercent: ((cpu.user + cpu.system) / 1000 / (spec.durationS * 1000)) * 100,
+    errorDetails,
   };
 }
 

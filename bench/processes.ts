@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 
 /** A running child that announced its URL. */
 export interface Child {
@@ -27,6 +27,8 @@ export interface StartOptions {
   /** Open an IPC channel (the load generator reports over it). */
   ipc?: boolean;
   onMessage?: (message: unknown) => void;
+  /** Also write everything the child prints (stdout and stderr) to this file. */
+  logFile?: string;
 }
 
 const running = new Set<Child>();
@@ -39,12 +41,19 @@ export function startChild(name: string, args: string[], options: StartOptions):
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  const logFile = options.logFile === undefined ? undefined : createWriteStream(options.logFile);
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL);
+    logFile?.write(chunk);
   };
   child.stderr?.on('data', keep);
   if (options.onMessage) child.on('message', options.onMessage);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => {
+      logFile?.end();
+      resolve(code ?? (signal ? 128 : null));
+    }),
+  );
 
   return new Promise<Child>((resolve, reject) => {
     let url: string | undefined;

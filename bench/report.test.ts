@@ -7,7 +7,7 @@ import { summarise as summariseSamples } from './stats';
 function run(rps: number, latencies: number[], errors: Record<string, number> = {}, cpu = 50): RunRecord {
   const result: LoadResult = {
     mode: 'closed', connections: 50, durationS: 10, sent: latencies.length, rps, ok: latencies.length, errors, outcomes: {},
-    latency: summariseSamples(latencies), clientCpuPercent: 20,
+    latency: summariseSamples(latencies), clientCpuPercent: 20, errorDetails: [],
   };
   return { result, usage: { junction: { cpuPercent: cpu, rssMaxMb: 100 } } };
 }

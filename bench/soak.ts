@@ -73,11 +73,14 @@ export async function runSoak(options: BenchOptions): Promise<void> {
   const rate = options.soakRate;
   const temp = mkdtempSync(join(tmpdir(), 'junction-soak-'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const stamp = new Date().toISOString();
+  const resultBase = join('bench/results', `soak-${stamp.replace(/[:.]/g, '-')}`);
+  mkdirSync('bench/results', { recursive: true });
   try {
     const upstream = await startUpstream({ kind: 'simulator', port: 0, models: { 'bench-flaky': { errorRates: { '500': INJECTED_ERROR_RATE } } } });
     await buildJunction();
     const { strategy } = await pickStrategy();
-    const junction = await startJunction('junction', { BENCH_UPSTREAM: upstream.url, BENCH_LEDGER: join(temp, 'junction.db'), BENCH_STRATEGY: strategy }, []);
+    const junction = await startJunction('junction', { BENCH_UPSTREAM: upstream.url, BENCH_LEDGER: join(temp, 'junction.db'), BENCH_STRATEGY: strategy }, [], undefined, `${resultBase}-junction.log`);
     await checkTarget('junction', junction.url, 'bench-three');
     const tree = processTree(junction.pid);
     log(`soak: ${rate} req/s for ${seconds} s against Junction (mix: 60% plain, 30% streamed, 10% to a model failing ${INJECTED_ERROR_RATE * 100}%)`);
@@ -117,7 +120,7 @@ export async function runSoak(options: BenchOptions): Promise<void> {
       only_injected_errors: Object.keys(unexpected).length === 0,
     };
     const report = {
-      generated_at: new Date().toISOString(),
+      generated_at: stamp,
       soak: { seconds, rate, strategy, injected_error_rate: INJECTED_ERROR_RATE },
       achieved_rps: Number(run.result.rps.toFixed(0)),
       p50_ms: Number(run.result.latency.p50.toFixed(2)),
@@ -125,17 +128,17 @@ export async function runSoak(options: BenchOptions): Promise<void> {
       outcomes: run.result.outcomes,
       cpu_percent: Object.fromEntries(Object.entries(run.usage).map(([name, usage]) => [name, Number(usage.cpuPercent.toFixed(1))])),
       samples,
+      error_details: run.result.errorDetails,
       verdict,
     };
-    mkdirSync('bench/results', { recursive: true });
-    const file = join('bench/results', `soak-${report.generated_at.replace(/[:.]/g, '-')}.json`);
+    const file = `${resultBase}.json`;
     writeFileSync(file, JSON.stringify(report, null, 2));
     const growthText = verdict.rss_growth === null ? 'n/a (too short)' : `${(verdict.rss_growth * 100).toFixed(1)}%`;
     const lines = [
       `soak: ${report.achieved_rps} req/s achieved, p50 ${report.p50_ms} ms, p99 ${report.p99_ms} ms; outcomes ${JSON.stringify(report.outcomes)}`,
       `soak: RSS growth since minute 1: ${growthText} (limit ${RSS_GROWTH_LIMIT * 100}%) → ${verdict.rss_within_limit === false ? 'GROWING' : 'ok'}`,
       `soak: unexpected errors: ${verdict.only_injected_errors ? 'none' : JSON.stringify(unexpected)}`,
-      `soak: saved ${file}`,
+      `soak: saved ${file} (Junction's own log: ${resultBase}-junction.log)`,
     ];
     if (options.json) {
       lines.forEach(log);
