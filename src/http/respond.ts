@@ -3,19 +3,19 @@
  * on a path that costs a few hundred microseconds, a framework's hooks, reply objects and
  * serialisers are a large share of it.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JunctionError, toJunctionError } from '../core/errors';
 import { outcomeOfError, type Outcome } from '../gateway/gateway';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
+import { timeOrderedId } from './request-id';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The caller's x-request-id when it is usable, else a fresh one. */
+/** The caller's x-request-id when it is usable, else a fresh, time-ordered one. */
 export function requestIdOf(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
+  return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : timeOrderedId();
 }
 
 /**
