@@ -73,10 +73,10 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   let claimed = false;
   let outputChars = 0;
   let usage: Usage | undefined;
-  const splitter = createSseSplitter((message) => {
-    for (const event of decoder.push(message)) pending.push(event);
-    pendingRaw.push(message);
-  });
+  // Messages are split out of a chunk first and decoded after, so that the first event can go
+  // out before the rest of its chunk is decoded (an upstream may send the whole answer at once).
+  const split: SseMessage[] = [];
+  const splitter = createSseSplitter((message) => split.push(message));
   const deliver = async (): Promise<void> => {
     if (pending.length === 0) return;
     const events = pending;
@@ -100,16 +100,26 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
     }
     await sink.write(events, { format, messages: raw });
   };
+  const decodeSplit = async (): Promise<void> => {
+    for (const message of split) {
+      for (const event of decoder.push(message)) pending.push(event);
+      pendingRaw.push(message);
+      if (!claimed && pending.length > 0) await deliver();
+    }
+    split.length = 0;
+    await deliver();
+  };
 
   try {
     // A TextDecoder in streaming mode keeps multi-byte characters split across chunks intact.
     const text = new TextDecoder();
     for await (const chunk of upstream.body) {
       splitter.feed(text.decode(chunk as Uint8Array, { stream: true }));
-      await deliver();
+      await decodeSplit();
     }
     splitter.feed(text.decode());
     splitter.flush();
+    await decodeSplit();
     for (const event of decoder.end()) pending.push(event);
     await deliver();
     return usage;
