@@ -15,33 +15,33 @@ function run(rps: number, latencies: number[], errors: Record<string, number> = 
 describe('closedFigures', () => {
   it('takes the median of each figure over the rounds and sums the errors', () => {
     const figures = closedFigures([run(900, [1, 2, 3], { ECONNRESET: 1 }, 40), run(1000, [2, 3, 4], {}, 60), run(5000, [3, 4, 5], { status_502: 2 }, 90)], false);
-    expect(figures).toMatchObject({ rps: 1000, p50_ms: 3, p99_ms: 4, errors: 3, cpu_percent: { junction: 60 } });
+    expect(figures).toMatchObject({ rps: 1000, rps_by_round: [900, 1000, 5000], p50_ms: 3, p99_ms: 4, errors: 3, cpu_percent: { junction: 60 } });
     expect(figures.ttfb_p50_ms).toBeUndefined();
   });
 });
 
 const open = (p50: number, p99: number, ttfb?: number) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: {}, ttfb_p50_ms: ttfb });
-const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>): ScenarioFigures => ({
+const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>, byRound = [rps, rps, rps]): ScenarioFigures => ({
   name, target: 'junction',
-  closed: { rps, p50_ms: 1, p99_ms: 2, errors: 0, cpu_percent: {}, rss_mb: {} },
+  closed: { rps, rps_by_round: byRound, p50_ms: 1, p99_ms: 2, errors: 0, cpu_percent: {}, rss_mb: {} },
   rates: { '1000': at1000 },
 });
 
 describe('summarise', () => {
   const scenarios = {
-    '2': scenario('floor', 8000, open(1.0, 4.0)),
+    '2': scenario('floor', 8000, open(1.0, 4.0), [8000, 10000, 6000]),
     '2s': scenario('floor sse', 7000, open(1.1, 4.5, 1.1)),
-    '4': scenario('junction', 6000, open(1.15, 4.8)),
+    '4': scenario('junction', 6000, open(1.15, 4.8), [6000, 8000, 3000]),
     '5': scenario('junction sse', 3000, open(1.6, 6, 1.4)),
     '6': scenario('workers', 9000, open(1.1, 4)),
   };
 
   it('compares scenario 4 with the floor, 5 with the streamed floor and 6 with 4', () => {
-    expect(summarise(scenarios, 1000)).toEqual({ throughput_vs_floor: 0.75, added_p50_ms: 0.15, added_p99_ms: 0.8, ttfb_added_p50_ms: 0.3, workers_vs_single: 1.5, at_rate: 1000 });
+    expect(summarise(scenarios, 1000)).toEqual({ throughput_vs_floor: 0.75, throughput_vs_floor_by_round: [0.75, 0.8, 0.5], added_p50_ms: 0.15, added_p99_ms: 0.8, ttfb_added_p50_ms: 0.3, workers_vs_single: 1.5, at_rate: 1000 });
   });
 
   it('gives null for figures whose scenarios did not run', () => {
-    expect(summarise({ '4': scenarios['4'] }, 1000)).toEqual({ throughput_vs_floor: null, added_p50_ms: null, added_p99_ms: null, ttfb_added_p50_ms: null, workers_vs_single: null, at_rate: 1000 });
+    expect(summarise({ '4': scenarios['4'] }, 1000)).toEqual({ throughput_vs_floor: null, throughput_vs_floor_by_round: null, added_p50_ms: null, added_p99_ms: null, ttfb_added_p50_ms: null, workers_vs_single: null, at_rate: 1000 });
   });
 
   it('prints every scenario and the summary', () => {
@@ -51,7 +51,7 @@ describe('summarise', () => {
     };
     const text = formatReport(report, ['junction', 'load']);
     for (const name of ['floor', 'floor sse', 'junction sse', 'workers']) expect(text).toContain(name);
-    expect(text).toContain('Junction (4) / floor (2): 0.750');
+    expect(text).toContain('Junction (4) / floor (2): 0.750 (round by round: 0.750, 0.800, 0.500)');
     expect(text).toContain('p50 0.150 ms, p99 0.800 ms');
     expect(text).toContain('note: a note');
   });

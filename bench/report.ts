@@ -26,6 +26,8 @@ export interface ScenarioRuns {
 
 export interface ClosedFigures {
   rps: number;
+  /** Each round's throughput, in round order: rounds are interleaved, so round i of two scenarios ran side by side. */
+  rps_by_round: number[];
   p50_ms: number;
   p99_ms: number;
   /** Failed requests, summed over the rounds. */
@@ -56,8 +58,13 @@ export interface ScenarioFigures {
 }
 
 export interface Summary {
-  /** Scenario 4 closed-loop throughput / floor's. */
+  /** Scenario 4 closed-loop throughput / floor's (ratio of the medians). */
   throughput_vs_floor: number | null;
+  /**
+   * The same ratio round by round. Each pair ran minutes apart at most, so a machine whose
+   * speed drifts between rounds moves both sides of a pair together.
+   */
+  throughput_vs_floor_by_round: number[] | null;
   /** Scenario 4 minus floor at `at_rate`, differences of the medians. */
   added_p50_ms: number | null;
   added_p99_ms: number | null;
@@ -88,6 +95,7 @@ function medianUsage(runs: RunRecord[], field: keyof Usage): Record<string, numb
 export function closedFigures(runs: RunRecord[], stream: boolean): ClosedFigures {
   const figures: ClosedFigures = {
     rps: round(median(runs.map((run) => run.result.rps)), 0),
+    rps_by_round: runs.map((run) => round(run.result.rps, 0)),
     p50_ms: round(median(runs.map((run) => run.result.latency.p50))),
     p99_ms: round(median(runs.map((run) => run.result.latency.p99))),
     errors: runs.reduce((total, run) => total + sumErrors(run.result), 0),
@@ -123,11 +131,19 @@ export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
 const difference = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !Number.isFinite(a - b) ? null : round(a - b, 3));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(b > 0) ? null : round(a / b, 3));
 
+/** Round-by-round ratios of two scenarios' closed-loop throughput; null unless both ran the same rounds. */
+function pairedRatios(a: ClosedFigures | undefined, b: ClosedFigures | undefined): number[] | null {
+  if (a === undefined || b === undefined || a.rps_by_round.length !== b.rps_by_round.length) return null;
+  const ratios = a.rps_by_round.map((rps, index) => ratio(rps, b.rps_by_round[index]));
+  return ratios.every((value) => value !== null) ? (ratios as number[]) : null;
+}
+
 /** The figures a script checks the targets against; null where a scenario was not run. */
 export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: number): Summary {
   const at = (id: string) => scenarios[id]?.rates[String(atRate)];
   return {
     throughput_vs_floor: ratio(scenarios['4']?.closed?.rps, scenarios['2']?.closed?.rps),
+    throughput_vs_floor_by_round: pairedRatios(scenarios['4']?.closed, scenarios['2']?.closed),
     added_p50_ms: difference(at('4')?.p50_ms, at('2')?.p50_ms),
     added_p99_ms: difference(at('4')?.p99_ms, at('2')?.p99_ms),
     ttfb_added_p50_ms: difference(at('5')?.ttfb_p50_ms, at('2s')?.ttfb_p50_ms),
@@ -172,7 +188,7 @@ export function formatReport(report: BenchReport, processNames: string[]): strin
     table(['#', 'scenario', 'offered', 'achieved', 'p50 ms', 'p99 ms', 'ttfb p50', 'ttfb p99', 'errors', 'lag p50', 'cpu', 'cpu load'], openRows),
     '',
     `Summary (at ${summary.at_rate} req/s for latency)`,
-    `  throughput, Junction (4) / floor (2): ${show(summary.throughput_vs_floor, 3)}   two workers (6) / one (4): ${show(summary.workers_vs_single, 3)}`,
+    `  throughput, Junction (4) / floor (2): ${show(summary.throughput_vs_floor, 3)} (round by round: ${summary.throughput_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'})   two workers (6) / one (4): ${show(summary.workers_vs_single, 3)}`,
     `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
     ...report.notes.map((note) => `  note: ${note}`),
   ].join('\n');
