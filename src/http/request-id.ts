@@ -6,9 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 
+// Many ids are made within one millisecond: its time part is written once.
+let prefixMs = -1;
+let prefix = '';
+
 /** A version 7 UUID for `ms`, its random bits taken from `random` (a version 4 UUID). */
 export function timeOrderedId(ms: number = Date.now(), random: string = randomUUID()): string {
-  const time = Math.floor(ms).toString(16).padStart(12, '0');
+  if (ms !== prefixMs) {
+    const time = Math.floor(ms).toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    prefixMs = ms;
+  }
   // The version 4 UUID's variant and random bits stay; its version nibble becomes 7.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+  return prefix + random.slice(15);
 }
