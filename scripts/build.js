@@ -27,5 +27,5 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-// Started by the SQLite ledger as a worker thread, from beside the bundle.
-copyFileSync(new URL('src/ledger/sqlite/ledger-worker.mjs', root), new URL('ledger-worker.mjs', out));
+// Started by the SQLite ledger as a worker thread, from beside the bundle, with the row codec it imports.
+for (const file of ['ledger-worker.mjs', 'row-codec.mjs']) copyFileSync(new URL(`src/ledger/sqlite/${file}`, root), new URL(file, out));

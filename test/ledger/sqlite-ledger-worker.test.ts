@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { startLedgerWorker } from '../../src/ledger/sqlite/ledger-worker-client';
-import { fromRow, INSERT_ENTRY, migrate, type RequestRow } from '../../src/ledger/sqlite/schema';
+import { encodeRow, joinRows } from '../../src/ledger/sqlite/row-codec.mjs';
+import { fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from '../../src/ledger/sqlite/schema';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { sampleEntry } from '../conformance/ledger.suite';
 import { sqliteLedgerFixtures } from './sqlite-fixtures';
@@ -125,9 +126,9 @@ describe('ledger worker client', () => {
 
   it('answers requests in order, and refuses them after stop', async () => {
     const worker = startLedgerWorker({ source: freshPathWithSchema(), pragmas: [], insertSql: INSERT_ENTRY });
-    const wrote = worker.request({ op: 'write', rows: [] });
+    const wrote = worker.request({ op: 'write', rows: joinRows([encodeRow(toRowValues(sampleEntry(1))), encodeRow(toRowValues(sampleEntry(2)))]) });
     const read = worker.request({ op: 'read', sql: 'SELECT COUNT(*) AS count FROM requests', params: [] });
-    await expect(Promise.all([wrote, read])).resolves.toEqual([[], [{ count: 0 }]]);
+    await expect(Promise.all([wrote, read])).resolves.toEqual([[], [{ count: 2 }]]);
     await worker.stop();
     await expect(worker.request({ op: 'read', sql: 'SELECT 1', params: [] })).rejects.toThrow(/stopped/);
   });

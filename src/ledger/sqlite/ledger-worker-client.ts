@@ -15,16 +15,19 @@ import { reviveError, type LedgerWorkerData, type LedgerWorkerMessage, type Ledg
  *   without any TypeScript loader (a `.ts` worker would need tsx inside the thread, which
  *   vitest does not provide);
  * - in an esbuild bundle, `import.meta.url` is the bundle, and esbuild leaves this `new URL`
- *   alone: the build must copy `ledger-worker.mjs` next to the bundle's output file.
+ *   alone: the build must copy `ledger-worker.mjs` (and the `row-codec.mjs` it imports) next to
+ *   the bundle's output file.
  * Serialising a function with `toString()` instead would break on helpers that transpilers
  * inject (`__name` from keepNames).
  */
 const WORKER_FILE = new URL('./ledger-worker.mjs', import.meta.url);
+/** The row encoding, which the worker imports from beside itself. */
+const CODEC_FILE = new URL('./row-codec.mjs', import.meta.url);
 
 /** The worker as the ledger sees it. */
 export interface LedgerWorker {
   /** Sends one request; requests are handled in the order sent. Rejects with the worker's error, or if the thread dies. */
-  request<T>(request: LedgerWorkerRequest): Promise<T>;
+  request<T>(request: LedgerWorkerRequest, transfer?: ArrayBuffer[]): Promise<T>;
   /** Closes the database and lets the thread end; requests after it reject. */
   stop(): Promise<void>;
 }
@@ -41,8 +44,8 @@ interface Pending {
  * retries them, and replacing rows by request id makes a retried write harmless.
  */
 export function startLedgerWorker(data: LedgerWorkerData): LedgerWorker {
-  if (!existsSync(WORKER_FILE)) {
-    throw new Error(`the ledger worker ${fileURLToPath(WORKER_FILE)} is missing: a bundle must ship ledger-worker.mjs beside it`);
+  for (const file of [WORKER_FILE, CODEC_FILE]) {
+    if (!existsSync(file)) throw new Error(`the ledger worker's ${fileURLToPath(file)} is missing: a bundle must ship ledger-worker.mjs and row-codec.mjs beside it`);
   }
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -83,7 +86,7 @@ export function startLedgerWorker(data: LedgerWorkerData): LedgerWorker {
     else request.reject(reviveError(reply.error));
   }
 
-  function request<T>(message: LedgerWorkerRequest): Promise<T> {
+  function request<T>(message: LedgerWorkerRequest, transfer?: ArrayBuffer[]): Promise<T> {
     if (stopped) return Promise.reject(new Error('the ledger worker is stopped'));
     const thread = (worker ??= spawn());
     const id = nextId;
@@ -92,7 +95,7 @@ export function startLedgerWorker(data: LedgerWorkerData): LedgerWorker {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       if (pending.size === 1) thread.ref();
       try {
-        thread.postMessage({ id, ...message });
+        thread.postMessage({ id, ...message }, transfer);
       } catch (error) {
         // A value structured clone refuses; the caller keeps its rows.
         pending.delete(id);

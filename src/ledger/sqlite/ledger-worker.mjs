@@ -4,12 +4,13 @@
  *
  * Plain JavaScript that imports only Node built-ins and better-sqlite3, so it loads unchanged
  * under tsx, under vitest and beside a bundle (see ledger-worker-client.ts). It knows nothing
- * of ledger entries: the main thread sends finished rows (arrays of column values) and the SQL
+ * of ledger entries: the main thread sends finished rows (encoded arrays of column values) and the SQL
  * to run, both defined in schema.ts, so the schema keeps a single source. The messages are
  * typed in worker-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { decodeRows } from './row-codec.mjs';
 
 /** Opens the database and prepares what the requests need; throws if the file cannot be used. */
 function openStore({ source, pragmas, insertSql }) {
@@ -58,7 +59,7 @@ function openStore({ source, pragmas, insertSql }) {
 function handle(store, request) {
   switch (request.op) {
     case 'write':
-      return store.insertBatch(request.rows);
+      return store.insertBatch(decodeRows(request.rows));
     case 'read':
       return store.read(request.sql, request.params);
     case 'close':

@@ -73,7 +73,7 @@ const COLUMNS = [
 /**
  * A later record of the same request id replaces the earlier one (and counts as recorded
  * later), so a duplicate id cannot wedge a batch on the primary key. Parameters are positional:
- * rows cross to the worker as arrays, which structured clone copies without a key per value.
+ * rows cross to the worker as encoded arrays of values (row-codec.mjs).
  */
 export const INSERT_ENTRY = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
@@ -138,16 +138,10 @@ export function toRowValues(entry: LedgerEntry): RowValues {
   ];
 }
 
-/** The request id of a row's values. */
-export function rowRequestId(values: RowValues): string {
-  return values[0] as string;
-}
-
 /**
- * Throws a TypeError if a column holds a value SQLite cannot bind. Rows cross to the ledger's
- * worker by structured clone, which refuses functions and symbols for a whole message at once:
- * checking each row as it is recorded refuses the one bad entry instead of failing its batch on
- * every retry.
+ * Throws a TypeError, naming the column, if a column holds a value SQLite cannot bind. Checked
+ * as each row is recorded, so the one bad entry is refused there instead of failing its batch
+ * on every retry.
  */
 export function assertBindable(values: RowValues): void {
   for (let index = 0; index < values.length; index++) {

@@ -1,8 +1,8 @@
 /**
  * The embedded ledger: one SQLite file beside the config. The database work runs in a worker
  * thread (ledger-worker.mjs) so that transactions never stall the event loop; the main thread
- * flattens each entry into a row as it is recorded and hands rows over in small, frequent
- * batches, so that few live long enough to be promoted to the old generation. A batch stays
+ * encodes each entry into a row's bytes as it is recorded (row-codec.mjs) and hands rows over in
+ * small, frequent batches, each one block of bytes transferred to the worker. A batch stays
  * buffered here until the worker reports it committed: while the file refuses writes, an
  * explicit `flush` (and so `query`/`count`, which flush first) rejects rather than read stale
  * data, background failures go to `onError`, and the timer retries.
@@ -13,7 +13,8 @@ import { assertValidQuery } from '../query';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { startLedgerWorker } from './ledger-worker-client';
-import { assertBindable, fromRow, INSERT_ENTRY, migrate, rowRequestId, toRowValues, type RequestRow, type RowValues } from './schema';
+import { decodeRows, encodeRow, joinRows } from './row-codec.mjs';
+import { assertBindable, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from './schema';
 import { reviveError, type RejectedRow } from './worker-protocol';
 
 /** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
@@ -37,10 +38,12 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   const source = prepareDatabase(options.path);
   const flushIntervalMs = options.flushIntervalMs ?? 25;
 
-  const buffer = createWriteBuffer<RowValues>({
+  // Rows are kept encoded until the worker has committed them, so a failed write can be retried.
+  const buffer = createWriteBuffer<Uint8Array>({
     write: async function writeBatch(rows) {
-      const rejected = await worker.request<RejectedRow[]>({ op: 'write', rows });
-      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(rowRequestId(rows[index]), reviveError(error)));
+      const bytes = joinRows(rows);
+      const rejected = await worker.request<RejectedRow[]>({ op: 'write', rows: bytes }, [bytes.buffer]);
+      for (const { index, error } of rejected) onError(new LedgerEntryRejectedError(String(decodeRows(rows[index])[0][0]), reviveError(error)));
     },
     batchSize: options.batchSize ?? 128,
     flushIntervalMs,
@@ -76,10 +79,11 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
   return {
     record(entry: LedgerEntry): void {
       if (closed) throw ledgerClosedError();
-      let row: RowValues;
+      let row: Uint8Array;
       try {
-        row = toRowValues(entry);
-        assertBindable(row);
+        const values = toRowValues(entry);
+        assertBindable(values);
+        row = encodeRow(values);
       } catch (error) {
         // A cyclic or unstorable entry: drop it alone. Reported on a later microtask so that
         // `record` returns at once and never throws, whatever `onError` does.

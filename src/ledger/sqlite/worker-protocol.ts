@@ -3,7 +3,6 @@
  * plain JavaScript and so cannot import these types: keep the two in step).
  */
 import Database from 'better-sqlite3';
-import type { RowValues } from './schema';
 
 /** What the worker is started with. */
 export interface LedgerWorkerData {
@@ -19,11 +18,11 @@ export interface LedgerWorkerData {
 
 /**
  * Handled strictly in the order sent, so a read sent after a write sees it.
- * - `write`: one transaction; replies with the rows refused for their content.
+ * - `write`: one transaction over the encoded rows (row-codec.mjs); replies with the rows refused for their content.
  * - `read`: replies with all rows of a SELECT.
  * - `close`: closes the database; the thread then ends.
  */
-export type LedgerWorkerRequest = { op: 'write'; rows: RowValues[] } | { op: 'read'; sql: string; params: unknown[] } | { op: 'close' };
+export type LedgerWorkerRequest = { op: 'write'; rows: Uint8Array } | { op: 'read'; sql: string; params: unknown[] } | { op: 'close' };
 
 /** An error as it crosses the thread boundary. */
 export interface SerializedError {
