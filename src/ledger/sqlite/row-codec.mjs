@@ -50,7 +50,7 @@ export function encodeRow(values) {
       offset = slab.writeDoubleLE(value, offset);
     } else if (typeof value === 'string') {
       slab[offset++] = STRING;
-      const length = slab.write(value, offset + 4, 'utf8');
+      const length = writeString(value, offset + 4);
       slab.writeUInt32LE(length, offset);
       offset += 4 + length;
     } else if (typeof value === 'bigint') {
@@ -62,6 +62,24 @@ export function encodeRow(values) {
   }
   used = offset;
   return slab.subarray(start, offset);
+}
+
+/** Short ASCII strings (ids, names, codes: most of a row) are copied by hand; a native call costs more. */
+const HAND_COPIED_LENGTH = 64;
+
+/** Writes `value` as UTF-8 at `offset` in the slab; returns the bytes written. */
+function writeString(value, offset) {
+  const length = value.length;
+  if (length <= HAND_COPIED_LENGTH) {
+    let index = 0;
+    for (; index < length; index++) {
+      const code = value.charCodeAt(index);
+      if (code > 0x7f) break;
+      slab[offset + index] = code;
+    }
+    if (index === length) return length;
+  }
+  return slab.write(value, offset, 'utf8');
 }
 
 /** Encoded rows back to back in one new buffer of their own, which may be transferred. */

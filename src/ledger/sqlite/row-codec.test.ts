@@ -9,6 +9,9 @@ const value: fc.Arbitrary<RowValue> = fc.oneof(
   fc.double(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary-ascii', maxLength: 40 }),
+  // Long ASCII, and ASCII that turns non-ASCII part way: both leave the hand-copied path.
+  fc.string({ unit: 'binary-ascii', minLength: 60, maxLength: 200 }),
+  fc.string({ unit: fc.constantFrom('a', 'é', '😀', '\u0000'), maxLength: 70 }),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
 );
 const row = fc.array(value, { maxLength: 30 });
