@@ -20,7 +20,7 @@ describe('closedFigures', () => {
   });
 });
 
-const open = (p50: number, p99: number, ttfb?: number) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: {}, ttfb_p50_ms: ttfb });
+const open = (p50: number, p99: number, ttfb?: number, cpu = 20) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: { junction: cpu }, ttfb_p50_ms: ttfb });
 const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>, byRound = [rps, rps, rps]): ScenarioFigures => ({
   name, target: 'junction',
   closed: { rps, rps_by_round: byRound, p50_ms: 1, p99_ms: 2, errors: 0, cpu_percent: {}, rss_mb: {} },
@@ -29,19 +29,27 @@ const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>, by
 
 describe('summarise', () => {
   const scenarios = {
-    '2': scenario('floor', 8000, open(1.0, 4.0), [8000, 10000, 6000]),
+    '2': scenario('floor', 8000, open(1.0, 4.0, undefined, 20), [8000, 10000, 6000]),
     '2s': scenario('floor sse', 7000, open(1.1, 4.5, 1.1)),
-    '4': scenario('junction', 6000, open(1.15, 4.8), [6000, 8000, 3000]),
+    '4': scenario('junction', 6000, open(1.15, 4.8, undefined, 25), [6000, 8000, 3000]),
     '5': scenario('junction sse', 3000, open(1.6, 6, 1.4)),
     '6': scenario('workers', 9000, open(1.1, 4)),
   };
 
   it('compares scenario 4 with the floor, 5 with the streamed floor and 6 with 4', () => {
-    expect(summarise(scenarios, 1000)).toEqual({ throughput_vs_floor: 0.75, throughput_vs_floor_by_round: [0.75, 0.8, 0.5], added_p50_ms: 0.15, added_p99_ms: 0.8, ttfb_added_p50_ms: 0.3, workers_vs_single: 1.5, at_rate: 1000 });
+    expect(summarise(scenarios, 1000)).toEqual({ throughput_vs_floor: 0.75, throughput_vs_floor_by_round: [0.75, 0.8, 0.5], added_p50_ms: 0.15, added_p99_ms: 0.8, ttfb_added_p50_ms: 0.3, workers_vs_single: 1.5, cpu_per_request_vs_floor: { ratio: 1.25, at_rate: 1000 }, at_rate: 1000 });
+  });
+
+  it('compares CPU per request at the highest rate both the floor and Junction ran', () => {
+    const withRates = (figures: ScenarioFigures, rates: Record<string, ReturnType<typeof open>>): ScenarioFigures => ({ ...figures, rates: { ...figures.rates, ...rates } });
+    const floor = withRates(scenarios['2'], { '2000': { ...open(1, 4, undefined, 30), achieved_rps: 2000 } });
+    const junction = withRates(scenarios['4'], { '2000': { ...open(1, 4, undefined, 45), achieved_rps: 2000 }, '4000': open(1, 4, undefined, 99) });
+    expect(summarise({ '2': floor, '4': junction }, 1000).cpu_per_request_vs_floor).toEqual({ ratio: 1.5, at_rate: 2000 });
+    expect(summarise({ '2': scenarios['2'], '4': junction }, 1000).cpu_per_request_vs_floor).toEqual({ ratio: 1.25, at_rate: 1000 });
   });
 
   it('gives null for figures whose scenarios did not run', () => {
-    expect(summarise({ '4': scenarios['4'] }, 1000)).toEqual({ throughput_vs_floor: null, throughput_vs_floor_by_round: null, added_p50_ms: null, added_p99_ms: null, ttfb_added_p50_ms: null, workers_vs_single: null, at_rate: 1000 });
+    expect(summarise({ '4': scenarios['4'] }, 1000)).toEqual({ throughput_vs_floor: null, throughput_vs_floor_by_round: null, added_p50_ms: null, added_p99_ms: null, ttfb_added_p50_ms: null, workers_vs_single: null, cpu_per_request_vs_floor: null, at_rate: 1000 });
   });
 
   it('prints every scenario and the summary', () => {
@@ -53,6 +61,7 @@ describe('summarise', () => {
     for (const name of ['floor', 'floor sse', 'junction sse', 'workers']) expect(text).toContain(name);
     expect(text).toContain('Junction (4) / floor (2): 0.750 (round by round: 0.750, 0.800, 0.500)');
     expect(text).toContain('p50 0.150 ms, p99 0.800 ms');
+    expect(text).toContain('CPU per request, Junction (4) / floor (2): 1.250 at 1000 req/s');
     expect(text).toContain('note: a note');
   });
 });

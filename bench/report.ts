@@ -72,6 +72,11 @@ export interface Summary {
   ttfb_added_p50_ms: number | null;
   /** Scenario 6 (two workers) closed-loop throughput / scenario 4's. */
   workers_vs_single: number | null;
+  /**
+   * Scenario 4's CPU per request over the floor's, at the highest fixed rate both ran: a figure
+   * that the machine's speed swings move far less than closed-loop throughput.
+   */
+  cpu_per_request_vs_floor: { ratio: number; at_rate: number } | null;
   at_rate: number;
 }
 
@@ -148,8 +153,20 @@ export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: nu
     added_p99_ms: difference(at('4')?.p99_ms, at('2')?.p99_ms),
     ttfb_added_p50_ms: difference(at('5')?.ttfb_p50_ms, at('2s')?.ttfb_p50_ms),
     workers_vs_single: ratio(scenarios['6']?.closed?.rps, scenarios['4']?.closed?.rps),
+    cpu_per_request_vs_floor: cpuVsFloor(scenarios['4'], scenarios['2']),
     at_rate: atRate,
   };
+}
+
+/** At the highest rate both reached, CPU% of each process under test per achieved request, as a ratio. */
+function cpuVsFloor(junction: ScenarioFigures | undefined, floor: ScenarioFigures | undefined): Summary['cpu_per_request_vs_floor'] {
+  if (junction === undefined || floor === undefined) return null;
+  const rates = Object.keys(junction.rates).filter((rate) => floor.rates[rate] !== undefined).map(Number);
+  if (rates.length === 0) return null;
+  const rate = String(Math.max(...rates));
+  const perRequest = (figures: ScenarioFigures) => (figures.rates[rate].cpu_percent[figures.target] ?? NaN) / figures.rates[rate].achieved_rps;
+  const value = ratio(perRequest(junction), perRequest(floor));
+  return value === null || !Number.isFinite(value) ? null : { ratio: value, at_rate: Number(rate) };
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -189,6 +206,7 @@ export function formatReport(report: BenchReport, processNames: string[]): strin
     '',
     `Summary (at ${summary.at_rate} req/s for latency)`,
     `  throughput, Junction (4) / floor (2): ${show(summary.throughput_vs_floor, 3)} (round by round: ${summary.throughput_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'})   two workers (6) / one (4): ${show(summary.workers_vs_single, 3)}`,
+    `  CPU per request, Junction (4) / floor (2): ${summary.cpu_per_request_vs_floor ? `${show(summary.cpu_per_request_vs_floor.ratio, 3)} at ${summary.cpu_per_request_vs_floor.at_rate} req/s` : '-'}`,
     `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
     ...report.notes.map((note) => `  note: ${note}`),
   ].join('\n');
