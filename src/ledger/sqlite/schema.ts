@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { AttemptRecord, LedgerEntry } from '../types';
+import type { RowValue } from './row-codec.mjs';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
 export const SCHEMA_VERSION = 2;
@@ -78,7 +79,7 @@ const COLUMNS = [
 export const INSERT_ENTRY = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** One row to write: its values in {@link COLUMNS} order. */
-export type RowValues = Array<string | number | null>;
+export type RowValues = RowValue[];
 
 /** One `requests` row as better-sqlite3 binds and returns it. */
 export interface RequestRow {
