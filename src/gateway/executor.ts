@@ -92,7 +92,8 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
       skipped.push({ deployment: candidate.deployment.id, reason: `context window ${candidate.deployment.contextWindow} is not larger than one that refused the prompt` });
       continue;
     }
-    const admission = await store.admit(candidate.deployment.id, now());
+    const decided = store.admit(candidate.deployment.id, now());
+    const admission = decided instanceof Promise ? await decided : decided;
     if (!admission.admitted) {
       const retryAt = store.snapshot(candidate.deployment.id, now()).breaker.retryAt;
       skipped.push({ deployment: candidate.deployment.id, reason: admission.reason, ...(retryAt === undefined ? {} : { retryInMs: Math.max(0, retryAt - now()) }) });

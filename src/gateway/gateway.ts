@@ -120,15 +120,14 @@ export class Gateway {
       const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
       try {
         const result = await executePlan(
-          this.executeOptions(plan, route, record, cancel, async (attempt) => {
-            const answer = await this.exchange(
+          this.executeOptions(plan, route, record, cancel, (attempt) =>
+            this.exchange(
               attempt,
               (adapter, target) => adapter.chatRequest(request, target),
               (adapter, json, target) => adapter.parseChatResponse(json, target),
-            );
-            raw = answer.raw;
-            return answer.value;
-          }),
+              (answer) => (raw = answer),
+            ),
+          ),
         );
         this.noteResult(record, result);
         if (cacheKey) this.staleCache.store(cacheKey, result.value, this.now());
@@ -154,8 +153,8 @@ export class Gateway {
       const plan = this.plan(route, embeddingNeeds(request), context, record, request.user);
       try {
         const result = await executePlan(
-          this.executeOptions(plan, route, record, cancel, async (attempt) => {
-            const answer = await this.exchange(
+          this.executeOptions(plan, route, record, cancel, (attempt) =>
+            this.exchange(
               attempt,
               (adapter, target) => {
                 if (!adapter.embeddingRequest || !adapter.parseEmbeddingResponse) {
@@ -164,9 +163,8 @@ export class Gateway {
                 return adapter.embeddingRequest(request, target);
               },
               (adapter, json, target) => adapter.parseEmbeddingResponse!(json, target, request),
-            );
-            return answer.value;
-          }),
+            ),
+          ),
         );
         this.noteResult(record, result);
         record.usage = result.value.usage;
@@ -188,13 +186,15 @@ export class Gateway {
 
   /**
    * One whole-answer attempt: build the upstream request, send it, parse the answer, report its
-   * usage, and claim the response (false means a hedged twin already answered).
+   * usage, and claim the response (false means a hedged twin already answered). The winner's
+   * answer as it came goes to `keepRaw`.
    */
   private async exchange<T extends { usage: Usage }>(
     attempt: AttemptContext,
     build: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamRequest,
     parse: (adapter: ProviderAdapter, json: unknown, target: UpstreamTarget) => T,
-  ): Promise<{ value: T; raw: RawAnswer }> {
+    keepRaw?: (raw: RawAnswer) => void,
+  ): Promise<T> {
     const { candidate } = attempt;
     const target = { provider: candidate.provider, deployment: candidate.deployment };
     const adapter = this.adapterFor(candidate.provider);
@@ -203,7 +203,8 @@ export class Gateway {
     const value = parse(adapter, json, target);
     attempt.reportUsage(value.usage);
     if (!attempt.claim()) throw new JunctionError('attempt_cancelled', 'another hedged attempt answered first');
-    return { value, raw: { format: adapter.format, body: text } };
+    keepRaw?.({ format: adapter.format, body: text });
+    return value;
   }
 
   /** Dry run: the plan the gateway would follow for this request, calling no upstream and changing no state. */

@@ -1,7 +1,7 @@
 /**
  * The StateStore port: where live health and breaker state are kept. One process keeps it in
  * memory; several replicas will share it (Redis). Reads on the hot path are local and
- * synchronous; only what needs agreement across replicas (admitting half-open probes) is async.
+ * synchronous; only what needs agreement across replicas (admitting half-open probes) may be async.
  */
 import type { AttemptResult, HealthSnapshot } from '../core/health';
 
@@ -20,8 +20,12 @@ export type EndedAttempt = AttemptResult & { probe: boolean };
 export interface StateStore {
   /** Local view, synchronous, for planning. Unknown deployments get a fresh snapshot (closed breaker, successRate 1). */
   snapshot(deployment: string, now: number): HealthSnapshot;
-  /** Ask the breaker to admit one attempt; atomic across replicas in shared implementations (half-open probes are limited globally). */
-  admit(deployment: string, now: number): Promise<Admission>;
+  /**
+   * Ask the breaker to admit one attempt; atomic across replicas in shared implementations (half-open
+   * probes are limited globally). A store that decides locally answers at once: the executor skips
+   * the await, which is a promise job per attempt.
+   */
+  admit(deployment: string, now: number): Admission | Promise<Admission>;
   /** An attempt started (in-flight + 1, request counted in this minute). */
   attemptStarted(deployment: string, now: number): void;
   /** An attempt ended: updates EWMAs, window, consecutive failures, tokens, last error, 429 cool-down, misconfigured flag, and the breaker (releasing a probe slot if it was one). */

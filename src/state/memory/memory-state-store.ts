@@ -62,10 +62,9 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
   const blank = createDeploymentHealth(DEFAULT_BREAKER_POLICY);
   const fresh = new Map<string, HealthSnapshot>();
 
-  // The closed breaker gives the same answer to every admit: hand out one settled promise of
-  // it rather than a new promise and object per attempt. Frozen, because callers share it.
+  // The closed breaker gives the same answer to every admit: hand out one object for it rather
+  // than a new one per attempt. Frozen, because callers share it.
   let lastAdmission: Admission | undefined;
-  let lastAnswer: Promise<Admission> | undefined;
 
   /** The record to write, created on first write and following the current policy. */
   function entryFor(deployment: string, policy: BreakerPolicy): Entry {
@@ -84,13 +83,10 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
     if (options.onBreakerChange !== undefined && from.status !== to.status) options.onBreakerChange({ deployment, from, to, at: now });
   }
 
-  function answer(admitted: boolean, probe: boolean, reason: string): Promise<Admission> {
-    if (lastAnswer !== undefined && lastAdmission !== undefined && lastAdmission.admitted === admitted && lastAdmission.probe === probe && lastAdmission.reason === reason) {
-      return lastAnswer;
-    }
+  function answer(admitted: boolean, probe: boolean, reason: string): Admission {
+    if (lastAdmission !== undefined && lastAdmission.admitted === admitted && lastAdmission.probe === probe && lastAdmission.reason === reason) return lastAdmission;
     lastAdmission = Object.freeze({ admitted, probe, reason });
-    lastAnswer = Promise.resolve(lastAdmission);
-    return lastAnswer;
+    return lastAdmission;
   }
 
   return {
@@ -113,7 +109,7 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       return entry.snapshot;
     },
 
-    admit(deployment: string, now: number): Promise<Admission> {
+    admit(deployment: string, now: number): Admission {
       const current = entries.get(deployment)?.health.breaker ?? blank.breaker;
       const decision = admitToBreaker(current, policyOf(deployment), now);
       if (decision.next !== current) {
