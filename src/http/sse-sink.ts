@@ -8,7 +8,7 @@ import type { JunctionError } from '../core/errors';
 import type { IngressFormat, StreamEvent } from '../core/types';
 import type { RawMessages, StreamSink, StreamStart } from '../gateway/stream-attempt';
 import type { SseMessage } from '../providers/types';
-import { replaceModel } from './ingress/replace-model';
+import { replaceModel, StreamModelRenamer } from './ingress/replace-model';
 import type { StreamEncoder } from './ingress/formats';
 
 export interface SseSinkOptions {
@@ -25,6 +25,7 @@ const OPENAI_USAGE_CHUNK = /"choices"\s*:\s*\[\s*\]/;
 
 export class SseSink implements StreamSink {
   begun = false;
+  private renamer: StreamModelRenamer | undefined;
 
   constructor(
     private readonly response: ServerResponse,
@@ -81,7 +82,7 @@ export class SseSink implements StreamSink {
   /** The message's data with the route's name where the upstream named its model (every OpenAI chunk; Anthropic's message_start). */
   private renamed(format: RawMessages['format'], message: SseMessage): string {
     const { data } = message;
-    if (format === 'openai') return data === '[DONE]' ? data : (replaceModel(data, this.options.publicModel) ?? data);
+    if (format === 'openai') return data === '[DONE]' ? data : ((this.renamer ??= new StreamModelRenamer(this.options.publicModel)).rename(data) ?? data);
     if (message.event === 'message_start') return replaceModel(data, this.options.publicModel, 2) ?? data;
     return data;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replaceModel } from './replace-model';
+import { replaceModel, StreamModelRenamer } from './replace-model';
 
 describe('replaceModel', () => {
   it('replaces the top-level model of compact and pretty-printed answers', () => {
@@ -40,6 +40,19 @@ describe('replaceModel', () => {
         const original = { ...rest, model };
         const replaced = replaceModel(JSON.stringify(original, null, key.length % 3), route);
         expect(JSON.parse(replaced!)).toEqual(JSON.parse(JSON.stringify({ ...original, model: route })));
+      }),
+    );
+  });
+});
+
+describe('StreamModelRenamer', () => {
+  it('renames every chunk as replaceModel does, whether or not it begins like the last one', () => {
+    const heads = fc.constantFrom('{"id":"a","model":"m1",', '{"id":"a","model":"m2",', '{"id":"b","model":"m1",', '{"model":"m1","id":"a",', '{"id":"a",');
+    const chunk = fc.tuple(heads, fc.string(), fc.jsonValue()).map(([head, text, value]) => `${head}"text":${JSON.stringify(text)},"value":${JSON.stringify(value ?? null)}}`);
+    fc.assert(
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 8 }), fc.string(), (chunks, route) => {
+        const renamer = new StreamModelRenamer(route);
+        for (const data of chunks) expect(renamer.rename(data)).toBe(replaceModel(data, route));
       }),
     );
   });

@@ -4,13 +4,7 @@
  * re-encoded answers do. A scan for that one key costs far less than parsing and serialising
  * the answer again.
  */
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
+import { hasPrefix, stringValueSpan } from '../../core/json-scan';
 
 /**
  * `json` (a valid JSON object's text) with the string value of its top-level `"model"` key
@@ -18,49 +12,28 @@ const CLOSE_BRACKET = 0x5d;
  * `message_start` event). Undefined when there is no such key with a string value.
  */
 export function replaceModel(json: string, model: string, depth = 1): string | undefined {
-  let level = 0;
-  for (let index = 0; index < json.length; index += 1) {
-    const code = json.charCodeAt(index);
-    if (code === QUOTE) {
-      const end = stringEnd(json, index);
-      if (end < 0) return undefined;
-      if (level === depth && end - index === 6 && json.startsWith('model', index + 1)) {
-        let at = skipSpace(json, end + 1);
-        // A key is followed by a colon; the same text as a value is not.
-        if (json.charCodeAt(at) === COLON) {
-          at = skipSpace(json, at + 1);
-          if (json.charCodeAt(at) !== QUOTE) return undefined;
-          const valueEnd = stringEnd(json, at);
-          if (valueEnd < 0) return undefined;
-          return json.slice(0, at) + JSON.stringify(model) + json.slice(valueEnd + 1);
-        }
-      }
-      index = end;
-    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
-      level += 1;
-    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
-      level -= 1;
-    }
-  }
-  return undefined;
+  const span = stringValueSpan(json, 'model', depth);
+  return span && json.slice(0, span.start) + JSON.stringify(model) + json.slice(span.end);
 }
 
-/** Index of the quote closing the string that opens at `start`, or -1. */
-function stringEnd(json: string, start: number): number {
-  for (let index = start + 1; index < json.length; index += 1) {
-    const code = json.charCodeAt(index);
-    if (code === BACKSLASH) index += 1;
-    else if (code === QUOTE) return index;
-  }
-  return -1;
-}
+/**
+ * `replaceModel` for a stream's chunks, which all begin alike (OpenAI repeats id, created and
+ * model in every one): a chunk that begins with the same text as the last one, up to the end
+ * of its model, gets the same renamed beginning without a scan. The scan reads nothing past
+ * that point, so the result is the one it would give.
+ */
+export class StreamModelRenamer {
+  private head = '';
+  private renamedHead = '';
 
-function skipSpace(json: string, from: number): number {
-  let index = from;
-  while (index < json.length) {
-    const code = json.charCodeAt(index);
-    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
-    index += 1;
+  constructor(private readonly model: string) {}
+
+  rename(json: string): string | undefined {
+    if (this.head !== '' && hasPrefix(json, this.head)) return this.renamedHead + json.slice(this.head.length);
+    const span = stringValueSpan(json, 'model', 1);
+    if (span === undefined) return undefined;
+    this.head = json.slice(0, span.end);
+    this.renamedHead = json.slice(0, span.start) + JSON.stringify(this.model);
+    return this.renamedHead + json.slice(span.end);
   }
-  return index;
 }

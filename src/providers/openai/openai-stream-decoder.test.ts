@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { isJunctionError } from '../../core/errors';
 import type { StreamEvent } from '../../core/types';
 import { createOpenAIStreamDecoder } from './openai-stream-decoder';
@@ -117,5 +118,41 @@ describe('createOpenAIStreamDecoder', () => {
     const decoder = createOpenAIStreamDecoder({ label: 'OpenAI' });
     data.forEach((item) => decoder.push({ data: item }));
     expect(codeOf(() => decoder.end())).toBe('upstream_stream_truncated');
+  });
+
+  it('decodes text chunks alike whether they repeat one shape or not', () => {
+    const shaped = fc.record({ text: fc.string({ unit: 'binary' }), role: fc.boolean(), nonce: fc.option(fc.nat(3), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(shaped, { maxLength: 12 }), (pieces) => {
+        const data = [
+          chunk({ role: 'assistant', content: '' }),
+          ...pieces.map(({ text, role, nonce }) => chunk(role ? { role: 'assistant', content: text } : { content: text }, null, nonce === undefined ? {} : { nonce })),
+          chunk({}, 'stop'),
+          '[DONE]',
+        ];
+        const texts = decode(...data).flatMap((event) => (event.type === 'text-delta' ? [event.text] : []));
+        expect(texts).toEqual(pieces.map(({ text }) => text).filter((text) => text !== ''));
+      }),
+    );
+  });
+
+  it('parses a run of same-shaped text chunks once, not chunk by chunk', () => {
+    const decoder = createOpenAIStreamDecoder({ label: 'OpenAI' });
+    decoder.push({ data: chunk({ role: 'assistant', content: '' }) });
+    decoder.push({ data: chunk({ content: 'first' }) });
+    const parse = vi.spyOn(JSON, 'parse');
+    const rest = ['a', 'b', 'c "d"', 'é'].map((text) => chunk({ content: text }));
+    const events = rest.flatMap((data) => decoder.push({ data }));
+    expect(events).toEqual(['a', 'b', 'c "d"', 'é'].map((text) => ({ type: 'text-delta', text })));
+    expect(parse.mock.calls.filter(([text]) => rest.includes(text as string))).toEqual([]);
+    parse.mockRestore();
+  });
+
+  it('still refuses a malformed chunk of the repeated shape', () => {
+    const decoder = createOpenAIStreamDecoder({ label: 'OpenAI' });
+    decoder.push({ data: chunk({ content: 'a' }) });
+    decoder.push({ data: chunk({ content: 'b' }) });
+    const malformed = chunk({ content: 'PLACE' }).replace('"PLACE"', '"bad \\q escape');
+    expect(codeOf(() => decoder.push({ data: malformed }))).toBe('upstream_bad_response');
   });
 });

@@ -11,8 +11,9 @@ import type { SseMessage, StreamDecoder } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
 import { acceptsOpenAIChatChunk } from './openai-answer-check';
-import { openaiChatChunkSchema, parseWire, readOpenAIErrorDetail, type OpenAIToolCallDelta } from './openai-api';
+import { openaiChatChunkSchema, parseWire, readOpenAIErrorDetail, type OpenAIChatChunk, type OpenAIToolCallDelta } from './openai-api';
 import { openAIErrorFromBody } from './openai-error';
+import { TextChunkTemplate } from '../text-chunk-template';
 
 export interface OpenAIStreamDecoderOptions {
   /** Names the upstream in error messages, e.g. `OpenAI` or `vLLM`. */
@@ -28,6 +29,8 @@ export function createOpenAIStreamDecoder({ label }: OpenAIStreamDecoderOptions)
   // whatever the upstream numbers them.
   const toolIndices = new Map<number, number>();
   let lastToolIndex: number | undefined;
+  // Chunks that only carry the next piece of text: `{…"choices":[{…"delta":{"content":"…"}…}]…}`.
+  const textChunks = new TextChunkTemplate('content', 4, (chunk) => (chunk as OpenAIChatChunk | undefined)?.choices?.[0]?.delta?.content);
 
   function toolCallEvents(delta: OpenAIToolCallDelta): StreamEvent[] {
     const events: StreamEvent[] = [];
@@ -50,12 +53,15 @@ export function createOpenAIStreamDecoder({ label }: OpenAIStreamDecoderOptions)
   }
 
   function chunkEvents(data: string): StreamEvent[] {
+    const text = textChunks.match(data);
+    if (text !== undefined) return [{ type: 'text-delta', text }];
     const json = parseJson(data, label);
     const errorDetail = isObject(json) && 'error' in json ? readOpenAIErrorDetail(json) : undefined;
     if (errorDetail) throw openAIErrorFromBody(label, errorDetail);
     const chunk = acceptsOpenAIChatChunk(json) ? json : parseWire(openaiChatChunkSchema, json, `${label} stream chunk`);
 
     const events: StreamEvent[] = [];
+    const learnable = started && chunk.choices.length === 1 && !chunk.usage;
     if (!started) {
       started = true;
       events.push({ type: 'start', id: chunk.id, model: chunk.model, created: chunk.created });
@@ -69,6 +75,7 @@ export function createOpenAIStreamDecoder({ label }: OpenAIStreamDecoderOptions)
       if (text) events.push({ type: 'text-delta', text });
       for (const call of delta?.tool_calls ?? []) events.push(...toolCallEvents(call));
       if (choice.finish_reason) finishReason = choice.finish_reason;
+      if (learnable && typeof delta?.content === 'string' && delta.content !== '' && !delta.refusal && !delta.tool_calls && !choice.finish_reason) textChunks.learn(data);
     }
     // Usually its own chunk with `choices: []`; some servers put it on the finishing chunk.
     if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
