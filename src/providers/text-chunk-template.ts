@@ -31,13 +31,13 @@ export class TextChunkTemplate {
   /** The text of a chunk that is the learnt one with another non-empty string in its place; otherwise undefined. */
   match(data: string): string | undefined {
     const { prefix, suffix } = this;
+    // More than two characters between the two: `""`, the one empty string, is left to the full parse.
     if (prefix === undefined || data.length <= prefix.length + suffix.length + 2) return undefined;
     if (!hasPrefix(data, prefix) || !data.endsWith(suffix)) return undefined;
     const literal = data.slice(prefix.length, data.length - suffix.length);
     if (!isOneStringLiteral(literal)) return undefined;
     try {
-      const text = JSON.parse(literal) as string;
-      return text === '' ? undefined : text;
+      return JSON.parse(literal) as string;
     } catch {
       return undefined;
     }
