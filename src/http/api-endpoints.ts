@@ -54,10 +54,20 @@ export function createApiEndpoints(options: ApiEndpointOptions): (request: Incom
       refuse(new JunctionError('shutting_down', 'Junction is shutting down; retry on another replica'), undefined);
       return true;
     }
-    readJsonBody(request, options.bodyLimitBytes).then(
-      (body) => endpoint.handle(body, context, response),
-      (error: unknown) => refuse(toJunctionError(error), undefined),
-    ).catch((error: unknown) => sendError(response, endpoint.ingress, error, context.requestId));
+    // Whatever escapes the handler or the refusal still answers the caller.
+    const answerError = (error: unknown) => sendError(response, endpoint.ingress, error, context.requestId);
+    readJsonBody(
+      request,
+      options.bodyLimitBytes,
+      (body) => void endpoint.handle(body, context, response).catch(answerError),
+      (error) => {
+        try {
+          refuse(toJunctionError(error), undefined);
+        } catch (thrown) {
+          answerError(thrown);
+        }
+      },
+    );
     return true;
   };
 }

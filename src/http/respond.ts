@@ -19,41 +19,52 @@ export function requestIdOf(request: IncomingMessage): string {
 }
 
 /**
- * The request body parsed as JSON. Bodies over `limitBytes` are refused as soon as that is known
- * (from Content-Length, or while reading) and the rest is discarded unread.
+ * Reads the request body and parses it as JSON, then calls `onBody` with it or `onError` with
+ * why not: exactly one of them, once. Bodies over `limitBytes` are refused as soon as that is
+ * known (from Content-Length, or while reading) and the rest is discarded unread. Callbacks
+ * rather than a promise: this runs once per request, and a promise would add a job to the
+ * microtask queue between the last byte and the handler.
  */
-export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length']);
-    if (declared > limitBytes) {
+export function readJsonBody(request: IncomingMessage, limitBytes: number, onBody: (body: unknown) => void, onError: (error: unknown) => void): void {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limitBytes) {
+    request.resume();
+    return onError(bodyTooLarge());
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    onError(error);
+  };
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limitBytes) {
+      chunks.length = 0;
+      request.removeAllListeners('data');
+      request.removeAllListeners('end');
       request.resume();
-      return reject(bodyTooLarge());
+      fail(bodyTooLarge());
+      return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        chunks.length = 0;
-        request.removeAllListeners('data');
-        request.removeAllListeners('end');
-        request.resume();
-        reject(bodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      try {
-        resolve(parseJsonBody(body.toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    // The caller hung up before sending the whole body: its request still gets a ledger row.
-    request.on('error', (error) => reject(new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })));
+    chunks.push(chunk);
   });
+  request.on('end', () => {
+    if (settled) return;
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    let body: unknown;
+    try {
+      body = parseJsonBody(bytes.toString('utf8'));
+    } catch (error) {
+      return fail(error);
+    }
+    settled = true;
+    onBody(body);
+  });
+  // The caller hung up before sending the whole body: its request still gets a ledger row.
+  request.on('error', (error) => fail(new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })));
 }
 
 /** Write a whole JSON answer (already serialised); adds content-type and content-length to `headers`, which it owns. */
