@@ -146,10 +146,14 @@ describe('sqlite ledger', () => {
     });
   });
 
-  it('drops and reports an entry SQLite rejects, and lands the rest of its batch', async () => {
+  it.each([
+    // Binds, but SQLite refuses it in the worker: NaN binds as NULL into a NOT NULL column.
+    { refused: 'by SQLite', poisoned: { ...sampleEntry(2), costUsd: Number.NaN }, message: 'NOT NULL' },
+    // Cannot be bound at all: refused as it is recorded, naming the column.
+    { refused: 'as it is recorded', poisoned: { ...sampleEntry(2), principal: { team: 'a' } } as unknown as LedgerEntry, message: 'column principal cannot hold a object' },
+  ])('drops and reports an entry refused $refused, and lands the rest of its batch', async ({ poisoned, message }) => {
     const onError = vi.fn();
     const ledger = open({ path: ':memory:', onError });
-    const poisoned: LedgerEntry = { ...sampleEntry(2), costUsd: Number.NaN };
     ledger.record(sampleEntry(1));
     ledger.record(poisoned);
     ledger.record(sampleEntry(3));
@@ -159,6 +163,7 @@ describe('sqlite ledger', () => {
     const [error] = onError.mock.calls[0];
     expect(error).toBeInstanceOf(LedgerEntryRejectedError);
     expect(error.requestId).toBe('req-2');
+    expect(error.message).toContain(message);
   });
 
   it('yields to the event loop between batches of a long backlog', async () => {

@@ -24,9 +24,10 @@ let used = 0;
 /**
  * The row's bytes, as a view of a shared slab that is never written again (a full slab is
  * replaced, not reused). Throws a TypeError for a value that is not null, a number, a string or
- * a bigint, and a RangeError for a bigint outside int64.
+ * a bigint (naming its column when `names` gives the columns), and a RangeError for a bigint
+ * outside int64.
  */
-export function encodeRow(values) {
+export function encodeRow(values, names) {
   if (values.length > 255) throw new RangeError(`a row holds at most 255 values, got ${values.length}`);
   // Room for the worst case: three UTF-8 bytes per UTF-16 unit.
   let room = 1;
@@ -57,7 +58,7 @@ export function encodeRow(values) {
       slab[offset++] = BIGINT;
       offset = slab.writeBigInt64LE(value, offset);
     } else {
-      throw new TypeError(`value ${index} of a ledger row cannot be a ${typeof value}`);
+      throw new TypeError(`column ${names?.[index] ?? index} cannot hold a ${typeof value}`);
     }
   }
   used = offset;

@@ -49,6 +49,7 @@ describe('row codec', () => {
   it('refuses values SQLite cannot bind, and bigints outside int64', () => {
     expect(() => encodeRow(['ok', true as unknown as RowValue])).toThrow(TypeError);
     expect(() => encodeRow([(() => 1) as unknown as RowValue])).toThrow(/function/);
+    expect(() => encodeRow(['ok', true as unknown as RowValue], ['id', 'stream'])).toThrow('column stream cannot hold a boolean');
     expect(() => encodeRow([2n ** 63n])).toThrow(RangeError);
   });
 

@@ -64,7 +64,7 @@ export function migrate(db: Database): void {
 }
 
 /** The columns a write fills, in the order a row's values come in. */
-const COLUMNS = [
+export const COLUMNS = [
   'request_id', 'ts', 'principal', 'route', 'ingress', 'endpoint', 'stream', 'deployment', 'attempts',
   'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost_usd',
   'latency_ms', 'ttft_ms', 'status', 'error_code', 'finish_reason', 'decision_reason',
@@ -137,19 +137,6 @@ export function toRowValues(entry: LedgerEntry): RowValues {
     entry.fallbackTier ?? null,
     entry.hedge ?? null,
   ];
-}
-
-/**
- * Throws a TypeError, naming the column, if a column holds a value SQLite cannot bind. Checked
- * as each row is recorded, so the one bad entry is refused there instead of failing its batch
- * on every retry.
- */
-export function assertBindable(values: RowValues): void {
-  for (let index = 0; index < values.length; index++) {
-    const value: unknown = values[index];
-    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') continue;
-    throw new TypeError(`column ${COLUMNS[index]} cannot hold a ${typeof value}`);
-  }
 }
 
 /** NULL columns become absent fields, not `undefined` ones, so entries round-trip exactly. */

@@ -14,7 +14,7 @@ import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { startLedgerWorker } from './ledger-worker-client';
 import { decodeRows, encodeRow, joinRows } from './row-codec.mjs';
-import { assertBindable, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from './schema';
+import { COLUMNS, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from './schema';
 import { reviveError, type RejectedRow } from './worker-protocol';
 
 /** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
@@ -81,9 +81,9 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       if (closed) throw ledgerClosedError();
       let row: Uint8Array;
       try {
-        const values = toRowValues(entry);
-        assertBindable(values);
-        row = encodeRow(values);
+        // A value SQLite cannot bind is refused here, naming its column, so the one bad entry is
+        // dropped instead of failing its batch on every retry.
+        row = encodeRow(toRowValues(entry), COLUMNS);
       } catch (error) {
         // A cyclic or unstorable entry: drop it alone. Reported on a later microtask so that
         // `record` returns at once and never throws, whatever `onError` does.
