@@ -1,6 +1,6 @@
 /**
  * A ledger held in memory, for library use and tests. Same contract as the SQLite ledger:
- * a later record of the same request id replaces the earlier one, timestamp ties come out
+ * every record is kept (two under one request id are two requests), timestamp ties come out
  * latest-recorded first, and entries come back as copies with absent optional fields absent.
  */
 import { ledgerClosedError } from './errors';
@@ -8,23 +8,21 @@ import { assertValidQuery } from './query';
 import type { Ledger, LedgerEntry, LedgerQuery } from './types';
 
 export function createMemoryLedger(): Ledger {
-  // Map order is insertion order, and re-inserting after a delete moves an id to the end.
-  const entries = new Map<string, LedgerEntry>();
+  const entries: LedgerEntry[] = [];
   let closed = false;
 
   return {
     record(entry: LedgerEntry): void {
       if (closed) throw ledgerClosedError();
-      entries.delete(entry.requestId);
-      entries.set(entry.requestId, copyEntry(entry));
+      entries.push(copyEntry(entry));
     },
     async flush(): Promise<void> {},
     async query(query: LedgerQuery = {}): Promise<LedgerEntry[]> {
       if (closed) throw ledgerClosedError();
       assertValidQuery(query);
       const { route, since, limit } = query;
-      const matches = [...entries.values()]
-        .reverse()
+      const matches = entries
+        .toReversed()
         .filter((entry) => (route === undefined || entry.route === route) && (since === undefined || entry.timestamp >= since));
       // Stable sort on the reversed list keeps later-recorded entries first among equal timestamps.
       matches.sort((a, b) => b.timestamp - a.timestamp);
@@ -32,7 +30,7 @@ export function createMemoryLedger(): Ledger {
     },
     async count(): Promise<number> {
       if (closed) throw ledgerClosedError();
-      return entries.size;
+      return entries.length;
     },
     async close(): Promise<void> {
       closed = true;

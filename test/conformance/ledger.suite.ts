@@ -3,7 +3,8 @@
  * port). It pins the contract beyond the interface's types:
  * - entries round-trip exactly: absent optional fields stay absent, floats keep every bit;
  * - `record` returns at once, and `query`/`count` see everything recorded before them;
- * - a later record of the same request id replaces the earlier one;
+ * - every record is kept: two records under one request id (a caller may reuse its
+ *   `x-request-id`) are two requests, and both count;
  * - `query` is newest first, timestamp ties latest-recorded first; `since` is inclusive;
  *   `limit` must be a non-negative integer;
  * - after `close`, `record`, `query` and `count` fail with `shutting_down`; `close` twice is fine.
@@ -231,13 +232,22 @@ export function runLedgerSuite(name: string, options: LedgerSuiteOptions): void 
       expect(stored).toHaveLength(total);
     });
 
-    it('replaces an entry recorded again under the same request id', async () => {
+    it('keeps both entries recorded under the same request id, the later first', async () => {
       const ledger = await open();
-      ledger.record(sampleEntry(1, { status: 502 }));
+      ledger.record(sampleEntry(1, { status: 502, costUsd: 0.25 }));
       await ledger.flush();
       ledger.record(sampleEntry(1, { status: 200, costUsd: 0.5 }));
-      expect(await ledger.count()).toBe(1);
-      expect(await ledger.query()).toStrictEqual([sampleEntry(1, { status: 200, costUsd: 0.5 })]);
+      expect(await ledger.count()).toBe(2);
+      const entries = await ledger.query();
+      expect(entries).toStrictEqual([sampleEntry(1, { status: 200, costUsd: 0.5 }), sampleEntry(1, { status: 502, costUsd: 0.25 })]);
+      expect(entries.reduce((sum, entry) => sum + entry.costUsd, 0)).toBe(0.75);
+    });
+
+    it('keeps same-id entries recorded in one batch', async () => {
+      const ledger = await open();
+      for (let index = 0; index < 5; index += 1) ledger.record(sampleEntry(7, { outputTokens: index }));
+      expect(await ledger.count()).toBe(5);
+      expect((await ledger.query()).map((entry) => entry.outputTokens)).toEqual([4, 3, 2, 1, 0]);
     });
 
     describe('query', () => {

@@ -26,7 +26,9 @@ describe('sqlite ledger', () => {
       request_id: 'TEXT', ts: 'INTEGER', stream: 'INTEGER', attempts: 'TEXT', cost_usd: 'REAL', input_tokens: 'INTEGER', status: 'INTEGER',
     });
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").pluck().all();
-    expect(indexes).toEqual(expect.arrayContaining(['requests_ts', 'requests_route_ts']));
+    expect(indexes).toEqual(expect.arrayContaining(['requests_request_id', 'requests_ts', 'requests_route_ts']));
+    const key = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk = 1').pluck().all('requests');
+    expect(key).toEqual(['id']);
   });
 
   it('record does not write inline, not even when a batch is full', async () => {
@@ -181,14 +183,17 @@ describe('sqlite ledger', () => {
 });
 
 describe('SQLite ledger schema migration', () => {
+  const V1_TABLE = `CREATE TABLE requests (request_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, principal TEXT, route TEXT NOT NULL, ingress TEXT NOT NULL,
+      endpoint TEXT NOT NULL, stream INTEGER NOT NULL, deployment TEXT, attempts TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      latency_ms REAL NOT NULL, ttft_ms REAL, status INTEGER NOT NULL, error_code TEXT, finish_reason TEXT, decision_reason TEXT)`;
+  const V1_ROW = (id: string, ts: number) => `('${id}', ${ts}, NULL, 'chat', 'openai', 'chat', 0, 'd', '[]', 1, 2, 0, 0, 0.5, 10, NULL, 200, NULL, NULL, NULL`;
+
   it('upgrades a version-1 file in place, keeping its rows', async () => {
     const path = freshPath();
     const v1 = new Database(path);
-    v1.exec(`CREATE TABLE requests (request_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, principal TEXT, route TEXT NOT NULL, ingress TEXT NOT NULL,
-      endpoint TEXT NOT NULL, stream INTEGER NOT NULL, deployment TEXT, attempts TEXT NOT NULL, input_tokens INTEGER NOT NULL,
-      output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
-      latency_ms REAL NOT NULL, ttft_ms REAL, status INTEGER NOT NULL, error_code TEXT, finish_reason TEXT, decision_reason TEXT)`);
-    v1.exec(`INSERT INTO requests VALUES ('old', 1, NULL, 'chat', 'openai', 'chat', 0, 'd', '[]', 1, 2, 0, 0, 0.5, 10, NULL, 200, NULL, NULL, NULL)`);
+    v1.exec(V1_TABLE);
+    v1.exec(`INSERT INTO requests VALUES ${V1_ROW('old', 1)})`);
     v1.pragma('user_version = 1');
     v1.close();
 
@@ -199,5 +204,31 @@ describe('SQLite ledger schema migration', () => {
     expect(rows.map((row) => row.requestId).sort()).toEqual(['new', 'old']);
     expect(rows.find((row) => row.requestId === 'new')).toMatchObject({ strategy: 'p2c', fallbackTier: 'secondary' });
     expect(rows.find((row) => row.requestId === 'old')).toMatchObject({ route: 'chat', costUsd: 0.5 });
+  });
+
+  it('upgrades a version-2 file keyed by request id: rows, their order and indexes kept, a reused id then stored twice', async () => {
+    const path = freshPath();
+    const v2 = new Database(path);
+    v2.exec(V1_TABLE);
+    v2.exec('ALTER TABLE requests ADD COLUMN strategy TEXT; ALTER TABLE requests ADD COLUMN variant TEXT;');
+    v2.exec('ALTER TABLE requests ADD COLUMN fallback_tier TEXT; ALTER TABLE requests ADD COLUMN hedge TEXT;');
+    v2.exec('CREATE INDEX requests_ts ON requests (ts); CREATE INDEX requests_route_ts ON requests (route, ts);');
+    // Three rows with one timestamp: their rowid order is what breaks the tie in queries.
+    for (const id of ['b', 'c', 'a']) v2.exec(`INSERT INTO requests VALUES ${V1_ROW(id, 5)}, 'p2c', NULL, NULL, NULL)`);
+    v2.pragma('user_version = 2');
+    v2.close();
+
+    const ledger = createSqliteLedger({ path });
+    expect((await ledger.query()).map((row) => row.requestId)).toEqual(['a', 'c', 'b']);
+    ledger.record(sampleEntry(1, { requestId: 'a', timestamp: 5 }));
+    expect(await ledger.count()).toBe(4);
+    expect((await ledger.query()).map((row) => [row.requestId, row.strategy])).toEqual([['a', 'least-latency'], ['a', 'p2c'], ['c', 'p2c'], ['b', 'p2c']]);
+    await ledger.close();
+
+    const db = observe(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name").pluck().all();
+    expect(indexes).toEqual(['requests_request_id', 'requests_route_ts', 'requests_ts']);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'requests_v%'").all()).toEqual([]);
   });
 });

@@ -8,11 +8,25 @@ import type { AttemptRecord, LedgerEntry } from '../types';
 import type { RowValue } from './row-codec.mjs';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-const CREATE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS requests (
-  request_id          TEXT PRIMARY KEY,
+/** The columns a write fills, in the order a row's values come in. */
+export const COLUMNS = [
+  'request_id', 'ts', 'principal', 'route', 'ingress', 'endpoint', 'stream', 'deployment', 'attempts',
+  'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost_usd',
+  'latency_ms', 'ttft_ms', 'status', 'error_code', 'finish_reason', 'decision_reason',
+  'strategy', 'variant', 'fallback_tier', 'hedge',
+] as const;
+
+/**
+ * The requests table under a given name. Rows are keyed by the order they were recorded in
+ * (`id`, SQLite's rowid), not by request id: the request id may be the caller's own
+ * `x-request-id`, and a caller that sends one twice has still made two requests.
+ */
+const requestsTable = (name: string): string => `
+CREATE TABLE ${name} (
+  id                  INTEGER PRIMARY KEY,
+  request_id          TEXT NOT NULL,
   ts                  INTEGER NOT NULL,
   principal           TEXT,
   route               TEXT NOT NULL,
@@ -36,9 +50,12 @@ CREATE TABLE IF NOT EXISTS requests (
   variant             TEXT,
   fallback_tier       TEXT,
   hedge               TEXT
-);
-CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
-CREATE INDEX IF NOT EXISTS requests_route_ts ON requests (route, ts);
+);`;
+
+const INDEXES = `
+CREATE INDEX requests_request_id ON requests (request_id);
+CREATE INDEX requests_ts ON requests (ts);
+CREATE INDEX requests_route_ts ON requests (route, ts);
 `;
 
 /** Version 2 records how each request was routed. */
@@ -49,6 +66,18 @@ ALTER TABLE requests ADD COLUMN fallback_tier TEXT;
 ALTER TABLE requests ADD COLUMN hedge TEXT;
 `;
 
+/**
+ * Version 3 keys rows by `id` instead of `request_id`. SQLite cannot change a primary key in
+ * place, so the rows move to a new table; each keeps its rowid as its `id`, so the order
+ * they were recorded in (which breaks timestamp ties in queries) is unchanged.
+ */
+const MIGRATE_2_TO_3 = `
+${requestsTable('requests_v3')}
+INSERT INTO requests_v3 (id, ${COLUMNS.join(', ')}) SELECT rowid, ${COLUMNS.join(', ')} FROM requests;
+DROP TABLE requests;
+ALTER TABLE requests_v3 RENAME TO requests;
+${INDEXES}`;
+
 /** Creates the schema on a new file and refuses a file written by a newer schema. */
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -57,32 +86,29 @@ export function migrate(db: Database): void {
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
-    if (version === 1) db.exec(MIGRATE_1_TO_2);
-    else db.exec(CREATE_SCHEMA);
+    if (version === 0) {
+      db.exec(requestsTable('requests') + INDEXES);
+    } else {
+      if (version === 1) db.exec(MIGRATE_1_TO_2);
+      db.exec(MIGRATE_2_TO_3);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
 
-/** The columns a write fills, in the order a row's values come in. */
-export const COLUMNS = [
-  'request_id', 'ts', 'principal', 'route', 'ingress', 'endpoint', 'stream', 'deployment', 'attempts',
-  'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost_usd',
-  'latency_ms', 'ttft_ms', 'status', 'error_code', 'finish_reason', 'decision_reason',
-  'strategy', 'variant', 'fallback_tier', 'hedge',
-] as const;
-
 /**
- * A later record of the same request id replaces the earlier one (and counts as recorded
- * later), so a duplicate id cannot wedge a batch on the primary key. Parameters are positional:
- * rows cross to the worker as encoded arrays of values (row-codec.mjs).
+ * Every record is a new row, whatever its request id. Parameters are positional: rows cross to
+ * the worker as encoded arrays of values (row-codec.mjs).
  */
-export const INSERT_ENTRY = `INSERT OR REPLACE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+export const INSERT_ENTRY = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** One row to write: its values in {@link COLUMNS} order. */
 export type RowValues = RowValue[];
 
 /** One `requests` row as better-sqlite3 binds and returns it. */
 export interface RequestRow {
+  /** Order recorded in; not part of the entry. */
+  id: number;
   request_id: string;
   ts: number;
   principal: string | null;

@@ -70,8 +70,8 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       params.push(query.since);
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    // rowid breaks timestamp ties: the entry recorded later comes first.
-    const sql = `SELECT * FROM requests ${where} ORDER BY ts DESC, rowid DESC LIMIT ?`;
+    // id breaks timestamp ties: the entry recorded later comes first.
+    const sql = `SELECT * FROM requests ${where} ORDER BY ts DESC, id DESC LIMIT ?`;
     params.push(query.limit ?? -1);
     return worker.request<RequestRow[]>({ op: 'read', sql, params });
   }
