@@ -51,14 +51,44 @@ describe('Timeouts', () => {
     expect(scopes.map((scope) => scope.aborted)).toEqual([false, false, true]);
   });
 
-  it('holds no Node timer once its lists are empty, so an idle process can exit', () => {
-    const timeout = timeouts.start(1_000, new Cancel(), 'deadline');
+  it('keeps one unreferenced timer per duration, which an idle list lets lapse', () => {
+    const first = timeouts.start(1_000, new Cancel(), 'deadline');
     expect(vi.getTimerCount()).toBe(1);
-    timeout.stop();
-    expect(vi.getTimerCount()).toBe(0);
-    timeouts.start(1_000, new Cancel(), 'deadline');
+    first.stop();
+    // Started and stopped again before the timer fires: no timer made or cleared.
+    for (let index = 0; index < 5; index += 1) {
+      advance(10);
+      timeouts.start(1_000, new Cancel(), 'deadline').stop();
+    }
+    expect(vi.getTimerCount()).toBe(1);
     advance(1_000);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never keeps an idle process alive', async () => {
+    vi.useRealTimers();
+    const { getActiveResourcesInfo } = await import('node:process');
+    const timers = () => getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    const real = new Timeouts();
+    const timeout = real.start(60_000, new Cancel(), 'deadline');
+    // An unreferenced timer is not among the resources that keep the event loop alive.
+    expect(timers()).toBe(before);
+    timeout.stop();
+    expect(timers()).toBe(before);
+  });
+
+  it('a timeout started while a lapsed entry\'s timer is pending fires at its own deadline', () => {
+    timeouts.start(1_000, new Cancel(), 'deadline').stop();
+    advance(500);
+    const scope = new Cancel();
+    timeouts.start(1_000, scope, 'deadline');
+    advance(500);
+    expect(scope.aborted).toBe(false);
+    advance(499);
+    expect(scope.aborted).toBe(false);
+    advance(1);
+    expect(scope.reason).toBe('deadline');
   });
 
   it('keeps working for timeouts started while others fire', () => {

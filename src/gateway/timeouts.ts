@@ -3,7 +3,11 @@
  * almost none fire, and on Node 20 a setTimeout/clearTimeout pair costs about a microsecond
  * (a Timeout object, a list insert, an unenroll). Timeouts of one duration end in the order
  * they start, so each duration keeps a first-in-first-out list and one Node timer, armed for
- * its oldest entry: starting and stopping one is a link and an unlink.
+ * its oldest entry: starting and stopping one is a link and an unlink. The timer is left armed
+ * when its list empties (most requests end long before their timeouts, and at low concurrency
+ * the list empties after nearly every one): a timeout started before it fires needs no timer
+ * of its own, and a timer that fires early re-arms for the rest. It is unreferenced, so it
+ * never keeps an idle process alive.
  */
 import type { Cancel } from './cancel';
 
@@ -47,7 +51,8 @@ class TimeoutList {
     const entry = new Entry(this, this.now() + this.ms, cancel, reason);
     if (this.tail === undefined) {
       this.head = entry;
-      this.arm(this.ms);
+      // A timer still armed for an entry already gone fires before this deadline and re-arms.
+      if (this.timer === undefined) this.arm(this.ms);
     } else {
       this.tail.next = entry;
       entry.previous = this.tail;
@@ -63,17 +68,13 @@ class TimeoutList {
     if (entry.next) entry.next.previous = entry.previous;
     else this.tail = entry.previous;
     entry.previous = entry.next = undefined;
-    // An idle list holds no timer, so a process with nothing in flight can exit.
-    if (this.head === undefined && this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
   }
 
   private arm(delay: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     // Node fires a longer timer at once; a capped one re-arms for the rest when it fires.
     this.timer = setTimeout(() => this.fire(), Math.min(delay, MAX_TIMER_MS));
+    this.timer.unref();
   }
 
   private fire(): void {
