@@ -1,8 +1,8 @@
 /**
  * Request ids Junction makes for callers who send none: UUID version 7 (RFC 9562), whose first
- * 48 bits are the Unix time in milliseconds. Ids made later sort later, so the ledger's unique
- * key on the request id grows at its end instead of at random places: on SQLite that is about
- * a quarter of the cost of storing a row with a random (version 4) key.
+ * 48 bits are the Unix time in milliseconds. Ids made later sort later, so the ledger's index
+ * on the request id grows at its end instead of at random places: on SQLite that is about a
+ * quarter of the cost of storing a row with a random (version 4) id.
  *
  * Within one millisecond the ids count up (RFC 9562 §6.2, method 1: the 12 bits after the
  * version are a counter, seeded at random each millisecond with its top bit clear), and the
