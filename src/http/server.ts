@@ -25,15 +25,24 @@ export interface ServerOptions {
   isShuttingDown?: () => boolean;
 }
 
+/** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
+export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { gateway, metrics } = options;
   const serveApi = createApiEndpoints(options);
   const app = Fastify({
     // The API endpoints answer on plain node:http first; the framework serves everything else.
-    serverFactory: (frameworkHandler) =>
-      createServer(function route(request, response) {
+    serverFactory: (frameworkHandler) => {
+      const server = createServer(function route(request, response) {
         if (!serveApi(request, response)) frameworkHandler(request, response);
-      }),
+      });
+      // With a server factory the framework leaves the server's settings alone, and Node's own
+      // 5 s idle keep-alive would close connections that callers and load balancers (60 s idle
+      // is common) still count as open: a request sent as the server closes one is reset.
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      return server;
+    },
     bodyLimit: options.bodyLimitBytes,
     // Request logs come from gateway events (one line per request with tokens and cost).
     logger: false,

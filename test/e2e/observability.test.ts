@@ -1,6 +1,7 @@
 /** Liveness, readiness and Prometheus metrics as an operator scrapes them. */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../src/http/server';
 import { startHarness, type Harness } from '../support/harness';
 
 let harness: Harness;
@@ -10,6 +11,15 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 describe('health, readiness and metrics', () => {
+  it('keeps idle caller connections open longer than load balancers do, and says so', async () => {
+    const { request } = await import('undici');
+    const { headers, body } = await request(`${harness.url}/health`);
+    await body.dump();
+    // Node's own default is 5 s: shorter than the idle timeouts of callers' pools and proxies.
+    expect(headers['keep-alive']).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+    expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+  });
+
   it('answers /health and /ready', async () => {
     expect((await fetch(`${harness.url}/health`)).status).toBe(200);
     const ready = await fetch(`${harness.url}/ready`);
