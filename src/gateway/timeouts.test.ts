@@ -1,3 +1,4 @@
+import { getActiveResourcesInfo } from 'node:process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Cancel } from './cancel';
 import { Timeouts } from './timeouts';
@@ -65,9 +66,8 @@ describe('Timeouts', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('never keeps an idle process alive', async () => {
+  it('never keeps an idle process alive', () => {
     vi.useRealTimers();
-    const { getActiveResourcesInfo } = await import('node:process');
     const timers = () => getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
     const before = timers();
     const real = new Timeouts();

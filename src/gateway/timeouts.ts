@@ -70,8 +70,8 @@ class TimeoutList {
     entry.previous = entry.next = undefined;
   }
 
+  /** Only called with no timer pending: a timer, once armed, is never cleared, only left to fire. */
   private arm(delay: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
     // Node fires a longer timer at once; a capped one re-arms for the rest when it fires.
     this.timer = setTimeout(() => this.fire(), Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();

@@ -18,6 +18,8 @@ export const COLUMNS = [
   'strategy', 'variant', 'fallback_tier', 'hedge',
 ] as const;
 
+const COLUMN_LIST = COLUMNS.join(', ');
+
 /**
  * The requests table under a given name. Rows are keyed by the order they were recorded in
  * (`id`, SQLite's rowid), not by request id: the request id may be the caller's own
@@ -73,7 +75,7 @@ ALTER TABLE requests ADD COLUMN hedge TEXT;
  */
 const MIGRATE_2_TO_3 = `
 ${requestsTable('requests_v3')}
-INSERT INTO requests_v3 (id, ${COLUMNS.join(', ')}) SELECT rowid, ${COLUMNS.join(', ')} FROM requests;
+INSERT INTO requests_v3 (id, ${COLUMN_LIST}) SELECT rowid, ${COLUMN_LIST} FROM requests;
 DROP TABLE requests;
 ALTER TABLE requests_v3 RENAME TO requests;
 ${INDEXES}`;
@@ -100,7 +102,7 @@ export function migrate(db: Database): void {
  * Every record is a new row, whatever its request id. Parameters are positional: rows cross to
  * the worker as encoded arrays of values (row-codec.mjs).
  */
-export const INSERT_ENTRY = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+export const INSERT_ENTRY = `INSERT INTO requests (${COLUMN_LIST}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** One row to write: its values in {@link COLUMNS} order. */
 export type RowValues = RowValue[];
