@@ -45,6 +45,8 @@ export const geminiDialect: EmbeddingDialect = {
       if (!isRecord(content)) return badRequest('* GenerateContentRequest.contents: each content must be an object');
       collectParts(content.parts, texts);
     }
+    const unsigned = findUnsignedCall(body.contents as Record<string, unknown>[]);
+    if (unsigned !== undefined) return badRequest(unsigned);
     const last = body.contents[body.contents.length - 1] as Record<string, unknown>;
     const config = isRecord(body.generationConfig) ? body.generationConfig : undefined;
     const call: ChatCall = {
@@ -141,8 +143,46 @@ function responseChunk(answer: Answer, parts: unknown[], last: boolean): Record<
   return { candidates: [candidate], usageMetadata, modelVersion: answer.model, responseId: `sim${answer.serial.toString(36).padStart(8, '0')}` };
 }
 
+/** Like Gemini 3, every function call step is signed on its first (here: only) call. */
 function functionCallPart(answer: Answer & { kind: 'tool-call' }): unknown {
-  return { functionCall: { name: answer.name, args: answer.input } };
+  return { functionCall: { name: answer.name, args: answer.input }, thoughtSignature: simulatedSignature(answer.serial) };
+}
+
+const SIGNATURE_PREFIX = 'simulated thought signature ';
+/** Gemini's documented stand-ins for calls another model made; accepted unchecked. */
+const STAND_IN_SIGNATURES = new Set(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go']);
+
+function simulatedSignature(serial: number): string {
+  return Buffer.from(`${SIGNATURE_PREFIX}${serial}`).toString('base64');
+}
+
+function validSignature(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  return STAND_IN_SIGNATURES.has(value) || Buffer.from(value, 'base64').toString('utf8').startsWith(SIGNATURE_PREFIX);
+}
+
+/**
+ * Gemini 3's check: in the current turn (everything after the last user message that is not
+ * only function results), the first function call of each model step must come back with a
+ * signature it issued, or a stand-in. The message of the first offence, if any.
+ */
+function findUnsignedCall(contents: Record<string, unknown>[]): string | undefined {
+  let start = 0;
+  contents.forEach((content, index) => {
+    const parts = Array.isArray(content.parts) ? content.parts : [];
+    if (content.role !== 'model' && !parts.every((part) => isRecord(part) && isRecord(part.functionResponse))) start = index + 1;
+  });
+  for (let index = start; index < contents.length; index += 1) {
+    const content = contents[index];
+    if (content.role !== 'model' || !Array.isArray(content.parts)) continue;
+    const first = content.parts.find((part) => isRecord(part) && isRecord(part.functionCall)) as Record<string, unknown> | undefined;
+    if (first === undefined || validSignature(first.thoughtSignature)) continue;
+    const name = String((first.functionCall as Record<string, unknown>).name);
+    return first.thoughtSignature === undefined
+      ? `Function call \`${name}\` in content ${index} is missing a thought_signature.`
+      : `Function call \`${name}\` in content ${index} has a thought_signature this model did not issue.`;
+  }
+  return undefined;
 }
 
 function collectParts(parts: unknown, texts: string[]): void {

@@ -9,6 +9,7 @@ import { postJson } from './test-helpers';
 interface GeminiPart {
   text?: string;
   functionCall?: { name: string; args: unknown };
+  thoughtSignature?: string;
 }
 interface GeminiResponse {
   candidates: Array<{ content: { parts: GeminiPart[]; role: string }; finishReason?: string; index: number }>;
@@ -52,13 +53,51 @@ describe('Gemini generateContent', () => {
   it('answers with a functionCall holding the required arguments', async () => {
     const response = await postJson(url('generateContent'), { ...request, tools: weatherTools });
     const body = (await response.json()) as GeminiResponse;
-    expect(body.candidates[0].content.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'example', days: 1 } } }]);
+    expect(body.candidates[0].content.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'example', days: 1 } }, thoughtSignature: expect.any(String) }]);
     expect(body.candidates[0].finishReason).toBe('STOP');
+  });
+
+  describe('thought signatures, checked as Gemini 3 does', () => {
+    const call = { name: 'get_weather', args: { city: 'Paris', days: 1 } };
+    const result = { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temperature: 21 } } }] };
+    const withStep = (step: object, earlier: unknown[] = []) => ({
+      ...request,
+      tools: weatherTools,
+      contents: [...earlier, ...request.contents, { role: 'model', parts: [step] }, result],
+    });
+
+    it('accepts a step that comes back with the signature it was given', async () => {
+      const first = (await (await postJson(url('generateContent'), { ...request, tools: weatherTools })).json()) as GeminiResponse;
+      const signed = first.candidates[0].content.parts[0];
+      const response = await postJson(url('generateContent'), withStep(signed));
+      expect(response.status).toBe(200);
+    });
+
+    it.each(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'])('accepts the stand-in %s', async (signature) => {
+      expect((await postJson(url('generateContent'), withStep({ functionCall: call, thoughtSignature: signature }))).status).toBe(200);
+    });
+
+    it.each([
+      ['missing', { functionCall: call }, /missing a thought_signature/],
+      ['not one it issued', { functionCall: call, thoughtSignature: Buffer.from('forged').toString('base64') }, /did not issue/],
+    ])('answers 400 INVALID_ARGUMENT when the current step\'s signature is %s', async (_name, step, message) => {
+      const response = await postJson(url('generateContent'), withStep(step));
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { status: string; message: string } };
+      expect(body.error.status).toBe('INVALID_ARGUMENT');
+      expect(body.error.message).toMatch(message);
+    });
+
+    it('does not check steps of earlier turns', async () => {
+      const earlier = [{ role: 'user', parts: [{ text: 'Earlier question' }] }, { role: 'model', parts: [{ functionCall: call }] }, result, { role: 'model', parts: [{ text: 'It was 21.' }] }];
+      const signed = { functionCall: call, thoughtSignature: 'skip_thought_signature_validator' };
+      expect((await postJson(url('generateContent'), withStep(signed, earlier))).status).toBe(200);
+    });
   });
 
   it.each([
     ['mode NONE', { tools: weatherTools, toolConfig: { functionCallingConfig: { mode: 'NONE' } } }],
-    ['a function response last', { tools: weatherTools, contents: [...request.contents, { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', days: 1 } } }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temperature: 21 } } }] }] }],
+    ['a function response last', { tools: weatherTools, contents: [...request.contents, { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris', days: 1 } }, thoughtSignature: 'skip_thought_signature_validator' }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temperature: 21 } } }] }] }],
   ])('answers in text with %s', async (_name, extra) => {
     const response = await postJson(url('generateContent'), { ...request, ...extra });
     const body = (await response.json()) as GeminiResponse;

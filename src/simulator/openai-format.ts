@@ -52,6 +52,8 @@ export const openaiDialect: EmbeddingDialect = {
       if (!isRecord(message) || typeof message.role !== 'string') return badRequest('Each message must be an object with a role.', 'messages');
       collectMessageText(message, texts);
     }
+    const longId = findLongToolCallId(body.messages as Record<string, unknown>[]);
+    if (longId !== undefined) return badRequest(`Invalid '${longId.param}': string too long. Expected a string with maximum length ${MAX_TOOL_CALL_ID}, but got a string with length ${longId.length} instead.`, longId.param);
     const last = body.messages[body.messages.length - 1] as Record<string, unknown>;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const call: ChatCall = {
@@ -241,4 +243,22 @@ function parseEmbedInputs(input: unknown, dimensions: number): ParseResult<Embed
     else return badRequest("'input' items must be strings or token arrays.", 'input');
   }
   return { ok: true, value: inputs };
+}
+
+/** OpenAI rejects tool call ids longer than this, in assistant turns and in tool results alike. */
+const MAX_TOOL_CALL_ID = 40;
+
+function findLongToolCallId(messages: Record<string, unknown>[]): { param: string; length: number } | undefined {
+  for (const [index, message] of messages.entries()) {
+    if (typeof message.tool_call_id === 'string' && message.tool_call_id.length > MAX_TOOL_CALL_ID) {
+      return { param: `messages[${index}].tool_call_id`, length: message.tool_call_id.length };
+    }
+    if (!Array.isArray(message.tool_calls)) continue;
+    for (const [callIndex, call] of message.tool_calls.entries()) {
+      if (isRecord(call) && typeof call.id === 'string' && call.id.length > MAX_TOOL_CALL_ID) {
+        return { param: `messages[${index}].tool_calls[${callIndex}].id`, length: call.id.length };
+      }
+    }
+  }
+  return undefined;
 }

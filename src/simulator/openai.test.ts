@@ -131,6 +131,26 @@ describe('OpenAI chat completions', () => {
     expect(completion.choices[0].message.content).toMatch(/^Simulated reply/);
   });
 
+  it.each([
+    ['in an assistant turn', 'messages[1].tool_calls[0].id'],
+    ['in a tool result', 'messages[2].tool_call_id'],
+  ])('rejects a tool call id over 40 characters %s, as OpenAI does', async (_where, param) => {
+    const long = `call_${'x'.repeat(36)}`;
+    const id = (field: string) => (param.endsWith(field) ? long : 'call_1');
+    const error = await client.chat.completions
+      .create({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: id('.id'), type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: id('tool_call_id'), content: '21' },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param });
+    expect((error as Error).message).toContain('maximum length 40');
+  });
+
   it('rejects a prompt longer than the context window with context_length_exceeded', async () => {
     sim.setBehaviour('small', { contextWindow: 5 });
     const error = await client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'this prompt is certainly longer than five tokens' }] }).catch((caught: unknown) => caught);

@@ -127,6 +127,43 @@ describe.each(upstreams)('openai client → Junction → $route', ({ route, depl
   });
 });
 
+describe('openai client: Gemini thought signatures survive the tool loop', () => {
+  // The simulated Gemini checks signatures as Gemini 3 does, and the simulated OpenAI caps
+  // tool call ids at 40 characters, as OpenAI does.
+  const ask = (model: string, call: OpenAI.ChatCompletionMessageToolCall) =>
+    client.chat.completions.create({
+      model,
+      messages: [
+        { role: 'user', content: 'Weather in Paris for 3 days?' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: '{"temperature": 21}' },
+      ],
+      tools: [weatherTool],
+    });
+  const firstCall = async (model: string, stream: boolean): Promise<OpenAI.ChatCompletionMessageToolCall> => {
+    const request = { model, messages: [{ role: 'user' as const, content: 'Weather in Paris for 3 days?' }], tools: [weatherTool] };
+    const completion = stream ? await client.chat.completions.stream(request).finalChatCompletion() : await client.chat.completions.create(request);
+    return completion.choices[0].message.tool_calls![0];
+  };
+
+  it.each([false, true])('a Gemini call (streamed: %s) goes back to Gemini with its signature', async (stream) => {
+    const call = await firstCall('to-gemini', stream);
+    expect(call.id).toMatch(/__thought__/);
+    const followUp = await ask('to-gemini', call);
+    expect(followUp.choices[0].finish_reason).toBe('stop');
+  });
+
+  it("a Gemini call goes to OpenAI under its bare id, and an OpenAI call to Gemini under Gemini's stand-in", async () => {
+    const geminiCall = await firstCall('to-gemini', false);
+    expect(geminiCall.id.length).toBeGreaterThan(40);
+    expect((await ask('to-openai', geminiCall)).choices[0].finish_reason).toBe('stop');
+
+    const openaiCall = await firstCall('to-openai', false);
+    expect(openaiCall.id).not.toMatch(/__thought__/);
+    expect((await ask('to-gemini', openaiCall)).choices[0].finish_reason).toBe('stop');
+  });
+});
+
 describe('openai client: models and embeddings', () => {
   it('lists the configured routes as models', async () => {
     const models = [];

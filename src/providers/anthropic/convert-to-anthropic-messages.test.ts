@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isJunctionError } from '../../core/errors';
 import type { Message } from '../../core/types';
 import type { AnthropicPrompt } from './convert-to-anthropic-messages';
+import { withThoughtSignature } from '../tool-call-id';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
@@ -105,6 +106,17 @@ describe('convertToAnthropicMessages', () => {
     },
   ])('$name', ({ messages, expected }) => {
     expect(convertToAnthropicMessages(messages)).toEqual(expected);
+  });
+
+  it("sends a Gemini call's bare id, without the thought signature it carries", () => {
+    const id = withThoughtSignature('call_0', 'CtwCAdHtim9u0a/Zr+2qxk3p7hVn8Jq1F6bYx+Lw0b2rTz3V9k==');
+    const { messages } = convertToAnthropicMessages([
+      user('weather?'),
+      { role: 'assistant', content: [], toolCalls: [{ id, name: 'get_weather', arguments: '{}' }] },
+      { role: 'tool', toolCallId: id, content: '21' },
+    ]);
+    expect(messages[1].content).toEqual([{ type: 'tool_use', id: 'call_0', name: 'get_weather', input: {} }]);
+    expect(messages[2].content).toEqual([{ type: 'tool_result', tool_use_id: 'call_0', content: '21' }]);
   });
 
   it('does not mutate its input when merging turns', () => {

@@ -1,5 +1,6 @@
 import { JunctionError } from '../../core/errors';
 import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../core/types';
+import { bareToolCallId } from '../tool-call-id';
 import type { AnthropicAssistantBlock, AnthropicMessage, AnthropicUserBlock } from './anthropic-api';
 
 /** A canonical conversation in Anthropic's terms: one top-level system text plus user/assistant turns. */
@@ -35,7 +36,7 @@ export function convertToAnthropicMessages(messages: Message[]): AnthropicPrompt
         appendUserBlocks(turns, [
           {
             type: 'tool_result',
-            tool_use_id: message.toolCallId,
+            tool_use_id: bareToolCallId(message.toolCallId),
             content: message.content,
             ...(message.isError === undefined ? {} : { is_error: message.isError }),
           },
@@ -84,7 +85,7 @@ function convertAssistantMessage(message: AssistantMessage, index: number): Anth
     .map((part) => ({ type: 'text', text: part.text }));
   const toolUses: AnthropicAssistantBlock[] = (message.toolCalls ?? []).map((call, callIndex) => ({
     type: 'tool_use',
-    id: call.id,
+    id: bareToolCallId(call.id),
     name: call.name,
     input: parseToolInput(call, `messages[${index}].toolCalls[${callIndex}].arguments`),
   }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isJunctionError } from '../../core/errors';
 import type { ImagePart, Message } from '../../core/types';
-import { convertToGeminiContents, guessImageMimeType } from './convert-to-gemini-contents';
+import { withThoughtSignature } from '../tool-call-id';
+import { convertToGeminiContents, FOREIGN_THOUGHT_SIGNATURE, guessImageMimeType } from './convert-to-gemini-contents';
 import type { GeminiPart } from './gemini-api';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
@@ -54,9 +55,9 @@ describe('convertToGeminiContents', () => {
     ];
     expect(convertToGeminiContents(messages).contents).toEqual([
       { role: 'user', parts: [{ text: 'go' }] },
-      { role: 'model', parts: [{ functionCall: { name: 'first', args: {} } }] },
+      { role: 'model', parts: [{ functionCall: { name: 'first', args: {} }, thoughtSignature: FOREIGN_THOUGHT_SIGNATURE }] },
       { role: 'user', parts: [{ functionResponse: { name: 'first', response: { result: 1 } } }] },
-      { role: 'model', parts: [{ functionCall: { name: 'second', args: { n: 2 } } }] },
+      { role: 'model', parts: [{ functionCall: { name: 'second', args: { n: 2 } }, thoughtSignature: FOREIGN_THOUGHT_SIGNATURE }] },
       { role: 'user', parts: [{ functionResponse: { name: 'second', response: { result: [1, 2] } } }] },
     ]);
   });
@@ -81,7 +82,38 @@ describe('convertToGeminiContents', () => {
   });
 
   it('reads empty arguments as no arguments', () => {
-    expect(convertToGeminiContents([assistant('', [{ id: 'c', name: 'f', arguments: '  ' }])]).contents[0].parts).toEqual([{ functionCall: { name: 'f', args: {} } }]);
+    expect(convertToGeminiContents([assistant('', [{ id: 'c', name: 'f', arguments: '  ' }])]).contents[0].parts).toEqual([
+      { functionCall: { name: 'f', args: {} }, thoughtSignature: FOREIGN_THOUGHT_SIGNATURE },
+    ]);
+  });
+
+  it('gives each call back the thought signature its id carries, exactly, and matches results by the whole id', () => {
+    const signature = 'CiQBjz1rX+/w==';
+    const first = withThoughtSignature('call_0', signature);
+    const messages: Message[] = [
+      user('go'),
+      assistant('checking', [
+        { id: first, name: 'a', arguments: '{}' },
+        { id: 'call_1', name: 'b', arguments: '{}' },
+      ]),
+      { role: 'tool', toolCallId: first, content: '1' },
+      { role: 'tool', toolCallId: 'call_1', content: '2' },
+    ];
+    expect(convertToGeminiContents(messages).contents.slice(1)).toEqual([
+      // Parallel calls: Gemini signs only the first, and the second goes back as it came, unsigned.
+      { role: 'model', parts: [{ text: 'checking' }, { functionCall: { name: 'a', args: {} }, thoughtSignature: signature }, { functionCall: { name: 'b', args: {} } }] },
+      { role: 'user', parts: [{ functionResponse: { name: 'a', response: { result: 1 } } }, { functionResponse: { name: 'b', response: { result: 2 } } }] },
+    ]);
+  });
+
+  it("signs with the stand-in only a step whose first call carries no signature (another provider's calls)", () => {
+    const parts = convertToGeminiContents([
+      assistant('', [
+        { id: 'toolu_01', name: 'a', arguments: '{}' },
+        { id: 'toolu_02', name: 'b', arguments: '{}' },
+      ]),
+    ]).contents[0].parts;
+    expect(parts).toEqual([{ functionCall: { name: 'a', args: {} }, thoughtSignature: FOREIGN_THOUGHT_SIGNATURE }, { functionCall: { name: 'b', args: {} } }]);
   });
 
   it.each<[string, ImagePart['source'], GeminiPart]>([

@@ -1,5 +1,6 @@
 import { JunctionError } from '../../core/errors';
 import type { AssistantMessage, ContentPart, Message, ToolMessage } from '../../core/types';
+import { splitToolCallId } from '../tool-call-id';
 import type { GeminiContent, GeminiPart, GeminiTextPart } from './gemini-api';
 
 /** The conversation in Gemini's terms: system text apart, the rest as alternating turns. */
@@ -11,7 +12,8 @@ export interface GeminiContents {
 /**
  * Canonical messages → Gemini `systemInstruction` and `contents`.
  * - System messages, wherever they stand, are gathered into `systemInstruction` in order.
- * - Assistant turns become role `model`; their tool calls become `functionCall` parts.
+ * - Assistant turns become role `model`; their tool calls become `functionCall` parts, with
+ *   the thought signatures their ids carry.
  * - Tool results become `functionResponse` parts of a `user` turn. Gemini matches them by
  *   function name, not by id, so the name is looked up from the assistant's earlier call.
  * - Consecutive turns of the same role are merged, which also puts the results of parallel
@@ -81,10 +83,23 @@ export function guessImageMimeType(url: string): string {
   return extension !== undefined && Object.hasOwn(IMAGE_TYPES, extension) ? IMAGE_TYPES[extension] : 'image/jpeg';
 }
 
+/**
+ * Gemini's documented stand-in signature for calls it did not make itself (another provider's
+ * turn after a fallback, a hand-built history): Gemini 3 rejects a step whose first function
+ * call has no signature, and accepts this one without checking it.
+ */
+export const FOREIGN_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
+
+/**
+ * An assistant turn is one step of the model. Each call gets back the thought signature its id
+ * carries; a step whose first call carries none gets the stand-in on that call.
+ */
 function convertAssistant(message: AssistantMessage, index: number): GeminiPart[] {
   const parts: GeminiPart[] = message.content.filter((part) => part.text !== '').map((part) => ({ text: part.text }));
   (message.toolCalls ?? []).forEach((call, callIndex) => {
-    parts.push({ functionCall: { name: call.name, args: parseArguments(call.arguments, `messages[${index}].toolCalls[${callIndex}].arguments`) } });
+    const signature = splitToolCallId(call.id).thoughtSignature ?? (callIndex === 0 ? FOREIGN_THOUGHT_SIGNATURE : undefined);
+    const functionCall = { name: call.name, args: parseArguments(call.arguments, `messages[${index}].toolCalls[${callIndex}].arguments`) };
+    parts.push(signature === undefined ? { functionCall } : { functionCall, thoughtSignature: signature });
   });
   return parts;
 }

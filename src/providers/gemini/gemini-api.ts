@@ -13,7 +13,8 @@ import { z } from 'zod';
 export type GeminiTextPart = { text: string };
 export type GeminiInlineDataPart = { inlineData: { mimeType: string; data: string } };
 export type GeminiFileDataPart = { fileData: { mimeType: string; fileUri: string } };
-export type GeminiFunctionCallPart = { functionCall: { name: string; args: Record<string, unknown> } };
+/** `thoughtSignature` goes back exactly as the model sent it (Gemini 3 requires it on a step's first call). */
+export type GeminiFunctionCallPart = { functionCall: { name: string; args: Record<string, unknown> }; thoughtSignature?: string };
 export type GeminiFunctionResponsePart = { functionResponse: { name: string; response: Record<string, unknown> } };
 
 export type GeminiPart =
@@ -125,6 +126,8 @@ const responsePartSchema = z.object({
   /** True on thought-summary parts of thinking models; they are not part of the answer. */
   thought: z.boolean().optional(),
   functionCall: geminiFunctionCallSchema.optional(),
+  /** Opaque; on a step's first function call (Gemini 3 always), sometimes on text. */
+  thoughtSignature: z.string().optional(),
 });
 export type GeminiResponsePart = z.infer<typeof responsePartSchema>;
 

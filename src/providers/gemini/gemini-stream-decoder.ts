@@ -4,7 +4,7 @@ import type { SseMessage, StreamDecoder } from '../types';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import type { GeminiUsageMetadata } from './gemini-api';
 import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
-import { isAnswerText, readGeminiResponse, toToolCall } from './parse-gemini-response';
+import { isAnswerText, isFunctionCall, readGeminiResponse, toToolCall } from './parse-gemini-response';
 
 /**
  * Decoder of `streamGenerateContent?alt=sse`. Every SSE `data` is a whole
@@ -34,10 +34,10 @@ export function createGeminiStreamDecoder(fallbackModel: string, generateId: () 
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (isAnswerText(part)) events.push({ type: 'text-delta', text: part.text });
-      if (part.functionCall !== undefined) {
+      if (isFunctionCall(part)) {
         const index = toolCallCount;
         toolCallCount += 1;
-        const call = toToolCall(part.functionCall, index);
+        const call = toToolCall(part, index);
         events.push({ type: 'tool-call-start', index, id: call.id, name: call.name });
         events.push({ type: 'tool-call-delta', index, argumentsDelta: call.arguments });
       }

@@ -1,5 +1,6 @@
 import { JunctionError } from '../../core/errors';
 import type { ChatResponse, ToolCall } from '../../core/types';
+import { withThoughtSignature } from '../tool-call-id';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import {
   geminiGenerateContentResponseSchema,
@@ -27,12 +28,22 @@ export function readGeminiResponse(value: unknown): GeminiGenerateContentRespons
 }
 
 /**
- * A function call as a canonical tool call. Gemini sends whole argument objects and, on most
- * models, no call id; the fallback id is the call's position in the answer, which keeps
+ * A function call part as a canonical tool call. Gemini sends whole argument objects and, on
+ * most models, no call id; the fallback id is the call's position in the answer, which keeps
  * replays identical and is unique within the answer, which is what callers match results by.
+ * The part's thought signature rides in the id (see tool-call-id.ts).
  */
-export function toToolCall(functionCall: GeminiFunctionCall, index: number): ToolCall {
-  return { id: functionCall.id ?? `call_${index}`, name: functionCall.name, arguments: JSON.stringify(functionCall.args ?? {}) };
+export function toToolCall(part: GeminiResponsePart & { functionCall: GeminiFunctionCall }, index: number): ToolCall {
+  const { functionCall } = part;
+  return {
+    id: withThoughtSignature(functionCall.id ?? `call_${index}`, part.thoughtSignature),
+    name: functionCall.name,
+    arguments: JSON.stringify(functionCall.args ?? {}),
+  };
+}
+
+export function isFunctionCall(part: GeminiResponsePart): part is GeminiResponsePart & { functionCall: GeminiFunctionCall } {
+  return part.functionCall !== undefined;
 }
 
 /** Thought summaries are the model's notes to itself, not part of the answer. */
@@ -62,6 +73,6 @@ export function parseGeminiChatResponse(body: unknown, fallbackModel: string, ge
 
   const parts = candidate.content?.parts ?? [];
   const text = parts.filter(isAnswerText).map((part) => part.text).join('');
-  const toolCalls = parts.flatMap((part) => (part.functionCall === undefined ? [] : [part.functionCall])).map(toToolCall);
+  const toolCalls = parts.filter(isFunctionCall).map(toToolCall);
   return { ...base, text, toolCalls, finishReason: mapGeminiFinishReason(candidate.finishReason, toolCalls.length > 0) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../core/types';
+import { withThoughtSignature } from '../tool-call-id';
 import { convertToOpenAIMessages } from './convert-to-openai-messages';
 
 const call = { id: 'call_1', name: 'lookup', arguments: '{"q":"x"}' };
@@ -62,5 +63,15 @@ describe('convertToOpenAIMessages', () => {
       { role: 'tool', toolCallId: 'call_1', content: 'r' },
     ]).map((message) => message.role);
     expect(roles).toEqual(['system', 'user', 'assistant', 'tool']);
+  });
+
+  it("sends a Gemini call's bare id, without the thought signature it carries (OpenAI caps ids at 40 characters)", () => {
+    const id = withThoughtSignature('call_0', 'CtwCAdHtim9u0a/Zr+2qxk3p7hVn8Jq1F6bYx+Lw0b2rTz3V9k==');
+    const [assistant, tool] = convertToOpenAIMessages([
+      { role: 'assistant', content: [], toolCalls: [{ id, name: 'get_weather', arguments: '{}' }] },
+      { role: 'tool', toolCallId: id, content: '21' },
+    ]);
+    expect(assistant).toMatchObject({ tool_calls: [{ id: 'call_0' }] });
+    expect(tool).toMatchObject({ tool_call_id: 'call_0' });
   });
 });

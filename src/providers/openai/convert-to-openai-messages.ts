@@ -1,4 +1,5 @@
 import type { ContentPart, Message } from '../../core/types';
+import { bareToolCallId } from '../tool-call-id';
 
 /** A content part of an OpenAI user message. */
 export type OpenAIUserContentPart =
@@ -39,7 +40,7 @@ function convertMessage(message: Message): OpenAIMessage {
         // OpenAI wants null, not "", beside tool calls when the model said nothing.
         content: text === '' ? null : text,
         tool_calls: toolCalls.map((call) => ({
-          id: call.id,
+          id: bareToolCallId(call.id),
           type: 'function',
           function: { name: call.name, arguments: call.arguments },
         })),
@@ -47,7 +48,7 @@ function convertMessage(message: Message): OpenAIMessage {
     }
     case 'tool':
       // The wire has no error flag for tool results; the content itself says what went wrong.
-      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+      return { role: 'tool', tool_call_id: bareToolCallId(message.toolCallId), content: message.content };
   }
 }
 

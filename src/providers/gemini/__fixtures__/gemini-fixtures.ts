@@ -63,6 +63,20 @@ export const geminiFixtures: AdapterFixtures = {
       },
     },
     {
+      // Gemini 3 signs the first of parallel calls; the signature's UTF-8, base64url, rides in the id.
+      name: 'signed function calls',
+      body: json('responses/function-calls-signed.json'),
+      expected: {
+        text: '',
+        toolCalls: [
+          { id: 'call_0__thought__Q3R3Q0FkSHRpbTl1MGEvWnIrMnF4azNwN2hWbjhKcTFGNmJZeCtMdzBiMnJUejNWOWs9PQ', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+          { id: 'call_1', name: 'get_weather', arguments: '{"city":"Tokyo","unit":"celsius"}' },
+        ],
+        finishReason: { unified: 'tool-calls', raw: 'STOP' },
+        usage: { inputTokens: 58, outputTokens: 93, reasoningTokens: 62 },
+      },
+    },
+    {
       name: 'thoughts and cached prompt',
       body: json('responses/thoughts-cached.json'),
       expected: {
@@ -110,6 +124,16 @@ export const geminiFixtures: AdapterFixtures = {
         ],
         finishReason: { unified: 'tool-calls', raw: 'STOP' },
         usage: { inputTokens: 64, outputTokens: 27 },
+      },
+    },
+    {
+      name: 'signed function call',
+      sse: sse('function-calls-signed.sse'),
+      expected: {
+        text: '',
+        toolCalls: [{ id: 'call_0__thought__RWpRS01nSFI3WXB2M3ErOG1XY0IwWHova0w1dk4yc1E9PQ', name: 'get_time', arguments: '{"timezone":"Europe/Paris"}' }],
+        finishReason: { unified: 'tool-calls', raw: 'STOP' },
+        usage: { inputTokens: 64, outputTokens: 56, reasoningTokens: 44 },
       },
     },
     {
