@@ -95,6 +95,16 @@ export function onResult(
   }
 }
 
+/**
+ * Another replica's probe ended: this breaker takes the verdict as if the probe were its own,
+ * whether it was still open or already half-open. The slot added here is the one `onResult`
+ * releases, so the count of this replica's own probes is unchanged. A closed breaker stays as it is.
+ */
+export function adoptProbe(state: BreakerState): BreakerState {
+  if (state.status === 'closed') return state;
+  return frozen({ ...state, status: 'half-open', retryAt: undefined, probesInFlight: state.probesInFlight + 1 });
+}
+
 /** Frees the probe slot of an attempt that ended with no verdict on the deployment (caller error, abort, 429). */
 export function release(state: BreakerState, wasProbe: boolean): BreakerState {
   if (!wasProbe || state.probesInFlight === 0) return state;

@@ -11,7 +11,7 @@
  * error, which are never changed in place, only replaced, so a snapshot keeps its values
  * whatever happens to the record afterwards.
  */
-import { closedBreaker, onResult, release } from '../core/breaker';
+import { adoptProbe, closedBreaker, onResult, release } from '../core/breaker';
 import {
   addToMinute,
   clearWindow,
@@ -124,6 +124,20 @@ export function recordEnd(health: DeploymentHealth, result: EndedAttempt, policy
       health.breaker = release(health.breaker, result.probe);
       return;
   }
+}
+
+/**
+ * Applies an attempt another replica made: the same arithmetic as `recordEnd`, counted as a
+ * request of its minute, but this replica's in-flight count stays its own. A probe's verdict
+ * decides this breaker too (see `adoptProbe`).
+ */
+export function recordRemoteEnd(health: DeploymentHealth, result: EndedAttempt, policy: BreakerPolicy, ewmaAlpha: number, now: number): void {
+  const { inFlight } = health;
+  const probe = result.probe && health.breaker.status !== 'closed';
+  if (probe) health.breaker = adoptProbe(health.breaker);
+  addToMinute(health.minute, now, 1, 0);
+  recordEnd(health, probe === result.probe ? result : { ...result, probe }, policy, ewmaAlpha, now);
+  health.inFlight = inFlight;
 }
 
 /** Scratch for window counts: used and read within one synchronous call, never kept. */

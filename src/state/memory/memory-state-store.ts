@@ -8,7 +8,7 @@
  * the last snapshot it handed out and reuses it until the record is written or time moves it
  * (see `snapshotExpiry`). Snapshots are frozen values: sharing one is safe.
  */
-import { admit as admitToBreaker } from '../../core/breaker';
+import { admit as admitToBreaker, release } from '../../core/breaker';
 import { DEFAULT_EWMA_ALPHA } from '../../core/health-maths';
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type HealthSnapshot } from '../../core/health';
 import {
@@ -16,6 +16,7 @@ import {
   createDeploymentHealth,
   followPolicy,
   recordEnd,
+  recordRemoteEnd,
   recordStart,
   snapshotExpiry,
   toSnapshot,
@@ -49,7 +50,19 @@ interface Entry {
   snapshotUntil: number;
 }
 
-export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): StateStore {
+/**
+ * The memory store as a shared store's local copy: what other replicas did is applied to it,
+ * and a probe the shared store refused is handed back.
+ */
+export interface LocalStateStore extends StateStore {
+  admit(deployment: string, now: number): Admission;
+  /** Another replica's finished attempt (see `recordRemoteEnd`). */
+  applyRemote(deployment: string, result: EndedAttempt, now: number): void;
+  /** Gives back a probe slot this store admitted but the attempt never used. */
+  releaseProbe(deployment: string): void;
+}
+
+export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): LocalStateStore {
   const policyOf = options.policy ?? (() => DEFAULT_BREAKER_POLICY);
   const ewmaAlpha = options.ewmaAlpha ?? DEFAULT_EWMA_ALPHA;
   // Keyed by deployment id from the catalog, so its size is bounded by the config; each
@@ -130,6 +143,21 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       const before = health.breaker;
       recordEnd(health, result, policy, ewmaAlpha, now);
       tellBreakerChange(deployment, before, health.breaker, now);
+    },
+
+    applyRemote(deployment: string, result: EndedAttempt, now: number): void {
+      const policy = policyOf(deployment);
+      const { health } = entryFor(deployment, policy);
+      const before = health.breaker;
+      recordRemoteEnd(health, result, policy, ewmaAlpha, now);
+      tellBreakerChange(deployment, before, health.breaker, now);
+    },
+
+    releaseProbe(deployment: string): void {
+      const entry = entries.get(deployment);
+      if (entry === undefined) return;
+      entry.health.breaker = release(entry.health.breaker, true);
+      entry.snapshot = undefined;
     },
 
     reset(deployment: string): void {
