@@ -46,6 +46,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     catalog: config.catalog,
     ledger,
     requestTimeoutMs: config.server.requestTimeoutMs,
+    state: config.state,
+    onStateError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

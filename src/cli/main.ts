@@ -26,8 +26,8 @@ const COMMAND_HELP: Record<string, string> = {
 Runs the gateway with the given config. With --demo, runs the bundled demo config, whose
 upstreams are Junction's simulated providers started in the same process.
 With --workers N (N > 1), runs N worker processes sharing the port (node:cluster). Each worker
-keeps its own routing state (health, breakers) and its own SQLite ledger file
-(junction.db → junction.worker-1.db, junction.worker-2.db, …).
+keeps its own routing state (health, breakers) unless the config shares it (state: { kind: redis }),
+and its own SQLite ledger file (junction.db → junction.worker-1.db, junction.worker-2.db, …).
 Stops gracefully on SIGTERM or SIGINT: refuses new requests, finishes in-flight ones, flushes the ledger.
 `,
   check: `Usage: junction check [file]

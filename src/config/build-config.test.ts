@@ -21,6 +21,12 @@ describe('defaults', () => {
     expect(config.simulator).toBeUndefined();
   });
 
+  it('keeps health and breaker state in memory unless told to share it', () => {
+    expect(config.state).toEqual({ kind: 'memory' });
+    const shared = configFromObject({ ...MINIMAL, state: { kind: 'redis', url: 'redis://10.0.0.5:6379/2' } }, { baseDir: resolve('project') });
+    expect(shared.state).toEqual({ kind: 'redis', url: 'redis://10.0.0.5:6379/2', prefix: 'junction:' });
+  });
+
   it('fills provider, deployment and route fields', () => {
     expect(config.catalog.providers.get('openai')).toEqual({
       id: 'openai',

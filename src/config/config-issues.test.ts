@@ -56,6 +56,16 @@ describe('each class of mistake is reported at its place with a precise message'
       },
     },
     {
+      name: 'shared state in Redis without a URL',
+      text: lines('state:', '  kind: redis', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      issue: { line: 1, column: 1, path: 'state.url', message: 'missing required key; expected a redis:// URL when kind is redis, such as redis://127.0.0.1:6379' },
+    },
+    {
+      name: 'shared state at a URL that is not Redis',
+      text: lines('state: { kind: redis, url: "http://127.0.0.1:6379" }', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      issue: { line: 1, column: 28, path: 'state.url', message: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "http://127.0.0.1:6379"' },
+    },
+    {
       name: 'wrong type',
       text: lines(...PROVIDER, ...DEPLOYMENT.slice(0, 5), '    contextWindow: lots', ...ROUTE),
       issue: { line: 10, column: 20, path: 'deployments.mini.contextWindow', message: 'expected a number, got "lots"' },

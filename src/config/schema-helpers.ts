@@ -23,3 +23,11 @@ export function isHttpUrl(text: string): boolean {
 
 export const httpUrl = () =>
   z.string().refine(isHttpUrl, { message: 'expected an http:// or https:// URL such as https://api.example.com/v1' });
+
+export function isRedisUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'redis:' || protocol === 'rediss:';
+}
+
+export const redisUrl = () => z.string().refine(isRedisUrl, { message: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' });

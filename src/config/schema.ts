@@ -19,6 +19,7 @@ import {
   nonNegativeInteger,
   nonNegativeNumber,
   positiveInteger,
+  redisUrl,
 } from './schema-helpers';
 
 export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const satisfies readonly ProviderKind[];
@@ -64,6 +65,16 @@ const ledgerSchema = z
     batchSize: positiveInteger().default(128),
     flushIntervalMs: positiveInteger().default(25),
   })
+  .prefault({});
+
+/** Where live health and breaker state are kept: this process's memory, or Redis shared by replicas. */
+const stateSchema = z
+  .strictObject({
+    kind: z.enum(['memory', 'redis']).default('memory'),
+    url: redisUrl().optional(),
+    prefix: nonEmptyString().default('junction:'),
+  })
+  .refine((state) => state.kind !== 'redis' || state.url !== undefined, { message: 'a redis:// URL when kind is redis, such as redis://127.0.0.1:6379', path: ['url'] })
   .prefault({});
 
 const healthChecksSchema = z
@@ -181,6 +192,7 @@ export const configSchema = z.strictObject({
   server: serverSchema,
   logging: loggingSchema,
   ledger: ledgerSchema,
+  state: stateSchema,
   healthChecks: healthChecksSchema,
   simulator: simulatorSchema.optional(),
   providers: z.record(nameKey(), providerSchema),

@@ -26,6 +26,9 @@ export interface LedgerSettings {
   flushIntervalMs: number;
 }
 
+/** Where live health and breaker state are kept; `redis` shares them between replicas and workers. */
+export type StateSettings = { kind: 'memory' } | { kind: 'redis'; url: string; prefix: string };
+
 /** Active health checks: a cheap probe per deployment at an interval; results move the breakers. */
 export interface HealthCheckSettings {
   enabled: boolean;
@@ -53,6 +56,7 @@ export interface JunctionConfig {
   server: ServerSettings;
   logging: { level: LogLevel };
   ledger: LedgerSettings;
+  state: StateSettings;
   healthChecks: HealthCheckSettings;
   simulator?: SimulatorSettings;
   catalog: Catalog;

@@ -5,6 +5,7 @@
  * and encode what comes back.
  */
 import { JunctionError, toJunctionError } from '../core/errors';
+import type { StateSettings } from '../config/types';
 import type { Catalog, Provider, Route } from '../core/model';
 import { chatNeeds, embeddingNeeds, type RequestNeeds } from '../core/needs';
 import { planRoute, type AttemptPlan } from '../core/plan';
@@ -14,7 +15,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, In
 import type { Ledger } from '../ledger/types';
 import { adapterFor as defaultAdapterFor } from '../providers';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget, WireFormat } from '../providers/types';
-import { createMemoryStateStore } from '../state';
+import { createStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
 import { Cancel } from './cancel';
@@ -43,6 +44,10 @@ export interface GatewayOptions {
   ledger: Ledger;
   /** One deadline over all attempts of a request, unless the route sets its own. */
   requestTimeoutMs: number;
+  /** Where health and breaker state live when no `store` is given (memory by default). */
+  state?: StateSettings;
+  /** Told when shared state cannot be reached; routing goes on from the local view. */
+  onStateError?: (error: Error) => void;
   store?: StateStore;
   adapterFor?: (provider: Provider) => ProviderAdapter;
   now?: () => number;
@@ -98,10 +103,11 @@ export class Gateway {
     this.sleep = options.sleep ?? abortableSleep;
     this.store =
       options.store ??
-      createMemoryStateStore({
+      createStateStore(options.state ?? { kind: 'memory' }, {
         policy: breakerPolicies(options.catalog),
         onBreakerChange: (change) =>
           this.events.emit({ type: 'breaker-change', deployment: change.deployment, from: change.from.status, to: change.to.status, at: change.at }),
+        ...(options.onStateError === undefined ? {} : { onError: options.onStateError }),
       });
     this.events.subscribe((event) => {
       if (event.type === 'request-end') options.ledger.record(event.entry);

@@ -12,3 +12,4 @@ export {
   type RedisStateStore,
   type RedisStateStoreOptions,
 } from './redis/redis-state-store';
+export { createStateStore } from './create-state-store';

@@ -9,6 +9,7 @@ import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/core/healt
 import { createRedisStateStore, type RedisStateStore } from '../../src/state';
 import type { EndedAttempt } from '../../src/state';
 import { runStateStoreSuite } from '../conformance/state-store.suite';
+import { until } from '../support/until';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -26,13 +27,6 @@ const D = 'gpt-4o@openai';
 const failure: EndedAttempt = { verdict: 'failure', latencyMs: 20, tokens: 0, errorCode: 'upstream_server_error', errorMessage: 'upstream answered 500', probe: false };
 const success = (latencyMs: number, probe = false): EndedAttempt => ({ verdict: 'success', latencyMs, tokens: 30, probe });
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`not reached within 2 s: ${what}`);
-}
 
 describe('redis state store: two replicas', () => {
   const opened: RedisStateStore[] = [];

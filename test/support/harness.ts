@@ -38,6 +38,8 @@ export interface ConfigOverrides {
   healthChecks?: { enabled?: boolean; intervalMs?: number; timeoutMs?: number };
   timeoutMs?: number;
   bodyLimitBytes?: number;
+  /** The `state` config section; memory when absent. */
+  state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string };
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -48,6 +50,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     logging: { level: 'silent' },
     ledger: { kind: 'none' },
     ...(overrides.healthChecks ? { healthChecks: overrides.healthChecks } : {}),
+    ...(overrides.state ? { state: overrides.state } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),

@@ -96,6 +96,14 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): L
     if (options.onBreakerChange !== undefined && from.status !== to.status) options.onBreakerChange({ deployment, from, to, at: now });
   }
 
+  function applyEnd(deployment: string, result: EndedAttempt, now: number, record: typeof recordEnd): void {
+    const policy = policyOf(deployment);
+    const { health } = entryFor(deployment, policy);
+    const before = health.breaker;
+    record(health, result, policy, ewmaAlpha, now);
+    tellBreakerChange(deployment, before, health.breaker, now);
+  }
+
   function answer(admitted: boolean, probe: boolean, reason: string): Admission {
     if (lastAdmission !== undefined && lastAdmission.admitted === admitted && lastAdmission.probe === probe && lastAdmission.reason === reason) return lastAdmission;
     lastAdmission = Object.freeze({ admitted, probe, reason });
@@ -138,19 +146,11 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): L
     },
 
     attemptEnded(deployment: string, result: EndedAttempt, now: number): void {
-      const policy = policyOf(deployment);
-      const { health } = entryFor(deployment, policy);
-      const before = health.breaker;
-      recordEnd(health, result, policy, ewmaAlpha, now);
-      tellBreakerChange(deployment, before, health.breaker, now);
+      applyEnd(deployment, result, now, recordEnd);
     },
 
     applyRemote(deployment: string, result: EndedAttempt, now: number): void {
-      const policy = policyOf(deployment);
-      const { health } = entryFor(deployment, policy);
-      const before = health.breaker;
-      recordRemoteEnd(health, result, policy, ewmaAlpha, now);
-      tellBreakerChange(deployment, before, health.breaker, now);
+      applyEnd(deployment, result, now, recordRemoteEnd);
     },
 
     releaseProbe(deployment: string): void {
