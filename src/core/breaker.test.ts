@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admit, closedBreaker, cooldownFor, failureRateLowerBound, onResult, release, streakThreshold } from './breaker';
+import { admit, adoptProbe, closedBreaker, cooldownFor, failureRateLowerBound, onResult, release, streakThreshold } from './breaker';
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from './health';
 
 const policy: BreakerPolicy = {
@@ -101,6 +101,22 @@ describe('release', () => {
   ])('%s', (_name, state, wasProbe, expected) => {
     expect(release(state, wasProbe).probesInFlight).toBe(expected);
     expect(release(state, wasProbe).status).toBe(state.status);
+  });
+});
+
+describe("adoptProbe (another replica's probe decides this breaker)", () => {
+  it.each<[string, BreakerState, 'success' | 'failure', Partial<BreakerState>]>([
+    ['open, before its own retry time, closes on success', open(), 'success', { status: 'closed', trips: 0, probesInFlight: 0 }],
+    ['half-open with its own probe out closes on success, its probe still counted', halfOpen({ probesInFlight: 1 }), 'success', { status: 'closed', probesInFlight: 1 }],
+    ['open re-opens on failure with the next, longer cool-down', open(), 'failure', { status: 'open', trips: 2, retryAt: 20_000 + 2_000, probesInFlight: 0 }],
+    ['half-open re-opens on failure, its own probe still counted', halfOpen({ probesInFlight: 1 }), 'failure', { status: 'open', trips: 2, probesInFlight: 1 }],
+  ])('%s', (_name, state, verdict, expected) => {
+    expect(onResult(adoptProbe(state), verdict, quiet, verdict === 'failure' ? 1 : 0, policy, 20_000, true)).toMatchObject(expected);
+  });
+
+  it('leaves a closed breaker as it is', () => {
+    const closed = closedBreaker();
+    expect(adoptProbe(closed)).toBe(closed);
   });
 });
 

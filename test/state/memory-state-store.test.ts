@@ -9,6 +9,40 @@ runStateStoreSuite('memory', {
 
 const failure = { verdict: 'failure' as const, latencyMs: 10, tokens: 0, probe: false };
 
+describe('memory state store as a shared store\'s local copy', () => {
+  const policy = { ...DEFAULT_BREAKER_POLICY, consecutiveFailures: 2, cooldownMs: 1_000 };
+  const remoteFailure = { ...failure, probe: false };
+
+  it("applies another replica's attempts to health and the minute's requests, not to in-flight", () => {
+    const store = createMemoryStateStore({ policy: () => policy });
+    store.attemptStarted('a', 0);
+    store.applyRemote('a', { verdict: 'success', latencyMs: 120, tokens: 40, probe: false }, 5);
+    expect(store.snapshot('a', 5)).toMatchObject({ latencyMs: 120, inFlight: 1, requestsThisMinute: 2, tokensThisMinute: 40 });
+    store.applyRemote('a', remoteFailure, 6);
+    store.applyRemote('a', remoteFailure, 7);
+    expect(store.snapshot('a', 7).breaker.status).toBe('open');
+  });
+
+  it("closes an open breaker on another replica's probe success, before its own retry time", () => {
+    const store = createMemoryStateStore({ policy: () => policy });
+    store.attemptEnded('a', failure, 0);
+    store.attemptEnded('a', failure, 1);
+    expect(store.admit('a', 2).admitted).toBe(false);
+    store.applyRemote('a', { verdict: 'success', latencyMs: 50, tokens: 0, probe: true }, 3);
+    expect(store.admit('a', 4)).toMatchObject({ admitted: true, probe: false });
+  });
+
+  it('hands back a probe slot it admitted', () => {
+    const store = createMemoryStateStore({ policy: () => ({ ...policy, halfOpenProbes: 1 }) });
+    store.attemptEnded('a', failure, 0);
+    store.attemptEnded('a', failure, 1);
+    expect(store.admit('a', 2_000)).toMatchObject({ admitted: true, probe: true });
+    expect(store.admit('a', 2_000).admitted).toBe(false);
+    store.releaseProbe('a');
+    expect(store.admit('a', 2_000)).toMatchObject({ admitted: true, probe: true });
+  });
+});
+
 describe('memory state store', () => {
   it('uses the default breaker policy when given none', () => {
     const store = createMemoryStateStore();

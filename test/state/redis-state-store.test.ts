@@ -111,3 +111,19 @@ describe('redis state store: two replicas', () => {
     expect(b.snapshot(D, T + 4).consecutiveFailures).toBe(0);
   });
 });
+
+describe('redis state store: Redis unreachable', () => {
+  it('routes on its local view without waiting, reports the errors, and closes', async () => {
+    const errors: Error[] = [];
+    const store = createRedisStateStore({ url: 'redis://127.0.0.1:1', policy: () => policy, onError: (error) => errors.push(error) });
+    for (let index = 0; index < 3; index += 1) store.attemptEnded(D, failure, T + index);
+    expect(store.admit(D, T + 10)).toMatchObject({ admitted: false });
+    // Not a promise: the probe is admitted locally, with no round trip to wait for.
+    expect(store.admit(D, T + 5_000)).toMatchObject({ admitted: true, probe: true });
+    store.attemptEnded(D, success(40, true), T + 5_010);
+    expect(store.snapshot(D, T + 5_010).breaker.status).toBe('closed');
+    await until(() => errors.length > 0, 'the connection error is reported');
+    expect(errors[0].message).toMatch(/ECONNREFUSED/);
+    await store.close();
+  });
+});

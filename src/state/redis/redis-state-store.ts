@@ -75,8 +75,12 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
   const self = randomUUID();
   const local = createMemoryStateStore(options);
 
-  const commands = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  const listener = commands.duplicate();
+  // While Redis is away nothing waits for it (see `connected`), so queued commands are not wanted.
+  const commands = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // The subscription is made once connected and renewed by the client on every reconnection.
+  const listener = commands.duplicate({ enableOfflineQueue: true });
+  /** Whether a command sent now would be answered: otherwise the request path does not wait, and what it would have said is dropped. */
+  const connected = (): boolean => commands.status === 'ready';
   commands.on('error', onError);
   listener.on('error', onError);
 
@@ -117,13 +121,16 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
     if (outbox.length === 0) return Promise.resolve();
     const envelope: Envelope = { from: self, messages: outbox };
     outbox = [];
+    // At most once, like pub/sub itself: a batch said while Redis is away is not kept.
+    if (!connected()) return Promise.resolve();
     return commands.publish(channel, JSON.stringify(envelope)).catch(onError);
   }
 
   const slotKey = (deployment: string): string => `${prefix}probe:${deployment}`;
 
   function releaseSlot(deployment: string): void {
-    commands.eval(RELEASE_PROBE, 1, slotKey(deployment)).catch(onError);
+    // Unreleased, the slot's lease runs out.
+    if (connected()) commands.eval(RELEASE_PROBE, 1, slotKey(deployment)).catch(onError);
   }
 
   let closed: Promise<void> | undefined;
@@ -135,7 +142,8 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
 
     admit(deployment: string, now: number): Admission | Promise<Admission> {
       const admission = local.admit(deployment, now);
-      if (!admission.probe) return admission;
+      // Without Redis, each replica probes on its own: better than never recovering.
+      if (!admission.probe || !connected()) return admission;
       const slots = policyOf(deployment).halfOpenProbes;
       return commands.eval(CLAIM_PROBE, 1, slotKey(deployment), slots, leaseMs).then(
         (granted) => {
@@ -144,7 +152,6 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
           return { admitted: false, probe: false, reason: `half-open: the ${slots} probe slot(s) are held by other replicas` };
         },
         (error: unknown) => {
-          // Without Redis, each replica probes on its own: better than never recovering.
           onError(error instanceof Error ? error : new Error(String(error)));
           return admission;
         },
@@ -167,14 +174,18 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
     forget(deployment: string): void {
       local.forget(deployment);
       outbox.push({ kind: 'forget', deployment });
-      commands.del(slotKey(deployment)).catch(onError);
+      if (connected()) commands.del(slotKey(deployment)).catch(onError);
     },
 
     close(): Promise<void> {
       closed ??= (async () => {
         clearInterval(publishTimer);
         await publish();
-        await Promise.allSettled([listener.quit(), commands.quit()]);
+        // quit() waits for a connection that may never come; disconnect() does not.
+        for (const client of [listener, commands]) {
+          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+          else client.disconnect();
+        }
         await local.close();
       })();
       return closed;
