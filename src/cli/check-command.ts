@@ -44,6 +44,7 @@ export function summarizeConfig(file: string, config: JunctionConfig): string[] 
     `${file}: OK (${count(providers.size, 'provider')}, ${count(deployments.size, 'deployment')}, ${count(routes.size, 'route')})`,
     `server: http://${config.server.host}:${config.server.port}`,
     config.ledger.kind === 'none' ? 'ledger: none' : `ledger: sqlite at ${config.ledger.path}`,
+    config.state.kind === 'memory' ? 'state: memory (this process)' : `state: redis at ${safeUrl(config.state.url)}, prefix ${config.state.prefix}`,
   ];
   if (config.simulator) {
     const { host, port, models } = config.simulator;

@@ -30,6 +30,7 @@ const VALID = [
   'routes:',
   '  chat:',
   '    deployments: [llama, mini]',
+  'state: { kind: redis, url: "redis://:pass@10.0.0.5:6379/2" }',
 ].join('\n');
 
 async function run(file: string, env: Record<string, string | undefined>) {
@@ -56,6 +57,7 @@ describe('checkCommand', () => {
     expect(err).toEqual([]);
     expect(out[0]).toBe(`${file('valid.yaml')}: OK (2 providers, 2 deployments, 1 route)`);
     expect(out).toContain('ledger: none');
+    expect(out).toContain('state: redis at redis://10.0.0.5:6379/2, prefix junction:');
     expect(out).toContain('  openai: openai at https://api.openai.com/v1, key: set');
     expect(out).toContain('  local: openai-compatible/vllm at http://127.0.0.1:8000/v1, key: not set');
     expect(out).toContain('  chat → llama (local/llama-3.1-8b), mini (openai/gpt-4o-mini)');
