@@ -4,6 +4,7 @@
  * replica tests wait for a condition to hold (bounded), never for a fixed time.
  */
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/core/health';
 import { createRedisStateStore, type RedisStateStore } from '../../src/state';
@@ -27,6 +28,15 @@ const D = 'gpt-4o@openai';
 const failure: EndedAttempt = { verdict: 'failure', latencyMs: 20, tokens: 0, errorCode: 'upstream_server_error', errorMessage: 'upstream answered 500', probe: false };
 const success = (latencyMs: number, probe = false): EndedAttempt => ({ verdict: 'success', latencyMs, tokens: 30, probe });
 
+
+/** A port nothing listens on (just now). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 describe('redis state store: two replicas', () => {
   const opened: RedisStateStore[] = [];
@@ -100,6 +110,33 @@ describe('redis state store: two replicas', () => {
     // The slot was released: after the next cool-down a probe goes out again.
     const retryAt = b.snapshot(D, later + 6).breaker.retryAt!;
     expect(await b.admit(D, retryAt)).toMatchObject({ admitted: true, probe: true });
+  });
+
+  it('joins the others when Redis comes back, if it started while Redis was away', async () => {
+    // The late replica reaches Redis through a TCP relay on a port that at first has no listener.
+    const target = new URL(REDIS_URL);
+    const relay = createServer((socket) => {
+      const redis = connect(Number(target.port || 6379), target.hostname);
+      socket.pipe(redis).pipe(socket);
+      socket.on('error', () => redis.destroy());
+      redis.on('error', () => socket.destroy());
+    });
+    const port = await freePort();
+    const prefix = `junction-test:${randomUUID()}:`;
+    const late = createRedisStateStore({ url: `redis://127.0.0.1:${port}`, prefix, policy: () => policy, onError: () => {} });
+    const early = createRedisStateStore({ url: REDIS_URL, prefix, policy: () => policy, publishIntervalMs: 5 });
+    opened.push(late, early);
+    await early.ready;
+
+    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    try {
+      await late.ready;
+      early.attemptEnded(D, success(333), T);
+      await until(() => late.snapshot(D, T + 1).latencyMs === 333, 'the late replica hears the early one', 5_000);
+    } finally {
+      await late.close();
+      relay.close();
+    }
   });
 
   it('forgets a deployment on every replica', async () => {

@@ -35,7 +35,7 @@ export interface RedisStateStoreOptions extends MemoryStateStoreOptions {
   onError?: (error: Error) => void;
 }
 
-/** A shared store; `ready` resolves once it hears the other replicas. */
+/** A shared store; `ready` resolves once it hears the other replicas (never, while Redis is away). */
 export interface RedisStateStore extends StateStore {
   ready: Promise<void>;
 }
@@ -77,8 +77,7 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
 
   // While Redis is away nothing waits for it (see `connected`), so queued commands are not wanted.
   const commands = new Redis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  // The subscription is made once connected and renewed by the client on every reconnection.
-  const listener = commands.duplicate({ enableOfflineQueue: true });
+  const listener = commands.duplicate();
   /** Whether a command sent now would be answered: otherwise the request path does not wait, and what it would have said is dropped. */
   const connected = (): boolean => commands.status === 'ready';
   commands.on('error', onError);
@@ -94,10 +93,21 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
       return;
     }
     if (envelope.from === self || !Array.isArray(envelope.messages)) return;
-    for (const message of envelope.messages) apply(message);
+    for (const message of envelope.messages) {
+      try {
+        apply(message);
+      } catch (error) {
+        // Another version's message, say: one replica's odd message must not stop the others'.
+        onError(new Error(`health message not applied: ${JSON.stringify(message).slice(0, 200)}`, { cause: error }));
+      }
+    }
   });
-  const ready = listener.subscribe(channel).then(() => undefined);
-  ready.catch(onError);
+  // Subscribed on every (re)connection, so a process started while Redis was away joins when it comes.
+  const ready = new Promise<void>((resolve) => {
+    listener.on('ready', function subscribe() {
+      listener.subscribe(channel).then(() => resolve(), onError);
+    });
+  });
 
   function apply(message: Message): void {
     switch (message.kind) {
