@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAKER_POLICY } from '../core/health';
 import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
 import { STRATEGY_NAMES } from '../core/strategies/types';
+import { DEFAULT_REDIS_PREFIX } from '../state/types';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
   httpUrl,
@@ -72,7 +73,7 @@ const stateSchema = z
   .strictObject({
     kind: z.enum(['memory', 'redis']).default('memory'),
     url: redisUrl().optional(),
-    prefix: nonEmptyString().default('junction:'),
+    prefix: nonEmptyString().default(DEFAULT_REDIS_PREFIX),
   })
   .refine((state) => state.kind !== 'redis' || state.url !== undefined, { message: 'a redis:// URL when kind is redis, such as redis://127.0.0.1:6379', path: ['url'] })
   .prefault({});

@@ -6,9 +6,9 @@ export {
   type MemoryStateStoreOptions,
 } from './memory/memory-state-store';
 export { DEFAULT_RATE_LIMIT_COOLDOWN_MS } from './deployment-health';
+export { DEFAULT_REDIS_PREFIX } from './types';
 export {
   createRedisStateStore,
-  DEFAULT_REDIS_PREFIX,
   type RedisStateStore,
   type RedisStateStoreOptions,
 } from './redis/redis-state-store';

@@ -36,3 +36,6 @@ export interface StateStore {
   forget(deployment: string): void;
   close(): Promise<void>;
 }
+
+/** Prefix of the keys and channel of a Redis-shared store, when the config names none. */
+export const DEFAULT_REDIS_PREFIX = 'junction:';

@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import type { AttemptResult } from '../../core/health';
 import { DEFAULT_BREAKER_POLICY } from '../../core/health';
 import { createMemoryStateStore, type MemoryStateStoreOptions } from '../memory/memory-state-store';
-import type { Admission, EndedAttempt, StateStore } from '../types';
+import { DEFAULT_REDIS_PREFIX, type Admission, type EndedAttempt, type StateStore } from '../types';
 
 export interface RedisStateStoreOptions extends MemoryStateStoreOptions {
   /** `redis://host:port/db` */
@@ -39,8 +39,6 @@ export interface RedisStateStoreOptions extends MemoryStateStoreOptions {
 export interface RedisStateStore extends StateStore {
   ready: Promise<void>;
 }
-
-export const DEFAULT_REDIS_PREFIX = 'junction:';
 
 type Message =
   | { kind: 'end'; deployment: string; result: EndedAttempt; at: number }
