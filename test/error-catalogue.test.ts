@@ -1,7 +1,7 @@
 /** The error catalogue and its documentation must not drift apart (fastify's lesson). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../src/core/errors';
+import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../src/errors';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map(

@@ -1,4 +1,4 @@
-import { DEFAULT_BREAKER_POLICY } from '../core/health';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

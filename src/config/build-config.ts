@@ -3,7 +3,7 @@
  * fields, absolute paths, and the catalog maps the router reads.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../core/model';
+import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
 import type { JunctionConfig, LedgerSettings } from './types';
 

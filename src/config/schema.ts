@@ -8,9 +8,9 @@
  * ignored so they can hold YAML anchors (parse-config.ts). Prices are USD per 1M tokens.
  */
 import { z } from 'zod';
-import { DEFAULT_BREAKER_POLICY } from '../core/health';
-import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
-import { STRATEGY_NAMES } from '../core/strategies/types';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
+import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
+import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_REDIS_PREFIX } from '../state/types';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {

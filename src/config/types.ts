@@ -2,7 +2,7 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
-import type { Catalog } from '../core/model';
+import type { Catalog } from '../routing/catalog';
 import type { ModelBehaviour } from '../simulator/behaviour';
 
 /** The HTTP listener. */
@@ -19,6 +19,7 @@ export interface ServerSettings {
 
 /** Where the request ledger is written. */
 export interface LedgerSettings {
+  /** `none` keeps no entries: `query` returns nothing, but `count` still counts what was recorded. */
   kind: 'sqlite' | 'none';
   /** Absolute path of the SQLite file (or `:memory:`), resolved against the config file's directory. */
   path: string;

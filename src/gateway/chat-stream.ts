@@ -3,10 +3,10 @@
  * first byte, either resume on another deployment (partial answer sent as an assistant prefix,
  * usage of both attempts stitched) or end with an explicit error event. Never a silent end.
  */
-import { JunctionError } from '../core/errors';
-import type { AttemptPlan } from '../core/plan';
-import { ResponseAssembler, responseToEvents } from '../core/response-events';
-import type { ChatRequest, StreamEvent, Usage } from '../core/types';
+import { JunctionError } from '../errors';
+import type { AttemptPlan } from '../routing/plan';
+import { ResponseAssembler, responseToEvents } from '../canonical/response-events';
+import type { ChatRequest, StreamEvent, Usage } from '../canonical/types';
 import type { Cancel } from './cancel';
 import { executePlan } from './executor';
 import type { Gateway, Outcome, RequestContext } from './gateway';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../core/errors';
-import { DEFAULT_BREAKER_POLICY } from '../core/health';
-import type { Route } from '../core/model';
-import type { AttemptPlan } from '../core/plan';
-import { RetryBudget } from '../core/retry-budget';
-import { candidate } from '../core/strategies/__fixtures__/strategy-fixtures';
+import { JunctionError } from '../errors';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
+import type { Route } from '../routing/catalog';
+import type { AttemptPlan } from '../routing/plan';
+import { RetryBudget } from '../resilience/retry-budget';
+import { candidate } from '../routing/strategies/__fixtures__/strategy-fixtures';
 import { createMemoryStateStore } from '../state';
 import { GatewayEvents } from './events';
 import { executePlan, PlanExhausted } from './executor';

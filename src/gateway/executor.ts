@@ -5,12 +5,12 @@
  * budget) before moving to the next candidate. Optionally hedges the first attempt. Every
  * attempt is recorded and announced, whatever its end.
  */
-import { classifyAttempt } from '../core/classify-attempt';
-import { JunctionError } from '../core/errors';
-import type { Route } from '../core/model';
-import type { AttemptPlan, PlannedAttempt } from '../core/plan';
-import { backoffDelay, type RetryBudget } from '../core/retry-budget';
-import type { Usage } from '../core/types';
+import { classifyAttempt } from '../routing/classify-attempt';
+import { JunctionError } from '../errors';
+import type { Route } from '../routing/catalog';
+import type { AttemptPlan, PlannedAttempt } from '../routing/plan';
+import { backoffDelay, type RetryBudget } from '../resilience/retry-budget';
+import type { Usage } from '../canonical/types';
 import type { StateStore } from '../state/types';
 import type { GatewayEvent, GatewayEvents } from './events';
 import { Cancel } from './cancel';

@@ -4,17 +4,17 @@
  * happens. Ingress-agnostic: HTTP handlers decode the caller's format into canonical requests
  * and encode what comes back.
  */
-import { JunctionError, toJunctionError } from '../core/errors';
+import { JunctionError, toJunctionError } from '../errors';
 import type { StateSettings } from '../config/types';
-import type { Catalog, Provider, Route } from '../core/model';
-import { chatNeeds, embeddingNeeds, type RequestNeeds } from '../core/needs';
-import { planRoute, type AttemptPlan } from '../core/plan';
-import { RetryBudget } from '../core/retry-budget';
-import { newRouteStrategyState, type RouteStrategyState } from '../core/strategies/types';
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat, Usage } from '../core/types';
+import type { Catalog, Provider, Route } from '../routing/catalog';
+import { chatNeeds, embeddingNeeds, type RequestNeeds } from '../routing/needs';
+import { planRoute, type AttemptPlan } from '../routing/plan';
+import { RetryBudget } from '../resilience/retry-budget';
+import { newRouteStrategyState, type RouteStrategyState } from '../routing/strategies/types';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat, Usage, WireFormat } from '../canonical/types';
 import type { Ledger } from '../ledger/types';
 import { adapterFor as defaultAdapterFor } from '../providers';
-import type { ProviderAdapter, UpstreamRequest, UpstreamTarget, WireFormat } from '../providers/types';
+import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../providers/types';
 import { createStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';

@@ -4,9 +4,9 @@
  * tracking. So a dead deployment is found, and a recovered one closed again, without making
  * callers pay for the discovery.
  */
-import { classifyAttempt } from '../core/classify-attempt';
-import { JunctionError } from '../core/errors';
-import type { Deployment } from '../core/model';
+import { classifyAttempt } from '../routing/classify-attempt';
+import { JunctionError } from '../errors';
+import type { Deployment } from '../routing/catalog';
 import type { Gateway } from './gateway';
 import { Cancel } from './cancel';
 import { parseJsonAnswer } from './read-body';

@@ -3,9 +3,9 @@
  * request, marked stale; a configured static text, marked static) and otherwise the error that
  * lists every attempt and why it failed.
  */
-import { JunctionError } from '../core/errors';
-import type { Route } from '../core/model';
-import type { ChatResponse } from '../core/types';
+import { JunctionError } from '../errors';
+import type { Route } from '../routing/catalog';
+import type { ChatResponse } from '../canonical/types';
 import { PlanExhausted } from './executor';
 import type { StaleCache } from './stale-cache';
 

@@ -1,5 +1,5 @@
-import { JunctionError } from '../core/errors';
-import type { Provider } from '../core/model';
+import { JunctionError } from '../errors';
+import type { Provider } from '../routing/catalog';
 import type { ProviderAdapter } from '../providers/types';
 import type { BufferedResponse, UpstreamResponse } from './upstream-client';
 

@@ -2,17 +2,17 @@
  * Accumulates what happened to one request (attempts, usage, cost, timing) and turns it into
  * the ledger entry emitted when the request ends, whatever way it ends.
  */
-import { costOf } from '../core/cost';
-import type { JunctionError } from '../core/errors';
-import type { Deployment } from '../core/model';
-import type { FinishReason, IngressFormat, Usage } from '../core/types';
+import { costOf } from '../routing/cost';
+import type { JunctionError } from '../errors';
+import type { Deployment } from '../routing/catalog';
+import type { EndpointKind, FinishReason, IngressFormat, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
 
 export interface RequestStart {
   requestId: string;
   route: string;
   ingress: IngressFormat;
-  endpoint: 'chat' | 'embeddings';
+  endpoint: EndpointKind;
   stream: boolean;
   principal?: string;
   startedAt: number;

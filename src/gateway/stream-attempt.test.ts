@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate } from '../core/strategies/__fixtures__/strategy-fixtures';
-import type { StreamEvent, Usage } from '../core/types';
+import { candidate } from '../routing/strategies/__fixtures__/strategy-fixtures';
+import type { StreamEvent, Usage } from '../canonical/types';
 import { adapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/types';
 import { Cancel } from './cancel';

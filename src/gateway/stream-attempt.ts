@@ -4,12 +4,12 @@
  * when its first event is ready, so everything that fails before that can still fall back, and
  * a hedged twin that loses the race never writes.
  */
-import { JunctionError } from '../core/errors';
-import { roughTokens } from '../core/needs';
-import type { Candidate } from '../core/plan';
-import type { ChatRequest, StreamEvent, Usage } from '../core/types';
-import { createSseSplitter } from '../providers/sse';
-import type { ProviderAdapter, SseMessage, WireFormat } from '../providers/types';
+import { JunctionError } from '../errors';
+import { roughTokens } from '../routing/needs';
+import type { Candidate } from '../routing/plan';
+import type { ChatRequest, StreamEvent, Usage, WireFormat } from '../canonical/types';
+import { createSseSplitter } from '../wire/sse';
+import type { ProviderAdapter, SseMessage } from '../providers/types';
 import type { AttemptContext } from './executor';
 import { throwIfFailed } from './read-body';
 import type { RequestRecord } from './request-record';

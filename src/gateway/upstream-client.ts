@@ -3,8 +3,8 @@
  * and turns transport failures into coded errors. Knows nothing about wire formats.
  */
 import { Pool, util, type Dispatcher } from 'undici';
-import { JunctionError } from '../core/errors';
-import type { Provider } from '../core/model';
+import { JunctionError } from '../errors';
+import type { Provider } from '../routing/catalog';
 import type { UpstreamRequest } from '../providers/types';
 import type { Cancel } from './cancel';
 

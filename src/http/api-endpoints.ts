@@ -5,7 +5,8 @@
  * including those refused for a bad body or because Junction is shutting down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JunctionError, toJunctionError } from '../core/errors';
+import type { EndpointKind } from '../canonical/types';
+import { JunctionError, toJunctionError } from '../errors';
 import { Cancel } from '../gateway/cancel';
 import type { Gateway, RequestContext } from '../gateway/gateway';
 import { hintsFromHeaders } from '../gateway/routing-hints';
@@ -25,7 +26,7 @@ type Handler = (body: unknown, context: RequestContext, response: ServerResponse
 
 interface Endpoint {
   ingress: ChatIngress;
-  kind: 'chat' | 'embeddings';
+  kind: EndpointKind;
   handle: Handler;
 }
 

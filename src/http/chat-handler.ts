@@ -5,7 +5,7 @@
  * encoded again.
  */
 import type { ServerResponse } from 'node:http';
-import { toJunctionError } from '../core/errors';
+import { toJunctionError } from '../errors';
 import type { Gateway, RequestContext } from '../gateway/gateway';
 import type { StreamStart } from '../gateway/stream-attempt';
 import type { ChatIngress } from './ingress/formats';

@@ -4,7 +4,7 @@
  * serialisers are a large share of it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JunctionError, toJunctionError } from '../core/errors';
+import { JunctionError, toJunctionError } from '../errors';
 import { outcomeOfError, type Outcome } from '../gateway/gateway';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { JunctionError } from '../core/errors';
+import { JunctionError } from '../errors';
 import type { Gateway } from '../gateway/gateway';
 import type { Metrics } from '../observability/metrics';
 import { createApiEndpoints } from './api-endpoints';

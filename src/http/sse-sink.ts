@@ -4,8 +4,8 @@
  * into a normal error response or fall back to another deployment.
  */
 import type { ServerResponse } from 'node:http';
-import type { JunctionError } from '../core/errors';
-import type { IngressFormat, StreamEvent } from '../core/types';
+import type { JunctionError } from '../errors';
+import type { IngressFormat, StreamEvent } from '../canonical/types';
 import type { RawMessages, StreamSink, StreamStart } from '../gateway/stream-attempt';
 import type { SseMessage } from '../providers/types';
 import { replaceModel, StreamModelRenamer } from './ingress/replace-model';

@@ -3,6 +3,7 @@
  * (implementations buffer and write in batches); `flush` and `close` make everything recorded
  * so far durable.
  */
+import type { EndpointKind, IngressFormat } from '../canonical/types';
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted';
 
@@ -26,8 +27,8 @@ export interface LedgerEntry {
   principal?: string;
   route: string;
   /** Wire format the caller used. */
-  ingress: 'openai' | 'anthropic';
-  endpoint: 'chat' | 'embeddings';
+  ingress: IngressFormat;
+  endpoint: EndpointKind;
   stream: boolean;
   /** The deployment that produced the answer, if any did. */
   deployment?: string;

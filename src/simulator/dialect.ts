@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { WireFormat } from '../canonical/types';
 import type { Answer, ChatCall } from './reply';
 
-/** The upstream wire formats the simulator speaks. */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 
 /** A parsed request, or the reason it is a bad request (answered 400 in the format's shape). */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string; param?: string };

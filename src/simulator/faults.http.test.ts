@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseSseText } from '../providers/sse';
+import { parseSseText } from '../wire/sse';
 import { drawLatencyMs, frameGapMs } from './latency';
-import { seededRandom } from '../core/random';
+import { seededRandom } from '../resilience/random';
 import { startSimulator } from './server';
 import type { Simulator } from './server';
 import { postJson, readToEnd } from './test-helpers';

@@ -3,7 +3,7 @@
  * memory; several replicas will share it (Redis). Reads on the hot path are local and
  * synchronous; only what needs agreement across replicas (admitting half-open probes) may be async.
  */
-import type { AttemptResult, HealthSnapshot } from '../core/health';
+import type { AttemptResult, HealthSnapshot } from '../routing/health';
 
 /** What the breaker decided about one attempt. */
 export interface Admission {

@@ -15,7 +15,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AttemptResult, BreakerPolicy, HealthSnapshot } from '../../src/core/health';
+import type { BreakerPolicy } from '../../src/resilience/types';
+import type { AttemptResult, HealthSnapshot } from '../../src/routing/health';
 import type { StateStore } from '../../src/state/types';
 
 /** What the suite asks of a new store. */

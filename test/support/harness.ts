@@ -113,4 +113,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export { seededRandom } from '../../src/core/random';
+export { seededRandom } from '../../src/resilience/random';

@@ -2,8 +2,8 @@
  * The ingress formats behind one interface, so the chat handler is written once. Each format's
  * own folder holds its pure decoders and encoders.
  */
-import type { JunctionError } from '../../core/errors';
-import type { ChatRequest, ChatResponse, IngressFormat, StreamEvent } from '../../core/types';
+import type { JunctionError } from '../../errors';
+import type { ChatRequest, ChatResponse, IngressFormat, StreamEvent } from '../../canonical/types';
 import { decodeAnthropicMessages } from './anthropic/decode-anthropic-messages';
 import { encodeAnthropicMessage } from './anthropic/encode-anthropic-message';
 import { createAnthropicStreamEncoder } from './anthropic/encode-anthropic-stream';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError, type ErrorCode } from '../../core/errors';
-import type { StreamEvent } from '../../core/types';
+import { isJunctionError, type ErrorCode } from '../../errors';
+import type { StreamEvent } from '../../canonical/types';
 import type { StreamDecoder } from '../types';
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder';
 

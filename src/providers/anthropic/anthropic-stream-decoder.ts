@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { StreamEvent, Usage } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { StreamEvent, Usage } from '../../canonical/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import {
   ANTHROPIC_STREAM_EVENT_TYPES,

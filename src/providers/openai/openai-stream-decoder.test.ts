@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { StreamEvent } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { StreamEvent } from '../../canonical/types';
 import { createOpenAIStreamDecoder } from './openai-stream-decoder';
 
 const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1741175000, model: 'gpt-4o' };

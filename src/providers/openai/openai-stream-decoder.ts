@@ -4,9 +4,9 @@
  * own after it, so `finish` is emitted only at `data: [DONE]`: that is the one sign the upstream
  * finished rather than dropped the connection.
  */
-import { JunctionError } from '../../core/errors';
-import { isObject } from '../../core/shape-checks';
-import type { StreamEvent, Usage } from '../../core/types';
+import { JunctionError } from '../../errors';
+import { isObject } from '../../wire/shape-checks';
+import type { StreamEvent, Usage } from '../../canonical/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';

@@ -17,8 +17,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { AttemptResult } from '../../core/health';
-import { DEFAULT_BREAKER_POLICY } from '../../core/health';
+import type { AttemptResult } from '../../routing/health';
+import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
 import { createMemoryStateStore, type MemoryStateStoreOptions } from '../memory/memory-state-store';
 import { DEFAULT_REDIS_PREFIX, type Admission, type EndedAttempt, type StateStore } from '../types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatResponse, FinishReason } from '../../../core/types';
+import type { ChatResponse, FinishReason } from '../../../canonical/types';
 import { encodeAnthropicMessage, parseToolInput } from './encode-anthropic-message';
 
 const response = (overrides: Partial<ChatResponse> = {}): ChatResponse => ({

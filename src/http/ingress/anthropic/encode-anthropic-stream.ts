@@ -1,6 +1,6 @@
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { sseEvent } from '../shared/sse-frame';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent } from '../../../canonical/types';
+import { sseEvent } from '../../../wire/sse-frame';
 import { toAnthropicMessageId } from './anthropic-message-id';
 import { convertAnthropicUsage } from './convert-anthropic-usage';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason';

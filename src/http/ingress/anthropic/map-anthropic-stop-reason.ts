@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../../core/types';
+import type { FinishReason } from '../../../canonical/types';
 
 /** The `stop_reason` values Junction produces in Anthropic format. */
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';

@@ -1,4 +1,4 @@
-import type { ErrorKind, JunctionError } from '../../../core/errors';
+import type { ErrorKind, JunctionError } from '../../../errors';
 
 /** The `error` object of an Anthropic error body; the Anthropic clients read `type` and `message`. */
 export interface AnthropicErrorObject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatResponse, FinishReasonUnified } from '../../../core/types';
+import type { ChatResponse, FinishReasonUnified } from '../../../canonical/types';
 import { encodeOpenAIChat } from './encode-openai-chat';
 
 const response = (overrides: Partial<ChatResponse> = {}): ChatResponse => ({

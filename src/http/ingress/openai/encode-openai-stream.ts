@@ -1,6 +1,6 @@
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { sseData } from '../shared/sse-frame';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent } from '../../../canonical/types';
+import { sseData } from '../../../wire/sse-frame';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason, type OpenAIFinishReason } from './map-openai-finish-reason';
 import { toOpenAIErrorObject } from './render-openai-error';

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../../core/types';
+import type { FinishReason } from '../../../canonical/types';
 
 /** The `finish_reason` values the OpenAI clients know. */
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';

@@ -214,40 +214,40 @@ describe('sliding window, updated in place', () => {
 });
 
 describe('minute counter', () => {
-  it('adds requests and tokens within one minute', () => {
+  it('adds requests and units within one minute', () => {
     const counter = createMinuteCounter();
     addToMinute(counter, 60_000, 1, 0);
     addToMinute(counter, 61_000, 1, 0);
     addToMinute(counter, 119_999, 0, 500);
-    expect(minuteTotals(counter, 119_999)).toEqual({ requests: 2, tokens: 500 });
+    expect(minuteTotals(counter, 119_999)).toEqual({ requests: 2, units: 500 });
   });
 
   it('starts afresh when the minute turns', () => {
     const counter = createMinuteCounter();
     addToMinute(counter, 60_000, 3, 300);
-    expect(minuteTotals(counter, 120_000)).toEqual({ requests: 0, tokens: 0 });
+    expect(minuteTotals(counter, 120_000)).toEqual({ requests: 0, units: 0 });
     addToMinute(counter, 120_000, 1, 10);
-    expect(minuteTotals(counter, 120_500)).toEqual({ requests: 1, tokens: 10 });
+    expect(minuteTotals(counter, 120_500)).toEqual({ requests: 1, units: 10 });
   });
 
   it('ignores a late report for a minute already past', () => {
     const counter = createMinuteCounter();
     addToMinute(counter, 120_000, 1, 10);
     addToMinute(counter, 119_000, 5, 50);
-    expect(minuteTotals(counter, 120_000)).toEqual({ requests: 1, tokens: 10 });
+    expect(minuteTotals(counter, 120_000)).toEqual({ requests: 1, units: 10 });
   });
 
   it('reads zero before anything was added', () => {
-    expect(minuteTotals(createMinuteCounter(), 0)).toEqual({ requests: 0, tokens: 0 });
+    expect(minuteTotals(createMinuteCounter(), 0)).toEqual({ requests: 0, units: 0 });
   });
 
   it('writes totals into the object it is given', () => {
     const counter = createMinuteCounter();
     addToMinute(counter, 0, 2, 20);
-    const into = { requests: -1, tokens: -1 };
+    const into = { requests: -1, units: -1 };
     expect(minuteTotals(counter, 1, into)).toBe(into);
-    expect(into).toEqual({ requests: 2, tokens: 20 });
-    expect(minuteTotals(counter, 60_000, into)).toEqual({ requests: 0, tokens: 0 });
+    expect(into).toEqual({ requests: 2, units: 20 });
+    expect(minuteTotals(counter, 60_000, into)).toEqual({ requests: 0, units: 0 });
   });
 });
 

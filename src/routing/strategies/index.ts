@@ -3,7 +3,7 @@
  * candidates the planner passes in, never adds or drops one, and takes its randomness and
  * clock from the context.
  */
-import { JunctionError } from '../errors';
+import { JunctionError } from '../../errors';
 import { abStrategy } from './ab';
 import { capabilityStrategy } from './capability';
 import { costStrategy } from './cost';

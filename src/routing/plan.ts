@@ -10,7 +10,7 @@
  * last resort, so a request never fails while anything capable might still answer.
  */
 import type { HealthSnapshot } from './health';
-import type { Catalog, Deployment, Provider, Route, TierName } from './model';
+import type { Catalog, Deployment, Provider, Route, TierName } from './catalog';
 import type { RequestNeeds } from './needs';
 import { strategies } from './strategies';
 import type { Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';

@@ -1,5 +1,5 @@
-import type { Pricing } from './model';
-import type { Usage } from './types';
+import type { Pricing } from './catalog';
+import type { Usage } from '../canonical/types';
 
 /** Cost in USD of one upstream answer, from the deployment's per-1M-token prices. */
 export function costOf(usage: Usage, pricing: Pricing): number {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY, type HealthSnapshot } from './health';
-import type { Catalog, Route, Tier } from './model';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
+import { type HealthSnapshot } from './health';
+import type { Catalog, Route, Tier } from './catalog';
 import { planRoute, type PlanInput } from './plan';
 import { candidate, healthSnapshot, seededRandom } from './strategies/__fixtures__/strategy-fixtures';
 import { newRouteStrategyState } from './strategies/types';

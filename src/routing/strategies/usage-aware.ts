@@ -1,5 +1,5 @@
 import type { HealthSnapshot } from '../health';
-import type { Deployment } from '../model';
+import type { Deployment } from '../catalog';
 import { byPriority, candidatesAt, describeOrder, expectedTokens, noCandidates, notesOf, percent, positions, sortRange } from './ordering';
 import type { Strategy, StrategyRequest } from './types';
 

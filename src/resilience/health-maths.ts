@@ -16,7 +16,7 @@ export const MINUTE_MS = 60_000;
 
 /**
  * Exponentially weighted moving average: `alpha` is the weight of the new sample (0..1].
- * The first sample sets the value, so a new deployment is not averaged against zero.
+ * The first sample sets the value, so a new upstream is not averaged against zero.
  */
 export function ewma(previous: number | undefined, sample: number, alpha: number = DEFAULT_EWMA_ALPHA): number {
   if (previous === undefined) return sample;
@@ -104,45 +104,45 @@ export function windowCounts(window: SlidingWindow, now: number, into: WindowCou
   return into;
 }
 
-/** Requests and tokens in one calendar minute (`minute` is `floor(time / 60 s)`). */
+/** Requests and units of work (tokens, for an LLM deployment) in one calendar minute (`minute` is `floor(time / 60 s)`). */
 export interface MinuteCounter {
   minute: number;
   requests: number;
-  tokens: number;
+  units: number;
 }
 
 export function createMinuteCounter(): MinuteCounter {
-  return { minute: Number.NEGATIVE_INFINITY, requests: 0, tokens: 0 };
+  return { minute: Number.NEGATIVE_INFINITY, requests: 0, units: 0 };
 }
 
 /** Adds to the counter of the minute holding `now`, in place, starting it afresh when the minute changed. */
-export function addToMinute(counter: MinuteCounter, now: number, requests: number, tokens: number): void {
+export function addToMinute(counter: MinuteCounter, now: number, requests: number, units: number): void {
   const minute = Math.floor(now / MINUTE_MS);
   // A late report for a minute already rolled over no longer matters to headroom.
   if (minute < counter.minute) return;
   if (minute !== counter.minute) {
     counter.minute = minute;
     counter.requests = 0;
-    counter.tokens = 0;
+    counter.units = 0;
   }
   counter.requests += requests;
-  counter.tokens += tokens;
+  counter.units += units;
 }
 
-/** Requests and tokens of one minute. */
+/** Requests and units of one minute. */
 export interface MinuteTotals {
   requests: number;
-  tokens: number;
+  units: number;
 }
 
 /**
  * The counts of the minute holding `now`; zero when nothing was added in it. Written into
  * `into` (a new object when absent), like `windowCounts`.
  */
-export function minuteTotals(counter: MinuteCounter, now: number, into: MinuteTotals = { requests: 0, tokens: 0 }): MinuteTotals {
+export function minuteTotals(counter: MinuteCounter, now: number, into: MinuteTotals = { requests: 0, units: 0 }): MinuteTotals {
   const current = counter.minute === Math.floor(now / MINUTE_MS);
   into.requests = current ? counter.requests : 0;
-  into.tokens = current ? counter.tokens : 0;
+  into.units = current ? counter.units : 0;
   return into;
 }
 

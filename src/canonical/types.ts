@@ -121,5 +121,11 @@ export interface EmbeddingResponse {
   usage: Usage;
 }
 
+/** The HTTP wire formats Junction speaks: with callers (ingress) and with upstreams (providers). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini';
+
 /** Which wire format a caller speaks. */
-export type IngressFormat = 'openai' | 'anthropic';
+export type IngressFormat = Extract<WireFormat, 'openai' | 'anthropic'>;
+
+/** What a request asks for: the API endpoint kind, as the ledger and metrics record it. */
+export type EndpointKind = 'chat' | 'embeddings';

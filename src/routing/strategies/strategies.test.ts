@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JunctionError } from '../errors';
+import { JunctionError } from '../../errors';
 import { candidatesArbitrary, context, contextArbitrary, contextFrom, ids } from './__fixtures__/strategy-fixtures';
 import { getStrategy, isStrategyName, strategies } from './index';
 import { STRATEGY_NAMES } from './types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSseText } from '../../../providers/sse';
+import { parseSseText } from './sse';
 import { sseData, sseEvent } from './sse-frame';
 
 describe('sse framing', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAttempt } from './classify-attempt';
-import { ERROR_CATALOGUE, type ErrorCode } from './errors';
-import type { AttemptVerdict } from './health';
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors';
+import type { AttemptVerdict } from '../resilience/types';
 
 // Written out in full so that adding a code to the catalogue breaks this test until the
 // new code's verdict is chosen on purpose.

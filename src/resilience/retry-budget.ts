@@ -1,6 +1,6 @@
 /**
  * A retry budget (token bucket): every request deposits `ratio` tokens, every retry of the
- * same deployment withdraws one. During an outage retries stop once the bucket is empty, so
+ * same upstream withdraws one. During an outage retries stop once the bucket is empty, so
  * they add at most `ratio` × the request volume instead of multiplying it.
  */
 export class RetryBudget {

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import type { HealthSnapshot } from '../../health';
-import type { Deployment, Provider } from '../../model';
-import { seededRandom } from '../../random';
+import type { Deployment, Provider } from '../../catalog';
+import { seededRandom } from '../../../resilience/random';
 import type { Candidate, StrategyContext, StrategyDecision, StrategyRequest } from '../types';
 import { newRouteStrategyState } from '../types';
 

@@ -1,4 +1,4 @@
-import type { Deployment } from '../model';
+import type { Deployment } from '../catalog';
 import { candidatesAt, DEFAULT_OUTPUT_TOKENS, describeOrder, noCandidates, notesOf, qualityOf, sortRange } from './ordering';
 import type { Strategy, StrategyRequest } from './types';
 

@@ -2,8 +2,8 @@
  * How an attempt's outcome counts towards a deployment's health. Only the deployment's own
  * faults are failures; the caller's faults and the caller leaving say nothing about it.
  */
-import type { ErrorCode } from './errors';
-import type { AttemptVerdict } from './health';
+import type { ErrorCode } from '../errors';
+import type { AttemptVerdict } from '../resilience/types';
 
 // Exhaustive on purpose: a new error code fails to compile here until someone decides
 // whether it is the deployment's fault, rather than silently falling into a default.

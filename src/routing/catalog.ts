@@ -2,7 +2,7 @@
  * The routing domain after config validation: providers, deployments and routes as plain,
  * fully defaulted data. The config loader produces these; nothing downstream reads YAML.
  */
-import type { BreakerPolicy } from './health';
+import type { BreakerPolicy } from '../resilience/types';
 import type { StrategyName, StrategyOptions } from './strategies/types';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';

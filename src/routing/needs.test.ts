@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatNeeds, embeddingNeeds } from './needs';
-import type { ChatRequest } from './types';
+import type { ChatRequest } from '../canonical/types';
 
 const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'm',

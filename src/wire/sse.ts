@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import type { SseMessage } from './types';
+import type { SseMessage } from '../providers/types';
 
 /** Split a whole SSE text into messages (for replaying recorded fixtures and simple clients). */
 export function parseSseText(text: string): SseMessage[] {

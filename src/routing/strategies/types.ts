@@ -9,7 +9,7 @@
  * per-deployment notes, which only the dry-run decision API shows, to be written on demand.
  */
 import type { HealthSnapshot } from '../health';
-import type { Deployment, Provider } from '../model';
+import type { Deployment, Provider } from '../catalog';
 
 export interface Candidate {
   deployment: Deployment;

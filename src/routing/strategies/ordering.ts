@@ -5,7 +5,7 @@
  * candidate, and arrays created at their final length (`new Array(n)`), which costs a third
  * of growing one from `[]`.
  */
-import type { Deployment } from '../model';
+import type { Deployment } from '../catalog';
 import type { Candidate, StrategyDecision, StrategyRequest } from './types';
 
 /** Quality assumed for a deployment the config gives no score (the middle of 0..1). */

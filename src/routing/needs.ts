@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
-import type { Capability } from './model';
-import type { ChatRequest, EmbeddingRequest } from './types';
+import type { Capability } from './catalog';
+import type { ChatRequest, EmbeddingRequest } from '../canonical/types';
 
 /** What a request requires of a deployment; derived once per request, before planning. */
 export interface RequestNeeds {

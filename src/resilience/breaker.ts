@@ -10,7 +10,7 @@
  * common case: a closed breaker admitting, a success leaving it closed), and every new state
  * is frozen, so stores and the snapshots they hand out can share one without copying it.
  */
-import type { BreakerPolicy, BreakerState } from './health';
+import type { BreakerPolicy, BreakerState } from './types';
 
 /** What `admit` decided, and the state to keep after it. */
 export interface AdmitDecision {
@@ -105,7 +105,7 @@ export function adoptProbe(state: BreakerState): BreakerState {
   return frozen({ ...state, status: 'half-open', retryAt: undefined, probesInFlight: state.probesInFlight + 1 });
 }
 
-/** Frees the probe slot of an attempt that ended with no verdict on the deployment (caller error, abort, 429). */
+/** Frees the probe slot of an attempt that ended with no verdict on the upstream (caller error, abort, 429). */
 export function release(state: BreakerState, wasProbe: boolean): BreakerState {
   if (!wasProbe || state.probesInFlight === 0) return state;
   return frozen({ ...state, probesInFlight: state.probesInFlight - 1 });
@@ -115,7 +115,7 @@ function shouldTrip(window: BreakerWindow, consecutiveFailures: number, policy: 
   const requests = window.successes + window.failures;
   if (consecutiveFailures >= streakThreshold(window, policy)) return true;
   // The window's rate must be at the threshold with 95% confidence (Wilson lower bound): a
-  // 30%-failing deployment shows 5 failures in 10 requests often enough to trip on noise.
+  // 30%-failing upstream shows 5 failures in 10 requests often enough to trip on noise.
   return requests > 0 && requests >= policy.minimumRequests && failureRateLowerBound(window.failures, requests) >= policy.failureRate;
 }
 
@@ -129,12 +129,12 @@ export function failureRateLowerBound(failures: number, requests: number): numbe
   return (centre - spread) / (1 + z2 / requests);
 }
 
-/** A streak this unlikely under the deployment's own recent failure rate means something changed. */
+/** A streak this unlikely under the upstream's own recent failure rate means something changed. */
 const STREAK_CHANCE = 1e-6;
 
 /**
  * How many consecutive failures open the breaker. At low volume, `policy.consecutiveFailures`.
- * At high volume a deployment that fails now and then (say 30% of requests) would hit five in a
+ * At high volume an upstream that fails now and then (say 30% of requests) would hit five in a
  * row every few seconds and spend its life open, failing every request instead of 30%; so the
  * streak must also be one its recent failure rate makes improbable (chance below STREAK_CHANCE).
  * A real outage on top of a low baseline still trips within a dozen failures.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit, adoptProbe, closedBreaker, cooldownFor, failureRateLowerBound, onResult, release, streakThreshold } from './breaker';
-import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from './health';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from './types';
 
 const policy: BreakerPolicy = {
   consecutiveFailures: 3,
