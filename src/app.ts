@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { JunctionConfig } from './config';
-import { Gateway } from './gateway/gateway';
+import { Gateway } from './gateway/pipeline';
 import { startHealthChecks } from './gateway/health-checks';
 import { buildServer } from './http/server';
 import { createLedger } from './ledger';

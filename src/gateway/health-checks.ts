@@ -7,10 +7,10 @@
 import { classifyAttempt } from '../routing/classify-attempt';
 import { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
-import type { Gateway } from './gateway';
-import { Cancel } from './cancel';
-import { parseJsonAnswer } from './read-body';
-import { transportError } from './upstream-client';
+import type { Gateway } from './pipeline';
+import { Cancel } from './execution/cancel';
+import { parseJsonAnswer } from './execution/read-body';
+import { transportError } from './execution/upstream-client';
 
 export interface HealthCheckOptions {
   intervalMs: number;

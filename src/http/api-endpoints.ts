@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointKind } from '../canonical/types';
 import { JunctionError, toJunctionError } from '../errors';
-import { Cancel } from '../gateway/cancel';
-import type { Gateway, RequestContext } from '../gateway/gateway';
+import { Cancel } from '../gateway/execution/cancel';
+import type { Gateway, RequestContext } from '../gateway/pipeline';
 import { hintsFromHeaders } from '../gateway/routing-hints';
 import { createChatHandler, modelOf } from './chat-handler';
 import { anthropicIngress, openaiIngress, type ChatIngress } from './ingress/formats';

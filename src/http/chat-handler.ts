@@ -6,8 +6,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../errors';
-import type { Gateway, RequestContext } from '../gateway/gateway';
-import type { StreamStart } from '../gateway/stream-attempt';
+import type { Gateway, RequestContext } from '../gateway/pipeline';
+import type { StreamStart } from '../gateway/chat/stream-attempt';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
 import { outcomeHeaders, sendError, sendJson } from './respond';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JunctionError, toJunctionError } from '../errors';
-import { outcomeOfError, type Outcome } from '../gateway/gateway';
+import { outcomeOfError, type Outcome } from '../gateway/pipeline';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
 import { timeOrderedId } from './request-id';

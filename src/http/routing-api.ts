@@ -3,7 +3,7 @@
  * why each candidate ranks or is left out) and every deployment's live health.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../gateway/gateway';
+import type { Gateway } from '../gateway/pipeline';
 import { hintsFromHeaders } from '../gateway/routing-hints';
 import { decodeAnthropicMessages } from './ingress/anthropic/decode-anthropic-messages';
 import { decodeOpenAIChat } from './ingress/openai/decode-openai-chat';

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { JunctionError } from '../errors';
-import type { Gateway } from '../gateway/gateway';
+import type { Gateway } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import { createApiEndpoints } from './api-endpoints';
 import { fromFrameworkError, parseJsonBody } from './http-errors';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../errors';
-import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
-import type { Route } from '../routing/catalog';
-import type { AttemptPlan } from '../routing/plan';
-import { RetryBudget } from '../resilience/retry-budget';
-import { candidate } from '../routing/strategies/__fixtures__/strategy-fixtures';
-import { createMemoryStateStore } from '../state';
-import { GatewayEvents } from './events';
+import { JunctionError } from '../../errors';
+import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
+import type { Route } from '../../routing/catalog';
+import type { AttemptPlan } from '../../routing/plan';
+import { RetryBudget } from '../../resilience/retry-budget';
+import { candidate } from '../../routing/strategies/__fixtures__/strategy-fixtures';
+import { createMemoryStateStore } from '../../state';
+import { GatewayEvents } from '../events';
 import { executePlan, PlanExhausted } from './executor';
-import { RequestRecord } from './request-record';
+import { RequestRecord } from '../request-record';
 import { Cancel } from './cancel';
 
 const policy = { ...DEFAULT_BREAKER_POLICY, consecutiveFailures: 1, minimumRequests: 1, cooldownMs: 100, halfOpenProbes: 1 };

@@ -3,16 +3,16 @@
  * first byte, either resume on another deployment (partial answer sent as an assistant prefix,
  * usage of both attempts stitched) or end with an explicit error event. Never a silent end.
  */
-import { JunctionError } from '../errors';
-import type { AttemptPlan } from '../routing/plan';
-import { ResponseAssembler, responseToEvents } from '../canonical/response-events';
-import type { ChatRequest, StreamEvent, Usage } from '../canonical/types';
-import type { Cancel } from './cancel';
-import { executePlan } from './executor';
-import type { Gateway, Outcome, RequestContext } from './gateway';
-import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
-import type { RequestRecord } from './request-record';
-import { StaleCache } from './stale-cache';
+import { JunctionError } from '../../errors';
+import type { AttemptPlan } from '../../routing/plan';
+import { ResponseAssembler, responseToEvents } from '../../canonical/response-events';
+import type { ChatRequest, StreamEvent, Usage } from '../../canonical/types';
+import type { Cancel } from '../execution/cancel';
+import { executePlan } from '../execution/executor';
+import type { Gateway, Outcome, RequestContext } from '../pipeline';
+import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from '../fallback/last-resort';
+import type { RequestRecord } from '../request-record';
+import { StaleCache } from '../fallback/stale-cache';
 import { runStreamAttempt, type RawMessages, type StreamSink, type StreamStart } from './stream-attempt';
 
 export async function streamChat(gateway: Gateway, request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {

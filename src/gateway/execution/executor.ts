@@ -5,16 +5,16 @@
  * budget) before moving to the next candidate. Optionally hedges the first attempt. Every
  * attempt is recorded and announced, whatever its end.
  */
-import { classifyAttempt } from '../routing/classify-attempt';
-import { JunctionError } from '../errors';
-import type { Route } from '../routing/catalog';
-import type { AttemptPlan, PlannedAttempt } from '../routing/plan';
-import { backoffDelay, type RetryBudget } from '../resilience/retry-budget';
-import type { Usage } from '../canonical/types';
-import type { StateStore } from '../state/types';
-import type { GatewayEvent, GatewayEvents } from './events';
+import { classifyAttempt } from '../../routing/classify-attempt';
+import { JunctionError } from '../../errors';
+import type { Route } from '../../routing/catalog';
+import type { AttemptPlan, PlannedAttempt } from '../../routing/plan';
+import { backoffDelay, type RetryBudget } from '../../resilience/retry-budget';
+import type { Usage } from '../../canonical/types';
+import type { StateStore } from '../../state/types';
+import type { GatewayEvent, GatewayEvents } from '../events';
 import { Cancel } from './cancel';
-import type { RequestRecord } from './request-record';
+import type { RequestRecord } from '../request-record';
 import { timeouts, type Timeout } from './timeouts';
 import { transportError, type AbortCause } from './upstream-client';
 

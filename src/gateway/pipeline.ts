@@ -18,17 +18,17 @@ import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../provid
 import { createStateStore } from '../state';
 import type { StateStore } from '../state/types';
 import { GatewayEvents } from './events';
-import { Cancel } from './cancel';
-import { executePlan, type AttemptContext, type ExecuteOptions, type ExecuteResult } from './executor';
-import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './last-resort';
-import { parseJsonAnswer } from './read-body';
+import { Cancel } from './execution/cancel';
+import { executePlan, type AttemptContext, type ExecuteOptions, type ExecuteResult } from './execution/executor';
+import { exhaustedError, isExhausted, lastResortAnswer, wantsLastResort } from './fallback/last-resort';
+import { parseJsonAnswer } from './execution/read-body';
 import { RequestRecord } from './request-record';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
-import { StaleCache } from './stale-cache';
-import { streamChat } from './chat-stream';
-import type { StreamSink } from './stream-attempt';
-import { timeouts, type Timeout } from './timeouts';
-import { UpstreamClient, type AbortCause } from './upstream-client';
+import { StaleCache } from './fallback/stale-cache';
+import { streamChat } from './chat/chat-stream';
+import type { StreamSink } from './chat/stream-attempt';
+import { timeouts, type Timeout } from './execution/timeouts';
+import { UpstreamClient, type AbortCause } from './execution/upstream-client';
 
 export interface RequestContext {
   requestId: string;

@@ -3,10 +3,10 @@
  * request, marked stale; a configured static text, marked static) and otherwise the error that
  * lists every attempt and why it failed.
  */
-import { JunctionError } from '../errors';
-import type { Route } from '../routing/catalog';
-import type { ChatResponse } from '../canonical/types';
-import { PlanExhausted } from './executor';
+import { JunctionError } from '../../errors';
+import type { Route } from '../../routing/catalog';
+import type { ChatResponse } from '../../canonical/types';
+import { PlanExhausted } from '../execution/executor';
 import type { StaleCache } from './stale-cache';
 
 export interface LastResortAnswer {

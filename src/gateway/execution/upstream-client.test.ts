@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Provider } from '../routing/catalog';
+import type { Provider } from '../../routing/catalog';
 import { Cancel } from './cancel';
 import { UpstreamClient } from './upstream-client';
 

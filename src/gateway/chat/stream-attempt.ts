@@ -4,16 +4,16 @@
  * when its first event is ready, so everything that fails before that can still fall back, and
  * a hedged twin that loses the race never writes.
  */
-import { JunctionError } from '../errors';
-import { roughTokens } from '../routing/needs';
-import type { Candidate } from '../routing/plan';
-import type { ChatRequest, StreamEvent, Usage, WireFormat } from '../canonical/types';
-import { createSseSplitter } from '../wire/sse';
-import type { ProviderAdapter, SseMessage } from '../providers/types';
-import type { AttemptContext } from './executor';
-import { throwIfFailed } from './read-body';
-import type { RequestRecord } from './request-record';
-import type { UpstreamClient } from './upstream-client';
+import { JunctionError } from '../../errors';
+import { roughTokens } from '../../routing/needs';
+import type { Candidate } from '../../routing/plan';
+import type { ChatRequest, StreamEvent, Usage, WireFormat } from '../../canonical/types';
+import { createSseSplitter } from '../../wire/sse';
+import type { ProviderAdapter, SseMessage } from '../../providers/types';
+import type { AttemptContext } from '../execution/executor';
+import { throwIfFailed } from '../execution/read-body';
+import type { RequestRecord } from '../request-record';
+import type { UpstreamClient } from '../execution/upstream-client';
 
 /** What is known of the routing when a stream's first byte goes out (its response headers). */
 export interface StreamStart {

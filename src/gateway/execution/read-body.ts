@@ -1,6 +1,6 @@
-import { JunctionError } from '../errors';
-import type { Provider } from '../routing/catalog';
-import type { ProviderAdapter } from '../providers/types';
+import { JunctionError } from '../../errors';
+import type { Provider } from '../../routing/catalog';
+import type { ProviderAdapter } from '../../providers/types';
 import type { BufferedResponse, UpstreamResponse } from './upstream-client';
 
 /** Throw the adapter's classified error for a non-2xx streamed answer (reading its body for the message). */

@@ -3,9 +3,9 @@
  * and turns transport failures into coded errors. Knows nothing about wire formats.
  */
 import { Pool, util, type Dispatcher } from 'undici';
-import { JunctionError } from '../errors';
-import type { Provider } from '../routing/catalog';
-import type { UpstreamRequest } from '../providers/types';
+import { JunctionError } from '../../errors';
+import type { Provider } from '../../routing/catalog';
+import type { UpstreamRequest } from '../../providers/types';
 import type { Cancel } from './cancel';
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;

@@ -4,7 +4,7 @@
  * Bounded LRU; only routes with `emergency.staleCache` use it.
  */
 import { createHash } from 'node:crypto';
-import type { ChatRequest, ChatResponse } from '../canonical/types';
+import type { ChatRequest, ChatResponse } from '../../canonical/types';
 
 export class StaleCache {
   private readonly entries = new Map<string, { response: ChatResponse; storedAt: number }>();

@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate } from '../routing/strategies/__fixtures__/strategy-fixtures';
-import type { StreamEvent, Usage } from '../canonical/types';
-import { adapterFor } from '../providers';
-import type { ProviderAdapter } from '../providers/types';
-import { Cancel } from './cancel';
-import type { AttemptContext } from './executor';
-import { RequestRecord } from './request-record';
+import { candidate } from '../../routing/strategies/__fixtures__/strategy-fixtures';
+import type { StreamEvent, Usage } from '../../canonical/types';
+import { adapterFor } from '../../providers';
+import type { ProviderAdapter } from '../../providers/types';
+import { Cancel } from '../execution/cancel';
+import type { AttemptContext } from '../execution/executor';
+import { RequestRecord } from '../request-record';
 import { runStreamAttempt, type RawMessages, type StreamSink } from './stream-attempt';
-import { UpstreamClient } from './upstream-client';
+import { UpstreamClient } from '../execution/upstream-client';
 
 // A whole OpenAI stream, role to [DONE], which the upstream below sends in one write.
 const chunk = (delta: object, finish: string | null = null, usage: object | null = null) =>
