@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
-import { DEFAULT_REDIS_PREFIX } from '../state/types';
+import { DEFAULT_REDIS_PREFIX } from './defaults';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
   httpUrl,

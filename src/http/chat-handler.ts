@@ -6,26 +6,27 @@
  */
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../errors';
-import type { Gateway, RequestContext } from '../gateway/pipeline';
-import type { StreamStart } from '../gateway/chat/stream-attempt';
+import type { RequestContext } from '../gateway/context';
+import type { Pipeline } from '../gateway/pipeline';
+import type { StreamStart } from '../gateway/chat/stream-sink';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
 import { outcomeHeaders, sendError, sendJson } from './respond';
 import { SseSink } from './sse-sink';
 
-export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
+export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
   return async function handleChat(body: unknown, context: RequestContext, response: ServerResponse): Promise<void> {
     let decoded;
     try {
       decoded = ingress.decode(body);
     } catch (error) {
-      gateway.recordRejected(context, 'chat', modelOf(body), toJunctionError(error));
+      pipeline.recordRejected(context, 'chat', modelOf(body), toJunctionError(error));
       return sendError(response, ingress, error, context.requestId);
     }
     const { request: chat, includeUsage } = decoded;
     if (!chat.stream) {
       try {
-        const { response: answer, outcome, raw } = await gateway.chat(chat, context);
+        const { response: answer, outcome, raw } = await pipeline.chat(chat, context);
         // Same format: forward the upstream's answer, renamed to the route (undefined if the scan cannot).
         const passed = raw?.format === ingress.format ? replaceModel(raw.body, chat.model) : undefined;
         sendJson(response, 200, outcomeHeaders(outcome, context.requestId), passed ?? JSON.stringify(ingress.encode(answer, chat.model)));
@@ -40,7 +41,7 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       publicModel: chat.model,
     });
     try {
-      await gateway.chatStream(chat, context, sink);
+      await pipeline.chatStream(chat, context, sink);
       sink.end();
     } catch (error) {
       if (sink.begun) sink.fail(toJunctionError(error));

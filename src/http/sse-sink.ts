@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { JunctionError } from '../errors';
 import type { IngressFormat, StreamEvent } from '../canonical/types';
-import type { RawMessages, StreamSink, StreamStart } from '../gateway/chat/stream-attempt';
+import type { RawMessages, StreamSink, StreamStart } from '../gateway/chat/stream-sink';
 import type { SseMessage } from '../providers/types';
 import { replaceModel, StreamModelRenamer } from './ingress/replace-model';
 import type { StreamEncoder } from './ingress/formats';

@@ -3,7 +3,7 @@
  * (implementations buffer and write in batches); `flush` and `close` make everything recorded
  * so far durable.
  */
-import type { EndpointKind, IngressFormat } from '../canonical/types';
+import type { EndpointKind, Ingress } from '../canonical/types';
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted';
 
@@ -26,8 +26,8 @@ export interface LedgerEntry {
   timestamp: number;
   principal?: string;
   route: string;
-  /** Wire format the caller used. */
-  ingress: IngressFormat;
+  /** Wire format the caller used, or `library` for an in-process call. */
+  ingress: Ingress;
   endpoint: EndpointKind;
   stream: boolean;
   /** The deployment that produced the answer, if any did. */

@@ -37,5 +37,3 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-/** Prefix of the keys and channel of a Redis-shared store, when the config names none. */
-export const DEFAULT_REDIS_PREFIX = 'junction:';

@@ -240,14 +240,14 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
 /** Wait until the deployment's breaker (or 429 cool-down) would let the planner try it again. */
 export function untilRetryable(chaos: Chaos, deployment: string): Promise<true> {
   return eventually(() => {
-    const health = chaos.harness.junction.gateway.store.snapshot(deployment, Date.now());
+    const health = chaos.harness.junction.services.store.snapshot(deployment, Date.now());
     const breakerWaits = health.breaker.status === 'open' && (health.breaker.retryAt ?? 0) > Date.now();
     return !breakerWaits && health.coolingDownUntil === undefined;
   }, `${deployment} to be retryable`);
 }
 
 export function breakerOf(chaos: Chaos, deployment: string) {
-  return chaos.harness.junction.gateway.store.snapshot(deployment, Date.now()).breaker;
+  return chaos.harness.junction.services.store.snapshot(deployment, Date.now()).breaker;
 }
 
 /** A loopback URL where nothing listens: a port bound and released again. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/resilience/types';
-import { createRedisStateStore, type RedisStateStore } from '../../src/state';
+import { createRedisStateStore, type RedisStateStore } from '../../src/state/redis/redis-state-store';
 import type { EndedAttempt } from '../../src/state';
 import { runStateStoreSuite } from '../conformance/state-store.suite';
 import { until } from '../support/until';

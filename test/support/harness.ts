@@ -104,7 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: junction.url,
     reset: () => {
       simulator.reset();
-      for (const id of config.catalog.deployments.keys()) junction.gateway.store.forget(id);
+      for (const id of config.catalog.deployments.keys()) junction.services.store.forget(id);
     },
     close: async () => {
       await junction.close();

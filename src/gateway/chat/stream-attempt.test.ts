@@ -8,7 +8,8 @@ import type { ProviderAdapter } from '../../providers/types';
 import { Cancel } from '../execution/cancel';
 import type { AttemptContext } from '../execution/executor';
 import { RequestRecord } from '../request-record';
-import { runStreamAttempt, type RawMessages, type StreamSink } from './stream-attempt';
+import { runStreamAttempt } from './stream-attempt';
+import type { RawMessages, StreamSink } from './stream-sink';
 import { UpstreamClient } from '../execution/upstream-client';
 
 // A whole OpenAI stream, role to [DONE], which the upstream below sends in one write.

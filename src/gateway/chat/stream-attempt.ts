@@ -7,46 +7,15 @@
 import { JunctionError } from '../../errors';
 import { roughTokens } from '../../routing/needs';
 import type { Candidate } from '../../routing/plan';
-import type { ChatRequest, StreamEvent, Usage, WireFormat } from '../../canonical/types';
+import type { ChatRequest, StreamEvent, Usage } from '../../canonical/types';
 import { createSseSplitter } from '../../wire/sse';
 import type { ProviderAdapter, SseMessage } from '../../providers/types';
+import { buildUpstreamRequest } from '../execution/exchange';
 import type { AttemptContext } from '../execution/executor';
 import { throwIfFailed } from '../execution/read-body';
 import type { RequestRecord } from '../request-record';
 import type { UpstreamClient } from '../execution/upstream-client';
-
-/** What is known of the routing when a stream's first byte goes out (its response headers). */
-export interface StreamStart {
-  deployment: string;
-  tier: string;
-  /** Attempts made so far, this one included. */
-  attempts: number;
-  strategy?: string;
-}
-
-/** The upstream's own SSE messages behind a batch of events, for same-format pass-through. */
-export interface RawMessages {
-  format: WireFormat;
-  messages: SseMessage[];
-}
-
-/** Where a stream's canonical events go; implemented per ingress format by the HTTP layer. */
-export interface StreamSink {
-  /** True once `begin` has run: bytes may have reached the caller, so no transparent fallback. */
-  readonly begun: boolean;
-  /** Commit the response (status 200, headers naming what answers). */
-  begin(info: StreamStart): void;
-  /**
-   * Write events; resolves when the socket can take more (backpressure). With `raw`, a sink
-   * whose caller speaks the same format may forward the upstream's messages instead of
-   * re-encoding the events (they describe the same content).
-   */
-  write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void;
-  /** After `begin`: end the stream with an explicit error event in the caller's format. */
-  fail(error: JunctionError): void;
-  /** After `begin`: end the stream normally. */
-  end(): void;
-}
+import type { StreamSink } from './stream-sink';
 
 export interface StreamAttemptOptions {
   request: ChatRequest;
@@ -63,7 +32,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   const { request, attempt, client, adapter, record, sink } = options;
   const { candidate } = attempt;
   const target = { provider: candidate.provider, deployment: candidate.deployment };
-  const upstream = await client.send(candidate.provider, adapter.chatRequest(request, target), attempt.cancel);
+  const upstream = await client.send(candidate.provider, buildUpstreamRequest(adapter, target, (built) => built.chatRequest(request, target)), attempt.cancel);
   await throwIfFailed(upstream, adapter);
 
   const decoder = adapter.createStreamDecoder(target);

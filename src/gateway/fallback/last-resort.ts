@@ -6,12 +6,31 @@
 import { JunctionError } from '../../errors';
 import type { Route } from '../../routing/catalog';
 import type { ChatResponse } from '../../canonical/types';
+import type { Exchange } from '../context';
 import { PlanExhausted } from '../execution/executor';
 import type { StaleCache } from './stale-cache';
 
 export interface LastResortAnswer {
   response: ChatResponse;
   tier: 'stale-cache' | 'static';
+}
+
+/**
+ * The fallback stage for a request whose plan failed: the route's emergency answer (noted on
+ * the request's record), or, when it has none or the caller left, the error the caller gets.
+ */
+export function lastResortOrThrow(exchange: Exchange, error: unknown, staleCache: StaleCache, cacheKey: string | undefined, now: number): LastResortAnswer {
+  const answer = wantsLastResort(error) && !exchange.context.cancel.aborted ? lastResortAnswer(exchange.route, staleCache, cacheKey, now) : undefined;
+  if (!answer) throw finalError(exchange.route, error);
+  exchange.record.fallbackTier = answer.tier;
+  exchange.record.finishReason = answer.response.finishReason;
+  exchange.record.markFirstByte();
+  return answer;
+}
+
+/** What the caller is told when a plan fails: the exhausted plan summarised, or the error as it is. */
+export function finalError(route: Route, error: unknown): unknown {
+  return isExhausted(error) ? exhaustedError(route, error) : error;
 }
 
 /** A stale or static answer if the route has one, else undefined. */

@@ -20,7 +20,8 @@ import { Redis } from 'ioredis';
 import type { AttemptResult } from '../../routing/health';
 import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
 import { createMemoryStateStore, type MemoryStateStoreOptions } from '../memory/memory-state-store';
-import { DEFAULT_REDIS_PREFIX, type Admission, type EndedAttempt, type StateStore } from '../types';
+import { DEFAULT_REDIS_PREFIX } from '../../config/defaults';
+import type { Admission, EndedAttempt, StateStore } from '../types';
 
 export interface RedisStateStoreOptions extends MemoryStateStoreOptions {
   /** `redis://host:port/db` */
