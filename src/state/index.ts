@@ -6,7 +6,7 @@ export {
   type MemoryStateStoreOptions,
 } from './memory/memory-state-store';
 export { DEFAULT_RATE_LIMIT_COOLDOWN_MS } from './deployment-health';
-export { DEFAULT_REDIS_PREFIX } from './types';
+export { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './types';
 export {
   createRedisStateStore,
   type RedisStateStore,
