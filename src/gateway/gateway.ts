@@ -274,7 +274,9 @@ export class Gateway {
     canFallBack?: () => boolean,
   ): ExecuteOptions<T> {
     const budget = this.runtime(route).budget;
-    return { plan, route, record, events: this.events, store: this.store, budget, cancel, now: this.now, random: this.random, sleep: this.sleep, attempt, canFallBack };
+    // The deadline timer started at about the record's start (see `run`).
+    const deadline = record.start.startedAt + (route.timeoutMs ?? this.options.requestTimeoutMs);
+    return { plan, route, record, events: this.events, store: this.store, budget, cancel, deadline, now: this.now, random: this.random, sleep: this.sleep, attempt, canFallBack };
   }
 
   noteResult(record: RequestRecord, result: ExecuteResult<unknown>): void {
