@@ -12,7 +12,7 @@ import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/core/healt
 import { createRedisStateStore, type RedisStateStore, type RedisStateStoreOptions } from '../../src/state';
 import type { EndedAttempt } from '../../src/state';
 import { createTcpRelay, type TcpRelay } from '../support/tcp-relay';
-import { eventually, settlesWithin } from '../support/until';
+import { eventually, settlesWithin, until } from '../support/until';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const target = new URL(REDIS_URL);
@@ -140,6 +140,22 @@ describe('redis state store: Redis stops answering', () => {
     relay.thaw();
     await drained(a);
     expect(await slot()).toBe('1');
+  });
+
+  it('stops sending health batches Redis has not answered, and says so', async () => {
+    const { store, errors } = await frozenStore({ publishIntervalMs: 1 });
+    const ended = (at: number) => store.attemptEnded(D, { verdict: 'success', latencyMs: 10, tokens: 5, probe: false }, at);
+    let at = T + 100;
+    await until(() => {
+      ended((at += 1));
+      return errors.some((error) => /not answered the last \d+ health batches/.test(error.message));
+    }, 'the unanswered batches are reported');
+    const held = relay.heldBytes;
+    for (let index = 0; index < 10; index += 1) {
+      ended((at += 1));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(relay.heldBytes).toBe(held);
   });
 
   it('closes even though Redis no longer answers', async () => {

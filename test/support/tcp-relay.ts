@@ -16,6 +16,8 @@ export interface TcpRelay {
   thaw(): void;
   /** How many connections were accepted so far. */
   readonly accepted: number;
+  /** How many bytes are held, either way, on every connection. */
+  readonly heldBytes: number;
   /** Stop listening and drop every connection. */
   close(): Promise<void>;
 }
@@ -72,6 +74,11 @@ export function createTcpRelay(target: { host: string; port: number }): TcpRelay
     },
     get accepted() {
       return accepted;
+    },
+    get heldBytes() {
+      let bytes = 0;
+      for (const link of links) for (const { chunk } of link.held) bytes += chunk.length;
+      return bytes;
     },
     close() {
       for (const link of links) {

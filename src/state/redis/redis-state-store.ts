@@ -168,7 +168,9 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
     }
     unanswered += 1;
     return commands.publish(channel, JSON.stringify(envelope)).then(
-      () => (unanswered -= 1),
+      () => {
+        unanswered -= 1;
+      },
       (error: Error) => {
         unanswered -= 1;
         report('publish', error);
