@@ -20,7 +20,9 @@
  * probe-slots.ts), a cap on unanswered batches, and a bounded `close`. Commands are never
  * queued while disconnected (`enableOfflineQueue: false`); one sent when the connection drops
  * is retried once on the next (`maxRetriesPerRequest: 1`), and a reply that comes late is
- * handled as such. Errors are reported spaced out, not once per request.
+ * handled as such. No client-wide `commandTimeout`: the claim's wait depends on its caller's
+ * deadline, and a claim given up must still hear its late reply (a slot it may hold). Errors
+ * are reported spaced out, not once per request.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
