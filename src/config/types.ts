@@ -28,7 +28,7 @@ export interface LedgerSettings {
 }
 
 /** Where live health and breaker state are kept; `redis` shares them between replicas and workers. */
-export type StateSettings = { kind: 'memory' } | { kind: 'redis'; url: string; prefix: string };
+export type StateSettings = { kind: 'memory' } | { kind: 'redis'; url: string; prefix: string; claimTimeoutMs: number };
 
 /** Active health checks: a cheap probe per deployment at an interval; results move the breakers. */
 export interface HealthCheckSettings {

@@ -36,5 +36,7 @@ export interface Exchange {
   readonly runtime: RouteRuntime;
   /** The request's scope: the caller's disconnect and the request's deadline. */
   readonly cancel: Cancel;
+  /** When the request's deadline passes, on the services' clock: bounds every wait on shared state. */
+  readonly deadline: number;
   readonly principal: Principal | undefined;
 }

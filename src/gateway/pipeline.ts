@@ -138,8 +138,9 @@ export class Pipeline {
       const principal = who instanceof Promise ? await who : who;
       if (principal) record.start.principal = principal.id;
       const route = this.resolve(model);
-      deadline = timeouts.start(route.timeoutMs ?? this.options.requestTimeoutMs, cancel, 'deadline' satisfies AbortCause);
-      exchange = { context, record, route, runtime: this.runtimes.of(route), cancel, principal };
+      const timeoutMs = route.timeoutMs ?? this.options.requestTimeoutMs;
+      deadline = timeouts.start(timeoutMs, cancel, 'deadline' satisfies AbortCause);
+      exchange = { context, record, route, runtime: this.runtimes.of(route), cancel, deadline: record.start.startedAt + timeoutMs, principal };
       const value = await body(exchange);
       this.accounting.end(record, 200, undefined, exchange.admission);
       return { value, outcome: outcomeOf(record) };

@@ -23,9 +23,11 @@ export interface StateStore {
   /**
    * Ask the breaker to admit one attempt; atomic across replicas in shared implementations (half-open
    * probes are limited globally). A store that decides locally answers at once: the executor skips
-   * the await, which is a promise job per attempt.
+   * the await, which is a promise job per attempt. `timeoutMs` is how long the caller can wait
+   * (what is left of its deadline): a shared store that has not agreed with the others by then,
+   * or by its own time limit if sooner, answers with its local decision.
    */
-  admit(deployment: string, now: number): Admission | Promise<Admission>;
+  admit(deployment: string, now: number, timeoutMs?: number): Admission | Promise<Admission>;
   /** An attempt started (in-flight + 1, request counted in this minute). */
   attemptStarted(deployment: string, now: number): void;
   /** An attempt ended: updates EWMAs, window, consecutive failures, tokens, last error, 429 cool-down, misconfigured flag, and the breaker (releasing a probe slot if it was one). */

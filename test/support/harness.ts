@@ -39,7 +39,7 @@ export interface ConfigOverrides {
   timeoutMs?: number;
   bodyLimitBytes?: number;
   /** The `state` config section; memory when absent. */
-  state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string };
+  state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string; claimTimeoutMs?: number };
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {

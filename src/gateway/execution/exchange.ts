@@ -31,7 +31,8 @@ export function executeOptions<T>(
   canFallBack?: () => boolean,
 ): ExecuteOptions<T> {
   const { store, events, now, random, sleep } = services;
-  return { plan, route: exchange.route, record: exchange.record, events, store, budget: exchange.runtime.budget, cancel: exchange.cancel, now, random, sleep, attempt, canFallBack };
+  const { route, record, runtime, cancel, deadline } = exchange;
+  return { plan, route, record, events, store, budget: runtime.budget, cancel, deadline, now, random, sleep, attempt, canFallBack };
 }
 
 /**

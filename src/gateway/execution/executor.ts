@@ -44,6 +44,8 @@ export interface ExecuteOptions<T> {
   budget: RetryBudget;
   /** The request's scope: client disconnect and overall deadline. */
   cancel: Cancel;
+  /** When the request's deadline passes, on the `now` clock: bounds the waits on shared state. */
+  deadline?: number;
   now: () => number;
   random: () => number;
   sleep: (ms: number, cancel: Cancel) => Promise<void>;
@@ -92,7 +94,7 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
       skipped.push({ deployment: candidate.deployment.id, reason: `context window ${candidate.deployment.contextWindow} is not larger than one that refused the prompt` });
       continue;
     }
-    const decided = store.admit(candidate.deployment.id, now());
+    const decided = store.admit(candidate.deployment.id, now(), timeLeft(options));
     const admission = decided instanceof Promise ? await decided : decided;
     if (!admission.admitted) {
       const retryAt = store.snapshot(candidate.deployment.id, now()).breaker.retryAt;
@@ -125,13 +127,18 @@ export async function executePlan<T>(options: ExecuteOptions<T>): Promise<Execut
         await options.sleep(wait, options.cancel).catch(() => {
           throw transportError(new Error('aborted while waiting to retry'), options.cancel, candidate.provider);
         });
-        const again = await store.admit(candidate.deployment.id, now());
+        const again = await store.admit(candidate.deployment.id, now(), timeLeft(options));
         if (!again.admitted) break;
         probe = again.probe;
       }
     }
   }
   throw new PlanExhausted(failures, skipped);
+}
+
+/** What is left of the request's deadline: the longest a breaker admit may wait on shared state. */
+function timeLeft(options: ExecuteOptions<unknown>): number | undefined {
+  return options.deadline === undefined ? undefined : options.deadline - options.now();
 }
 
 /** How long to wait before retrying the same deployment, or undefined to move on. */
@@ -176,7 +183,7 @@ async function runHedged<T>(
 
   let twinRun: Promise<Settled<T>> | undefined;
   if (fired && claimed === undefined) {
-    const admission = await store.admit(twin.deployment.id, now());
+    const admission = await store.admit(twin.deployment.id, now(), timeLeft(options));
     if (admission.admitted) twinRun = settle(runOne(options, twin, admission.probe, claim(twin, cancelFirst), cancelTwin, true));
   }
   const runs: Array<[PlannedAttempt, Promise<Settled<T>>]> = [[first, firstRun]];
