@@ -72,6 +72,8 @@ export interface Outcome {
   deployment?: string;
   attempts: number;
   costUsd?: number;
+  /** Tokens of every attempt, as the ledger row sums them (a stream that failed tells its caller these). */
+  usage?: Usage;
   /** The tier that answered when not the primary. */
   tier?: string;
   hedge?: string;
@@ -350,8 +352,14 @@ export class Gateway {
 
 export function outcomeOf(record: RequestRecord): Outcome {
   let costUsd = 0;
-  for (const attempt of record.attempts) costUsd += attempt.costUsd;
-  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd };
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (const attempt of record.attempts) {
+    costUsd += attempt.costUsd;
+    inputTokens += attempt.inputTokens;
+    outputTokens += attempt.outputTokens;
+  }
+  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd, usage: { inputTokens, outputTokens } };
   if (record.strategy) outcome.strategy = record.strategy;
   if (record.fallbackTier) outcome.tier = record.fallbackTier;
   if (record.hedge) outcome.hedge = record.hedge;

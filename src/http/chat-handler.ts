@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../core/errors';
-import type { Gateway, RequestContext } from '../gateway/gateway';
+import { outcomeOfError, type Gateway, type RequestContext } from '../gateway/gateway';
 import type { StreamStart } from '../gateway/stream-attempt';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
@@ -43,7 +43,8 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       await gateway.chatStream(chat, context, sink);
       sink.end();
     } catch (error) {
-      if (sink.begun) sink.fail(toJunctionError(error));
+      // The usage the ledger records for the request goes with the error, where the format allows.
+      if (sink.begun) sink.fail(toJunctionError(error), outcomeOfError(error)?.usage);
       else sendError(response, ingress, error, context.requestId);
     }
   };
