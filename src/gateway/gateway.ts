@@ -73,7 +73,8 @@ export interface Outcome {
   attempts: number;
   costUsd?: number;
   /** Tokens of every attempt, as the ledger row sums them (a stream that failed tells its caller these). */
-  usage?: Usage;
+  inputTokens?: number;
+  outputTokens?: number;
   /** The tier that answered when not the primary. */
   tier?: string;
   hedge?: string;
@@ -359,7 +360,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
     inputTokens += attempt.inputTokens;
     outputTokens += attempt.outputTokens;
   }
-  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd, usage: { inputTokens, outputTokens } };
+  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd, inputTokens, outputTokens };
   if (record.strategy) outcome.strategy = record.strategy;
   if (record.fallbackTier) outcome.tier = record.fallbackTier;
   if (record.hedge) outcome.hedge = record.hedge;

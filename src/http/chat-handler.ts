@@ -6,7 +6,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { toJunctionError } from '../core/errors';
-import { outcomeOfError, type Gateway, type RequestContext } from '../gateway/gateway';
+import type { Usage } from '../core/types';
+import { outcomeOfError, type Gateway, type Outcome, type RequestContext } from '../gateway/gateway';
 import type { StreamStart } from '../gateway/stream-attempt';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
@@ -43,8 +44,7 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       await gateway.chatStream(chat, context, sink);
       sink.end();
     } catch (error) {
-      // The usage the ledger records for the request goes with the error, where the format allows.
-      if (sink.begun) sink.fail(toJunctionError(error), outcomeOfError(error)?.usage);
+      if (sink.begun) sink.fail(toJunctionError(error), usageOf(outcomeOfError(error)));
       else sendError(response, ingress, error, context.requestId);
     }
   };
@@ -61,6 +61,12 @@ function streamHeaders(info: StreamStart, route: string, requestId: string): Rec
   headers['x-junction-attempts'] = String(info.attempts);
   if (info.tier !== 'primary') headers['x-junction-fallback-tier'] = info.tier;
   return headers;
+}
+
+/** The request's usage as its ledger row sums it, to go with a stream's error event where the format allows. */
+function usageOf(outcome: Outcome | undefined): Usage | undefined {
+  if (outcome?.inputTokens === undefined || outcome.outputTokens === undefined) return undefined;
+  return { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens };
 }
 
 /** The model a malformed body asked for, if it says, for the ledger row of a rejected request. */

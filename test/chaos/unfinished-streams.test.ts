@@ -53,6 +53,7 @@ describe.each(['early', 'end'] as const)('chaos: the end marker without a finish
   it('OpenAI caller, OpenAI upstream (pass-through): the client raises after the partial text, with the usage it asked for, and [DONE] is never forwarded', async () => {
     await withChaos(scenario(at, routesTo({})), async (chaos) => {
       const result = await openaiStream(chaos, 'openai', { includeUsage: true });
+      // The client ignores everything after [DONE]: that it raised shows the upstream's [DONE] never reached it.
       expect(String(result.error)).toMatch(/upstream_stream_truncated|\[DONE\]/);
       const row = (await ledgerRows(chaos)).get(result.id)!;
       expectCutShort(result, row, 'primary', SENT[at]);
