@@ -17,6 +17,9 @@ export interface Outcome {
   deployment?: string;
   attempts: number;
   costUsd?: number;
+  /** Tokens of every attempt, as the ledger row sums them (a stream that failed tells its caller these). */
+  inputTokens?: number;
+  outputTokens?: number;
   /** The tier that answered when not the primary. */
   tier?: string;
   hedge?: string;
@@ -56,8 +59,14 @@ export class Accounting {
 
 export function outcomeOf(record: RequestRecord): Outcome {
   let costUsd = 0;
-  for (const attempt of record.attempts) costUsd += attempt.costUsd;
-  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd };
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (const attempt of record.attempts) {
+    costUsd += attempt.costUsd;
+    inputTokens += attempt.inputTokens;
+    outputTokens += attempt.outputTokens;
+  }
+  const outcome: Outcome = { route: record.start.route, deployment: record.deployment, attempts: record.attempts.length, costUsd, inputTokens, outputTokens };
   if (record.strategy) outcome.strategy = record.strategy;
   if (record.fallbackTier) outcome.tier = record.fallbackTier;
   if (record.hedge) outcome.hedge = record.hedge;

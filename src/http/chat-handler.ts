@@ -5,7 +5,9 @@
  * encoded again.
  */
 import type { ServerResponse } from 'node:http';
+import type { Usage } from '../canonical/types';
 import { toJunctionError } from '../errors';
+import { outcomeOfError, type Outcome } from '../gateway/account';
 import type { RequestContext } from '../gateway/context';
 import type { Pipeline } from '../gateway/pipeline';
 import type { StreamStart } from '../gateway/chat/stream-sink';
@@ -44,7 +46,7 @@ export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
       await pipeline.chatStream(chat, context, sink);
       sink.end();
     } catch (error) {
-      if (sink.begun) sink.fail(toJunctionError(error));
+      if (sink.begun) sink.fail(toJunctionError(error), usageOf(outcomeOfError(error)));
       else sendError(response, ingress, error, context.requestId);
     }
   };
@@ -61,6 +63,12 @@ function streamHeaders(info: StreamStart, route: string, requestId: string): Rec
   headers['x-junction-attempts'] = String(info.attempts);
   if (info.tier !== 'primary') headers['x-junction-fallback-tier'] = info.tier;
   return headers;
+}
+
+/** The request's usage as its ledger row sums it, to go with a stream's error event where the format allows. */
+function usageOf(outcome: Outcome | undefined): Usage | undefined {
+  if (outcome?.inputTokens === undefined || outcome.outputTokens === undefined) return undefined;
+  return { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens };
 }
 
 /** The model a malformed body asked for, if it says, for the ledger row of a rejected request. */

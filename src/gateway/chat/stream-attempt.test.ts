@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { roughTokens } from '../../routing/needs';
 import { candidate } from '../../routing/strategies/__fixtures__/strategy-fixtures';
 import type { StreamEvent, Usage } from '../../canonical/types';
 import { adapterFor } from '../../providers';
@@ -25,12 +26,14 @@ const WHOLE_ANSWER = [
 
 let server: Server;
 const client = new UpstreamClient();
+/** What the upstream sends, in one write; a test may change it and puts it back. */
+let upstreamBody = WHOLE_ANSWER;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     request.resume().on('end', () => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(WHOLE_ANSWER);
+      response.end(upstreamBody);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -91,7 +94,47 @@ function attemptContext(reported: Usage[]): AttemptContext {
   };
 }
 
+afterEach(() => {
+  upstreamBody = WHOLE_ANSWER;
+});
+
+function run(sink: StreamSink, adapter: ProviderAdapter, reported: Usage[]) {
+  const record = new RequestRecord({ requestId: 'r', route: 'chat', ingress: 'openai', endpoint: 'chat', stream: true, startedAt: 0 }, () => 0);
+  const request = { model: 'chat', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], stream: true };
+  return runStreamAttempt({ request, attempt: attemptContext(reported), client, adapter, record, sink, estimatedInputTokens: 3 });
+}
+
 describe('runStreamAttempt', () => {
+  it('fails a stream that sends [DONE] without a finish_reason as truncated: the text decoded before it reaches the sink, the [DONE] never does', async () => {
+    upstreamBody = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), 'data: [DONE]\n\n'].join('');
+    const { adapter, decoded } = countingAdapter();
+    const sink = new RecordingSink(decoded);
+    const reported: Usage[] = [];
+
+    await expect(run(sink, adapter, reported)).rejects.toMatchObject({ code: 'upstream_stream_truncated' });
+
+    const events = sink.writes.flatMap((write) => write.events);
+    expect(events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('')).toBe('Hello');
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
+    expect(sink.writes.flatMap((write) => write.raw?.messages ?? []).map((message) => message.data)).not.toContain('[DONE]');
+    // Billed on an estimate that counts the text the caller got.
+    expect(reported).toEqual([{ inputTokens: 3, outputTokens: roughTokens('Hello'.length) }]);
+  });
+
+  it('gives a finish without upstream usage the estimate the attempt reports, so the caller and the ledger see one figure', async () => {
+    upstreamBody = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hello' }), chunk({}, 'stop'), 'data: [DONE]\n\n'].join('');
+    const { adapter, decoded } = countingAdapter();
+    const sink = new RecordingSink(decoded);
+    const reported: Usage[] = [];
+
+    const usage = await run(sink, adapter, reported);
+
+    const finish = sink.writes.flatMap((write) => write.events).find((event) => event.type === 'finish');
+    expect(usage).toEqual({ inputTokens: 3, outputTokens: roughTokens('Hello'.length) });
+    expect(finish).toMatchObject({ type: 'finish', usage });
+    expect(reported).toEqual([usage]);
+  });
+
   it('sends the first event before decoding the rest of a chunk that holds the whole answer, then the rest in one write', async () => {
     const { adapter, decoded } = countingAdapter();
     const sink = new RecordingSink(decoded);

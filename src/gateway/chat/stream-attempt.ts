@@ -59,12 +59,15 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
       record.markFirstByte();
       if (!sink.begun) sink.begin({ deployment: candidate.deployment.id, tier: candidate.tier, attempts: record.attempts.length + 1, strategy: record.strategy });
     }
-    for (const event of events) {
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index];
       if (event.type === 'text-delta') outputChars += event.text.length;
       else if (event.type === 'tool-call-delta') outputChars += event.argumentsDelta.length;
       else if (event.type === 'finish') {
         usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars);
         attempt.reportUsage(usage);
+        // An upstream that sent no usage is billed the estimate; the caller is told the same figure.
+        if (event.usage === undefined) events[index] = { ...event, usage };
       }
     }
     await sink.write(events, { format, messages: raw });
@@ -93,6 +96,9 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
     await deliver();
     return usage;
   } catch (error) {
+    // Events decoded before the failure are sound: the caller gets them before the error event,
+    // and a resumed stream continues after them rather than repeating them.
+    if (claimed && pending.length > 0 && !attempt.cancel.aborted) await deliver().catch(() => undefined);
     if (claimed && usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
     throw cutShort(error, attempt, candidate);
   }

@@ -2,7 +2,7 @@
  * The stream sink port: where a streamed answer's canonical events go. The HTTP layer writes
  * them as server-sent events in the caller's format; the library hands them to an iterator.
  */
-import type { StreamEvent, WireFormat } from '../../canonical/types';
+import type { StreamEvent, Usage, WireFormat } from '../../canonical/types';
 import type { JunctionError } from '../../errors';
 import type { SseMessage } from '../../providers/types';
 
@@ -33,8 +33,11 @@ export interface StreamSink {
    * re-encoding the events (they describe the same content).
    */
   write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void;
-  /** After `begin`: end the stream with an explicit error event in the caller's format. */
-  fail(error: JunctionError): void;
+  /**
+   * After `begin`: end the stream with an explicit error event in the caller's format, preceded
+   * by `usage` (the request's usage so far, as the ledger records it) where the format can carry it.
+   */
+  fail(error: JunctionError, usage?: Usage): void;
   /** After `begin`: end the stream normally. */
   end(): void;
 }

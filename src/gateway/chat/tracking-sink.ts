@@ -45,8 +45,8 @@ export class TrackingSink implements StreamSink {
     return this.inner.write(out, this.passThrough && !this.resuming ? raw : undefined);
   }
 
-  fail(error: JunctionError): void {
-    this.inner.fail(error);
+  fail(error: JunctionError, usage?: Usage): void {
+    this.inner.fail(error, usage);
   }
 
   end(): void {

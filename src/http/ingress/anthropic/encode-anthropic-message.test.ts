@@ -51,8 +51,9 @@ describe('encodeAnthropicMessage', () => {
     [{ unified: 'length', raw: 'length' }, false, 'max_tokens'],
     [{ unified: 'tool-calls', raw: 'tool_calls' }, true, 'tool_use'],
     [{ unified: 'content-filter', raw: 'content_filter' }, false, 'refusal'],
-    [{ unified: 'other', raw: 'weird' }, false, 'end_turn'],
-    [{ unified: 'error', raw: undefined }, false, 'end_turn'],
+    [{ unified: 'other', raw: 'weird' }, false, 'weird'],
+    [{ unified: 'other', raw: 'pause_turn' }, false, 'pause_turn'],
+    [{ unified: 'error', raw: undefined }, false, 'error'],
   ])('finish %j (tool calls: %s) → %s', (finishReason, withTools, expected) => {
     expect(encodeAnthropicMessage(response({ finishReason, toolCalls: withTools ? [weatherCall] : [] }), 'm').stop_reason).toBe(expected);
   });
