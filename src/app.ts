@@ -96,6 +96,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       } finally {
         clearTimeout(grace);
       }
+      await pipeline.drain();
       await services.client.close();
       await store.close();
       await ledger.close();

@@ -59,6 +59,7 @@ describe('defaults', () => {
       strategyOptions: {},
       retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 2_000, budgetRatio: 0.2 },
       streamResume: false,
+      firstByteTimeoutMs: 'auto',
       breaker: DEFAULT_BREAKER_POLICY,
       staleCache: false,
       overrides: { strategy: true, pin: false, exclude: true },

@@ -96,6 +96,7 @@ function buildRoute(name: string, route: RawRoute): Route {
     strategyOptions: { ...route.strategyOptions },
     retry: { ...route.retry },
     ...(route.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: route.attemptTimeoutMs }),
+    firstByteTimeoutMs: route.firstByteTimeoutMs,
     ...(route.timeoutMs === undefined ? {} : { timeoutMs: route.timeoutMs }),
     ...(route.hedge === undefined ? {} : { hedge: { ...route.hedge } }),
     streamResume: route.streamResume,

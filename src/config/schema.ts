@@ -182,6 +182,7 @@ const routeSchema = z.strictObject({
     .default(() => ({})),
   retry: retrySchema,
   attemptTimeoutMs: positiveInteger().optional(),
+  firstByteTimeoutMs: z.union([positiveInteger(), z.literal('auto')]).default('auto'),
   timeoutMs: positiveInteger().optional(),
   hedge: hedgeSchema.optional(),
   streamResume: z.boolean().default(false),

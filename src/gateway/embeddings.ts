@@ -1,6 +1,7 @@
 /** Embeddings, the execute and fallback stages: whole-answer attempts on the route's embedding deployments. */
 import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/types';
 import { JunctionError } from '../errors';
+import type { RequestNeeds } from '../routing/needs';
 import type { AttemptPlan } from '../routing/plan';
 import type { Exchange } from './context';
 import { executeOptions, fetchWholeAnswer } from './execution/exchange';
@@ -8,10 +9,10 @@ import { executePlan } from './execution/executor';
 import { finalError } from './fallback/last-resort';
 import type { GatewayServices } from './services';
 
-export async function answerEmbeddings(services: GatewayServices, exchange: Exchange, plan: AttemptPlan, request: EmbeddingRequest): Promise<EmbeddingResponse> {
+export async function answerEmbeddings(services: GatewayServices, exchange: Exchange, plan: AttemptPlan, needs: RequestNeeds, request: EmbeddingRequest): Promise<EmbeddingResponse> {
   try {
     const result = await executePlan(
-      executeOptions(services, exchange, plan, (attempt) =>
+      executeOptions(services, exchange, plan, needs, (attempt) =>
         fetchWholeAnswer(
           services,
           attempt,

@@ -25,6 +25,7 @@ import { timeouts, type Timeout } from './execution/timeouts';
 import type { AbortCause } from './execution/upstream-client';
 import { StaleCache } from './fallback/stale-cache';
 import { planExchange } from './planning';
+import type { RequestRecord } from './request-record';
 import { RouteRuntimes } from './route-runtime';
 import type { GatewayServices } from './services';
 import { openAccess, type Admission, type PipelineStages } from './stages';
@@ -47,6 +48,7 @@ export class Pipeline {
   readonly staleCache = new StaleCache();
   private readonly accounting: Accounting;
   private readonly stages: PipelineStages;
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(
     readonly services: GatewayServices,
@@ -66,7 +68,7 @@ export class Pipeline {
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) return cached;
       const plan = planExchange(this.services, exchange, needs, request.user);
-      const answer = await answerChat(this.services, this.staleCache, exchange, plan, request);
+      const answer = await answerChat(this.services, this.staleCache, exchange, plan, needs, request);
       raw = answer.raw;
       if (!exchange.record.fallbackTier) this.stages.cache?.store(exchange, request, answer.response);
       return answer.response;
@@ -102,7 +104,7 @@ export class Pipeline {
       const needs = embeddingNeeds(request);
       if (this.stages.admit) await this.admit(exchange, needs);
       const plan = planExchange(this.services, exchange, needs, request.user);
-      return answerEmbeddings(this.services, exchange, plan, request);
+      return answerEmbeddings(this.services, exchange, plan, needs, request);
     });
     return { response: value, outcome };
   }
@@ -142,19 +144,35 @@ export class Pipeline {
       deadline = timeouts.start(timeoutMs, cancel, 'deadline' satisfies AbortCause);
       exchange = { context, record, route, runtime: this.runtimes.of(route), cancel, deadline: record.start.startedAt + timeoutMs, principal };
       const value = await body(exchange);
-      this.accounting.end(record, 200, undefined, exchange.admission);
+      this.account(record, 200, undefined, exchange.admission);
       return { value, outcome: outcomeOf(record) };
     } catch (thrown) {
       const error = context.cancel.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
       // A stream that failed after its 200 went out was a 200 to the caller (with an error event);
       // a caller who left is a 499 whatever was sent.
       const status = stream && record.ttftMs !== undefined && error.code !== 'client_closed' ? 200 : error.status;
-      this.accounting.end(record, status, error, exchange?.admission);
+      this.account(record, status, error, exchange?.admission);
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
       deadline?.stop();
       cancel.dispose();
     }
+  }
+
+  /** Every request's ledger entries still waiting on attempts that outlived their request has settled. */
+  async drain(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all(this.settling);
+  }
+
+  /** The account stage; a request with attempts still running is accounted for once they have settled. */
+  private account(record: RequestRecord, status: number, error: JunctionError | undefined, admission: Admission | undefined): void {
+    if (record.pending === undefined) return this.accounting.end(record, status, error, admission);
+    record.markAnswered();
+    const settling: Promise<void> = Promise.allSettled(record.pending).then(() => {
+      this.settling.delete(settling);
+      this.accounting.end(record, status, error, admission);
+    });
+    this.settling.add(settling);
   }
 
   /** The admit stage (called only when there is one): its reservation is settled when the request ends. */

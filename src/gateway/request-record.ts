@@ -34,6 +34,7 @@ export class RequestRecord {
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
   private readonly arrivedAt = performance.now();
   private upstreamMs = 0;
+  private answered: { latencyMs: number; overheadMs: number } | undefined;
 
   constructor(readonly start: RequestStart, private readonly now: () => number) {}
 
@@ -54,6 +55,14 @@ export class RequestRecord {
     return costUsd;
   }
 
+  /** Attempts still running after the request has its answer (a hedge race's loser), if any. */
+  pending: Array<Promise<unknown>> | undefined;
+
+  /** Keep the request's ledger entry open until `attempt` has settled (and recorded itself). */
+  defer(attempt: Promise<unknown>): void {
+    (this.pending ??= []).push(attempt);
+  }
+
   /** Which tier answered (noted when not the primary) and how a hedge went (when there was one). */
   noteResult(tier: string, hedge: string): void {
     if (tier !== 'primary') this.fallbackTier = tier;
@@ -65,9 +74,18 @@ export class RequestRecord {
     this.upstreamMs += ms;
   }
 
+  /**
+   * The caller has its answer (or its error): fix the request's latency and overhead now, since
+   * its ledger entry may be written later, once a hedge race's loser has settled.
+   */
+  markAnswered(): void {
+    if (this.answered !== undefined) return;
+    this.answered = { latencyMs: this.now() - this.start.startedAt, overheadMs: Math.max(0, performance.now() - this.arrivedAt - this.upstreamMs) };
+  }
+
   /** Time spent in Junction itself: the request's duration less its upstream time (never negative). */
   overheadMs(): number {
-    return Math.max(0, performance.now() - this.arrivedAt - this.upstreamMs);
+    return this.answered?.overheadMs ?? Math.max(0, performance.now() - this.arrivedAt - this.upstreamMs);
   }
 
   markFirstByte(): void {
@@ -93,7 +111,7 @@ export class RequestRecord {
       cachedInputTokens: usage?.cachedInputTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
       costUsd: sum(this.attempts, 'costUsd'),
-      latencyMs: this.now() - start.startedAt,
+      latencyMs: this.answered?.latencyMs ?? this.now() - start.startedAt,
       status,
     };
     if (start.principal) entry.principal = start.principal;

@@ -98,6 +98,7 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
     operations: createOperations(pipeline),
     events,
     async close() {
+      await pipeline.drain();
       await services.client.close();
       if (ownStore) await store.close();
     },

@@ -3,6 +3,7 @@
  * fully defaulted data. The config loader produces these; nothing downstream reads YAML.
  */
 import type { BreakerPolicy } from '../resilience/types';
+import type { FirstByteSetting } from './first-byte-timeout';
 import type { StrategyName, StrategyOptions } from './strategies/types';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
@@ -108,6 +109,8 @@ export interface Route {
   retry: RetryPolicy;
   /** Per-attempt timeout; defaults to the provider's `timeoutMs`. */
   attemptTimeoutMs?: number;
+  /** How long an attempt may wait for the upstream's first byte (see first-byte-timeout.ts); `auto` bounds streams by the prompt and the deployment's history. */
+  firstByteTimeoutMs: FirstByteSetting;
   /** Overall deadline for the request over all attempts; defaults to the server's. */
   timeoutMs?: number;
   /** Absent: no hedging. */

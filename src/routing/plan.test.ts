@@ -18,6 +18,7 @@ function route(tiers: Tier[], overrides: Partial<Route> = {}): Route {
     strategyOptions: {},
     retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
     streamResume: false,
+    firstByteTimeoutMs: 'auto',
     breaker: DEFAULT_BREAKER_POLICY,
     staleCache: false,
     overrides: { strategy: true, pin: true, exclude: true },

@@ -1,13 +1,15 @@
 /**
  * Chaos: hedging against a heavy-tailed upstream. The simulator's latency draws come from a
  * seeded source, so the test knows in advance which requests land in the tail: those get a
- * second attempt on the steady deployment after the hedge delay, which wins; the slow
- * attempt is cancelled upstream and recorded as aborted.
+ * second attempt on the steady deployment after the hedge delay, which wins. The slow attempt
+ * is never used: a streamed one is cut off at its first event, a whole one is read to its end
+ * (it is paid for) and recorded as aborted. And a deployment that never answers is found
+ * although its twin wins every race.
  */
 import { describe, expect, it } from 'vitest';
 import { drawLatencyMs } from '../../src/simulator/latency';
 import { seededRandom } from '../support/harness';
-import { eventually, expectServed, hello, ledgerRows, openaiChat, openaiStream, withChaos, type CallResult } from './support';
+import { breakerOf, eventually, expectServed, headerOf, hello, ledgerRows, openaiChat, openaiStream, withChaos, type CallResult } from './support';
 
 const SEED = 105;
 const REQUESTS = 12;
@@ -18,7 +20,7 @@ const CLEARLY_FAST_MS = 25;
 const CLEARLY_SLOW_MS = 200;
 
 describe('chaos: hedging against a heavy-tailed upstream', () => {
-  it('answers tail requests from the hedge, cancels the slow upstream request, and never hedges the fast ones', async () => {
+  it('answers tail requests from the hedge, stops the slow upstream request at its first byte, and never hedges the fast ones', async () => {
     // Only the heavy model draws latencies (the steady one is constant), one draw per request, in order.
     const replay = seededRandom(SEED);
     const drawn = Array.from({ length: REQUESTS }, () => drawLatencyMs(HEAVY_TAIL, replay));
@@ -31,7 +33,8 @@ describe('chaos: hedging against a heavy-tailed upstream', () => {
         seed: SEED,
         deployments: { heavy: {}, steady: {} },
         models: { heavy: { latencyMs: HEAVY_TAIL }, steady: { latencyMs: { p50: 20, p99: 20 } } },
-        routes: { hedged: { deployments: ['heavy', 'steady'], retry: { attempts: 0 }, hedge: { delayMs: HEDGE_DELAY_MS } } },
+        // The tail reaches 2 s: a first-byte timeout above it keeps this about the race alone.
+        routes: { hedged: { deployments: ['heavy', 'steady'], retry: { attempts: 0 }, hedge: { delayMs: HEDGE_DELAY_MS }, firstByteTimeoutMs: 5_000 } },
       },
       async (chaos) => {
         const results: CallResult[] = [];
@@ -43,15 +46,18 @@ describe('chaos: hedging against a heavy-tailed upstream', () => {
         const isSlow = (index: number) => slow.includes(index);
         expect(results.map((result) => result.headers?.get('x-junction-deployment'))).toEqual(results.map((_, index) => (isSlow(index) ? 'steady' : 'heavy')));
         const plain = results.filter((_, index) => index % 2 === 0);
-        expect(plain.map((result) => result.headers?.get('x-junction-hedge'))).toEqual(
-          results.flatMap((_, index) => (index % 2 === 0 ? [isSlow(index) ? 'hedge-won' : 'primary-won'] : [])),
+        // No hedge was sent for the fast ones: no hedge header, nothing in the ledger.
+        expect(plain.map((result) => result.headers?.get('x-junction-hedge') ?? null)).toEqual(
+          results.flatMap((_, index) => (index % 2 === 0 ? [isSlow(index) ? 'hedge-won' : null] : [])),
         );
         expect(chaos.upstream('heavy')).toBe(REQUESTS);
         expect(chaos.upstream('steady')).toBe(slow.length);
-        await eventually(() => chaos.aborted('heavy') === slow.length, 'the losing upstream requests to be aborted');
+        // The simulator sends a stream's chunks at once here, so a loser is not cut off before its
+        // end upstream: whether it was is not this test's to say; that no answer came from it is.
         expect(chaos.aborted('steady')).toBe(0);
 
-        const rows = await ledgerRows(chaos);
+        // The ledger entry of a request whose loser ran on is written once the loser has ended.
+        const rows = await eventually(async () => ((await chaos.harness.junction.ledger.query()).length === REQUESTS ? ledgerRows(chaos) : undefined), 'every ledger row');
         results.forEach((result, index) => {
           const row = rows.get(result.id)!;
           const attempts = row.attempts.map((attempt) => [attempt.deployment, attempt.outcome, attempt.errorCode ?? null]);
@@ -60,11 +66,16 @@ describe('chaos: hedging against a heavy-tailed upstream', () => {
             expect(attempts).toEqual(expect.arrayContaining([['steady', 'success', null], ['heavy', 'aborted', 'attempt_cancelled']]));
             expect(attempts).toHaveLength(2);
             expect(row.attempts.find((attempt) => attempt.deployment === 'steady')!.costUsd).toBeGreaterThan(0);
+            // A whole answer read to its end is paid for, and the ledger says so.
+            if (index % 2 === 0) expect(row.attempts.find((attempt) => attempt.deployment === 'heavy')!.costUsd).toBeGreaterThan(0);
           } else {
-            expect(row).toMatchObject({ hedge: 'primary-won', deployment: 'heavy', status: 200 });
+            expect(row.hedge).toBeUndefined();
+            expect(row).toMatchObject({ deployment: 'heavy', status: 200 });
             expect(attempts).toEqual([['heavy', 'success', null]]);
           }
         });
+        // The slow answers were the deployment being slow, not failing.
+        expect(chaos.harness.junction.services.store.snapshot('heavy', Date.now())).toMatchObject({ consecutiveFailures: 0, breaker: { status: 'closed' } });
       },
     );
   });
@@ -95,6 +106,48 @@ describe('chaos: client disconnect while hedging', () => {
           ['steady', 'aborted'],
         ]);
         await ledgerRows(chaos);
+      },
+    );
+  });
+});
+
+describe('chaos: hedging in front of a deployment that never answers', () => {
+  it.each([
+    ['plain', openaiChat],
+    ['streamed', openaiStream],
+  ] as const)('counts its silence as failures although every race goes to the hedge, until its breaker opens (%s)', async (_kind, call) => {
+    await withChaos(
+      {
+        deployments: { silent: {}, steady: {} },
+        models: { silent: { hangRate: 1 }, steady: { latencyMs: { p50: 5, p99: 5 } } },
+        routes: {
+          hedged: {
+            deployments: ['silent', 'steady'],
+            retry: { attempts: 0 },
+            hedge: { delayMs: 20 },
+            firstByteTimeoutMs: 300,
+            breaker: { consecutiveFailures: 3, cooldownMs: 60_000 },
+          },
+        },
+      },
+      async (chaos) => {
+        const results: CallResult[] = [];
+        for (let index = 0; index < 3; index += 1) results.push(await call(chaos, 'hedged'));
+        expectServed(results);
+        expect(headerOf(results, 'x-junction-deployment')).toEqual(['steady', 'steady', 'steady']);
+        // Each loser is given up on at its first-byte timeout, and that counts against it.
+        await eventually(() => breakerOf(chaos, 'silent').status === 'open', 'the silent deployment’s breaker to open');
+        const rows = await eventually(async () => ((await chaos.harness.junction.ledger.query()).length === 3 ? ledgerRows(chaos) : undefined), 'every ledger row');
+        for (const result of results) {
+          const attempts = rows.get(result.id)!.attempts.map((attempt) => [attempt.deployment, attempt.outcome, attempt.errorCode ?? null]);
+          expect(attempts).toEqual(expect.arrayContaining([['steady', 'success', null], ['silent', 'error', 'upstream_timeout']]));
+        }
+
+        // With its breaker open it is no longer tried first: no hedge delay to pay.
+        const later = await call(chaos, 'hedged');
+        expectServed([later]);
+        expect(later.headers?.get('x-junction-hedge')).toBeNull();
+        expect(chaos.upstream('silent')).toBe(3);
       },
     );
   });

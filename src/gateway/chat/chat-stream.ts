@@ -39,6 +39,7 @@ export async function streamChat(
         services,
         exchange,
         planned,
+        needs,
         (attempt) =>
           runStreamAttempt({
             request: sent,

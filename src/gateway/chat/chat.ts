@@ -4,6 +4,7 @@
  * answer or the error.
  */
 import type { ChatRequest, ChatResponse } from '../../canonical/types';
+import type { RequestNeeds } from '../../routing/needs';
 import type { AttemptPlan } from '../../routing/plan';
 import type { Exchange } from '../context';
 import { executeOptions, fetchWholeAnswer, type RawAnswer } from '../execution/exchange';
@@ -18,13 +19,13 @@ export interface ChatAnswer {
   raw?: RawAnswer;
 }
 
-export async function answerChat(services: GatewayServices, staleCache: StaleCache, exchange: Exchange, plan: AttemptPlan, request: ChatRequest): Promise<ChatAnswer> {
+export async function answerChat(services: GatewayServices, staleCache: StaleCache, exchange: Exchange, plan: AttemptPlan, needs: RequestNeeds, request: ChatRequest): Promise<ChatAnswer> {
   const { route, record } = exchange;
   const cacheKey = route.staleCache ? StaleCache.key(route.name, request) : undefined;
   let raw: RawAnswer | undefined;
   try {
     const result = await executePlan(
-      executeOptions(services, exchange, plan, (attempt) =>
+      executeOptions(services, exchange, plan, needs, (attempt) =>
         fetchWholeAnswer(
           services,
           attempt,

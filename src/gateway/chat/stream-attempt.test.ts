@@ -88,6 +88,7 @@ function attemptContext(reported: Usage[]): AttemptContext {
   return {
     candidate: { ...target, provider, tier: 'primary', note: '' },
     cancel: new Cancel(),
+    firstByte: () => {},
     clearTimeout: () => {},
     reportUsage: (usage) => reported.push(usage),
     claim: () => true,

@@ -33,6 +33,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
   const { candidate } = attempt;
   const target = { provider: candidate.provider, deployment: candidate.deployment };
   const upstream = await client.send(candidate.provider, buildUpstreamRequest(adapter, target, (built) => built.chatRequest(request, target)), attempt.cancel);
+  attempt.firstByte();
   await throwIfFailed(upstream, adapter);
 
   const decoder = adapter.createStreamDecoder(target);

@@ -6,7 +6,9 @@
 import type { Usage, WireFormat } from '../../canonical/types';
 import { JunctionError } from '../../errors';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../../providers/types';
-import type { AttemptPlan } from '../../routing/plan';
+import { firstByteTimeoutMs } from '../../routing/first-byte-timeout';
+import type { RequestNeeds } from '../../routing/needs';
+import type { AttemptPlan, PlannedAttempt } from '../../routing/plan';
 import type { Exchange } from '../context';
 import type { GatewayServices } from '../services';
 import type { AttemptContext, ExecuteOptions } from './executor';
@@ -27,12 +29,22 @@ export function executeOptions<T>(
   services: GatewayServices,
   exchange: Exchange,
   plan: AttemptPlan,
+  needs: RequestNeeds,
   attempt: ExecuteOptions<T>['attempt'],
   canFallBack?: () => boolean,
 ): ExecuteOptions<T> {
   const { store, events, now, random, sleep } = services;
   const { route, record, runtime, cancel, deadline } = exchange;
-  return { plan, route, record, events, store, budget: runtime.budget, cancel, deadline, now, random, sleep, attempt, canFallBack };
+  const stream = record.start.stream;
+  const firstByteTimeout = (candidate: PlannedAttempt, attemptTimeoutMs: number) =>
+    firstByteTimeoutMs({
+      setting: route.firstByteTimeoutMs,
+      stream,
+      estimatedInputTokens: needs.estimatedInputTokens,
+      ttftP95Ms: store.snapshot(candidate.deployment.id, now()).ttftP95Ms,
+      attemptTimeoutMs,
+    });
+  return { plan, route, record, events, store, budget: runtime.budget, cancel, deadline, now, random, sleep, attempt, canFallBack, firstByteTimeoutMs: firstByteTimeout };
 }
 
 /**
@@ -50,7 +62,7 @@ export async function fetchWholeAnswer<T extends { usage: Usage }>(
   const { candidate } = attempt;
   const target = { provider: candidate.provider, deployment: candidate.deployment };
   const adapter = services.adapterFor(candidate.provider);
-  const upstream = await services.client.sendBuffered(candidate.provider, buildUpstreamRequest(adapter, target, build), attempt.cancel);
+  const upstream = await services.client.sendBuffered(candidate.provider, buildUpstreamRequest(adapter, target, build), attempt.cancel, () => attempt.firstByte());
   const { json, text } = parseJsonAnswer(upstream, adapter, candidate.provider);
   const value = parse(adapter, json, target);
   attempt.reportUsage(value.usage);

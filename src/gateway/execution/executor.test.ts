@@ -25,6 +25,7 @@ function setup(attemptsPerDeployment: number) {
     strategyOptions: {},
     retry: { attempts: attemptsPerDeployment, baseDelayMs: 10, maxDelayMs: 1_000, budgetRatio: 1 },
     streamResume: false,
+    firstByteTimeoutMs: 'auto',
     breaker: policy,
     staleCache: false,
     overrides: { strategy: false, pin: false, exclude: false },

@@ -53,7 +53,7 @@ describe('UpstreamClient.sendBuffered', () => {
   it.each([
     ['client', 'client_closed'],
     ['attempt-timeout', 'upstream_timeout'],
-    ['hedge-lost', 'attempt_cancelled'],
+    ['first-byte-timeout', 'upstream_timeout'],
   ])('a scope cancelled with %s mid-answer rejects with %s and closes the upstream connection', async (reason, code) => {
     const before = closedByClient;
     const cancel = new Cancel();

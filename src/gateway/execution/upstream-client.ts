@@ -25,7 +25,7 @@ export interface BufferedResponse {
 }
 
 /** Why an attempt's signal fired, so a transport error can be told apart from our own abort. */
-export type AbortCause = 'client' | 'deadline' | 'attempt-timeout' | 'hedge-lost';
+export type AbortCause = 'client' | 'deadline' | 'attempt-timeout' | 'first-byte-timeout';
 
 export class UpstreamClient {
   private readonly pools = new Map<string, { pool: Pool; pathPrefix: string }>();
@@ -52,11 +52,11 @@ export class UpstreamClient {
   }
 
   /**
-   * Send one request and read the whole answer. Uses undici's raw dispatch callbacks: no body
-   * stream, no promise per chunk and no AbortSignal, which is most of what a plain
-   * request-response round trip costs beyond the socket writes.
+   * Send one request and read the whole answer; `onFirstByte` hears of its status line. Uses
+   * undici's raw dispatch callbacks: no body stream, no promise per chunk and no AbortSignal,
+   * which is most of what a plain request-response round trip costs beyond the socket writes.
    */
-  sendBuffered(provider: Provider, request: UpstreamRequest, cancel: Cancel): Promise<BufferedResponse> {
+  sendBuffered(provider: Provider, request: UpstreamRequest, cancel: Cancel, onFirstByte?: () => void): Promise<BufferedResponse> {
     const { pool, pathPrefix } = this.poolFor(provider);
     return new Promise<BufferedResponse>((resolve, reject) => {
       let status = 0;
@@ -82,6 +82,7 @@ export class UpstreamClient {
             stopListening = cancel.onAbort(() => abort(new Error('aborted')));
           },
           onHeaders(statusCode: number, headers: Buffer[]) {
+            onFirstByte?.();
             status = statusCode;
             rawHeaders = headers;
             return true;
@@ -141,8 +142,8 @@ function abortError(reason: AbortCause | undefined, provider: Provider, cause: u
   switch (reason) {
     case 'attempt-timeout':
       return new JunctionError('upstream_timeout', `provider ${provider.id} did not answer within the attempt timeout`, { cause });
-    case 'hedge-lost':
-      return new JunctionError('attempt_cancelled', 'another hedged attempt answered first', { cause });
+    case 'first-byte-timeout':
+      return new JunctionError('upstream_timeout', `provider ${provider.id} sent no first byte within the first-byte timeout`, { cause });
     case 'deadline':
       return new JunctionError('request_timeout', 'the request deadline passed', { cause });
     default:
