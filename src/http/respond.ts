@@ -56,7 +56,7 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number, onBod
     const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     let body: unknown;
     try {
-      body = parseJsonBody(bytes.toString('utf8'));
+      body = parseJsonBody(bytes);
     } catch (error) {
       return fail(error);
     }

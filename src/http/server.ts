@@ -54,9 +54,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   // Callers (curl without -H, some SDKs) do not always say application/json; every API body is JSON.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }
