@@ -51,7 +51,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const metrics = createMetrics(gateway.events);
+  const metrics = createMetrics(gateway.events, { isKnownRoute: (name) => gateway.catalog.routes.has(name) });
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(gateway, config.healthChecks) : undefined;
   logRequests(gateway.events, logger);
 

@@ -15,6 +15,7 @@ const DEPLOYMENT = [
   '    contextWindow: 128000',
 ];
 const ROUTE = ['routes:', '  chat:', '    deployments: [mini]'];
+const HEADER_NAME = 'expected a name of at most 128 printable ASCII characters without spaces (it is sent in response headers)';
 
 function issuesOf(text: string, env: Record<string, string | undefined> = {}): ConfigIssue[] {
   try {
@@ -270,7 +271,18 @@ describe('each class of mistake is reported at its place with a precise message'
     {
       name: 'route name with a space',
       text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', '  my chat:', '    deployments: [mini]'),
-      issue: { line: 12, column: 3, path: 'routes["my chat"]', message: 'expected a name without spaces, got key "my chat"' },
+      issue: { line: 12, column: 3, path: 'routes["my chat"]', message: `${HEADER_NAME}, got key "my chat"` },
+    },
+    {
+      // Sent back in x-junction-route, where Node refuses any character above U+00FF.
+      name: 'route name that cannot go in a header',
+      text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', '  "chat-😀":', '    deployments: [mini]'),
+      issue: { line: 12, column: 3, path: 'routes["chat-😀"]', message: `${HEADER_NAME}, got key "chat-😀"` },
+    },
+    {
+      name: 'route name longer than 128 characters',
+      text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', `  ${'r'.repeat(129)}:`, '    deployments: [mini]'),
+      issue: { line: 12, column: 3, path: `routes.${'r'.repeat(129)}`, message: `${HEADER_NAME}, got key "${'r'.repeat(129)}"` },
     },
     {
       name: 'an empty section',

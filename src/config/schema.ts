@@ -14,6 +14,7 @@ import { STRATEGY_NAMES } from '../core/strategies/types';
 import { DEFAULT_REDIS_PREFIX } from '../state/types';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
+  headerName,
   httpUrl,
   nameKey,
   nonEmptyString,
@@ -197,8 +198,8 @@ export const configSchema = z.strictObject({
   healthChecks: healthChecksSchema,
   simulator: simulatorSchema.optional(),
   providers: z.record(nameKey(), providerSchema),
-  deployments: z.record(nameKey(), deploymentSchema),
-  routes: z.record(nameKey(), routeSchema),
+  deployments: z.record(headerName(), deploymentSchema),
+  routes: z.record(headerName(), routeSchema),
 });
 
 /** The config as written, after schema validation and defaults but before cross-checks. */

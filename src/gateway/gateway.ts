@@ -13,6 +13,7 @@ import { RetryBudget } from '../core/retry-budget';
 import { newRouteStrategyState, type RouteStrategyState } from '../core/strategies/types';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, IngressFormat, Usage } from '../core/types';
 import type { Ledger } from '../ledger/types';
+import { echoText } from '../observability/caller-text';
 import { adapterFor as defaultAdapterFor } from '../providers';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget, WireFormat } from '../providers/types';
 import { createStateStore } from '../state';
@@ -237,7 +238,7 @@ export class Gateway {
     const route = this.catalog.routes.get(model);
     if (route === undefined) {
       const known = [...this.catalog.routes.keys()].join(', ');
-      throw new JunctionError('route_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+      throw new JunctionError('route_not_found', `The model '${echoText(model)}' does not exist; this gateway serves: ${known}`, { param: 'model' });
     }
     return route;
   }

@@ -80,7 +80,8 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   if (response.headersSent || response.destroyed) return;
   const error = toJunctionError(thrown);
   const outcome = outcomeOfError(thrown);
-  const headers = outcome ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
+  // An unknown model is the caller's text, not a route: it has no place in a header (it may not even fit in one).
+  const headers = outcome && error.code !== 'route_not_found' ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
   headers['x-junction-error-code'] = error.code;
   if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
   // A refused body was left unread: close the connection rather than read on.
@@ -89,7 +90,7 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   sendJson(response, status, headers, JSON.stringify(body));
 }
 
-/** Response headers that say how the request was routed. */
+/** Response headers that say how the request was routed; `outcome.route` must be a configured route. */
 export function outcomeHeaders(outcome: Outcome, requestId: string): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-junction-route': outcome.route };
   if (outcome.strategy) headers['x-junction-strategy'] = outcome.strategy;

@@ -65,3 +65,56 @@ describe('nesting depth', () => {
     expect((await post('/v1/chat/completions', withSchema(MAX_JSON_DEPTH - 3))).status).toBe(400);
   });
 });
+
+describe('model names that are no route', () => {
+  // Raw JSON string literals, so a lone surrogate can be sent as the caller would.
+  const names: Array<[string, string]> = [
+    ['an emoji', JSON.stringify('x😀')],
+    ['NUL', JSON.stringify('x\u0000y')],
+    ['CR LF and a header', JSON.stringify('x\r\nSet-Cookie: a=b')],
+    ['a lone surrogate', '"x\\ud800"'],
+    ['200 KB', JSON.stringify('m'.repeat(200_000))],
+  ];
+  const bodies: Array<[string, (model: string) => string]> = [
+    ['/v1/chat/completions', (model) => `{"model":${model},"messages":${user}}`],
+    ['/v1/chat/completions', (model) => `{"model":${model},"messages":${user},"stream":true}`],
+    ['/v1/messages', (model) => `{"model":${model},"max_tokens":5,"messages":${user}}`],
+    ['/v1/messages', (model) => `{"model":${model},"max_tokens":5,"messages":${user},"stream":true}`],
+    ['/v1/embeddings', (model) => `{"model":${model},"input":"hi"}`],
+    ['/v1/routing/decision', (model) => `{"model":${model},"messages":${user}}`],
+  ];
+  const cases = names.flatMap(([name, model]) => bodies.map(([path, body]) => [name, path, body(model)] as const));
+
+  it.each(cases)('%s on %s → 404 in the caller shape, the name cut and escaped, no route header', async (_name, path, body) => {
+    const response = await post(path, body);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-junction-error-code')).toBe('route_not_found');
+    expect(response.headers.get('x-junction-route')).toBeNull();
+    if (path === '/v1/messages') expect(response.json).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    else expect(response.json.error).toMatchObject({ type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+    expect(response.json.error.message).toMatch(/^The model 'x?[ -~]*…?' does not exist/);
+    expect(response.text.length).toBeLessThan(1_000);
+  });
+
+  it('share one metrics label and are capped and escaped in the ledger', async () => {
+    const metricsSize = async () => (await (await fetch(`${harness.url}/metrics`)).text()).length;
+    await post('/v1/chat/completions', `{"model":"warm-up-name","messages":${user}}`);
+    const before = await metricsSize();
+    for (let index = 0; index < 200; index += 1) {
+      await post('/v1/chat/completions', `{"model":"unknown-${index}-${'z'.repeat(1_000)}","messages":${user}}`);
+    }
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    // Process metrics move a little between scrapes; 200 names of 1 KB each would add megabytes.
+    expect(metrics.length).toBeLessThan(before * 1.1);
+    const routeLabels = new Set([...metrics.matchAll(/route="([^"]*)"/g)].map((match) => match[1]));
+    expect([...routeLabels].filter((label) => !harness.junction.gateway.catalog.routes.has(label))).toEqual(['(unknown)']);
+
+    await harness.junction.ledger.flush();
+    const rows = (await harness.junction.ledger.query({ limit: 1_000 })).filter((row) => row.errorCode === 'route_not_found');
+    expect(rows.length).toBeGreaterThan(200);
+    for (const row of rows) {
+      expect(row.route).toMatch(/^[ -~]{1,128}…?$/);
+    }
+    expect(rows.map((row) => row.route)).toContain('x\\u000d\\u000aSet-Cookie: a=b');
+  });
+});
