@@ -61,6 +61,9 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     gateway,
     metrics,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    headersTimeoutMs: config.server.headersTimeoutMs,
+    requestBodyTimeoutMs: config.server.requestBodyTimeoutMs,
+    maxConnections: config.server.maxConnections,
     isReady: () => ready,
     isShuttingDown: () => stopping,
   });

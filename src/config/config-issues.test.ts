@@ -269,6 +269,12 @@ describe('each class of mistake is reported at its place with a precise message'
       },
     },
     {
+      // Node refuses to start a server whose headers timeout exceeds its request timeout.
+      name: 'headers timeout longer than the whole request timeout',
+      text: lines('server:', '  headersTimeoutMs: 5000', '  requestBodyTimeoutMs: 1000', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      issue: { line: 2, column: 21, path: 'server.headersTimeoutMs', message: 'expected headersTimeoutMs to be at most requestBodyTimeoutMs (the headers are part of the request), got 5000' },
+    },
+    {
       name: 'route name with a space',
       text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', '  my chat:', '    deployments: [mini]'),
       issue: { line: 12, column: 3, path: 'routes["my chat"]', message: `${HEADER_NAME}, got key "my chat"` },

@@ -55,6 +55,15 @@ const serverSchema = z
     bodyLimitBytes: positiveInteger().default(4 * 1024 * 1024),
     requestTimeoutMs: positiveInteger().default(300_000),
     shutdownGraceMs: nonNegativeInteger().default(10_000),
+    // Slow or stalled callers: Node's own defaults are 60 s, 300 s and no connection limit.
+    headersTimeoutMs: positiveInteger().default(30_000),
+    requestBodyTimeoutMs: positiveInteger().default(120_000),
+    maxConnections: positiveInteger().default(10_000),
+  })
+  // Node refuses a headers timeout longer than the whole request's.
+  .refine((server) => server.headersTimeoutMs <= server.requestBodyTimeoutMs, {
+    message: 'expected headersTimeoutMs to be at most requestBodyTimeoutMs (the headers are part of the request)',
+    path: ['headersTimeoutMs'],
   })
   .prefault({});
 

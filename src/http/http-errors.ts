@@ -16,8 +16,16 @@ export function fromFrameworkError(error: unknown): JunctionError {
       return new JunctionError('invalid_json', `The request body is not valid JSON: ${message}`);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new JunctionError('invalid_request', 'The Content-Length header does not match the body.');
-    default:
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new JunctionError('invalid_request', 'The Content-Type header is not a media type; send application/json.');
+    case 'FST_ERR_BAD_URL':
+      return new JunctionError('invalid_request', 'The request path is not valid percent-encoding.');
+    default: {
+      // Whatever else the framework refuses as the caller's fault is still the caller's fault.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) return new JunctionError('invalid_request', message.slice(0, 200), { cause: error });
       return toJunctionError(error);
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JunctionError, toJunctionError } from '../core/errors';
 import { outcomeOfError, type Outcome } from '../gateway/gateway';
+import { clientErrorOf } from './client-error';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
 import { timeOrderedId } from './request-id';
@@ -63,8 +64,11 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number, onBod
     settled = true;
     onBody(body);
   });
-  // The caller hung up before sending the whole body: its request still gets a ledger row.
-  request.on('error', (error) => fail(new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })));
+  // The caller hung up before sending the whole body, or was cut off for sending it too slowly:
+  // its request still gets a ledger row, with the reason the connection was answered with.
+  request.on('error', (error) =>
+    fail(clientErrorOf(request.socket) ?? new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })),
+  );
 }
 
 /** Write a whole JSON answer (already serialised); adds content-type and content-length to `headers`, which it owns. */
