@@ -32,8 +32,9 @@ const answered = new WeakMap<Socket, JunctionError>();
 export function answerClientError(error: ClientError, socket: Socket, limits: ReceiveLimits): void {
   if (socket.destroyed) return;
   const code = error.code ?? '';
-  // Transport errors (reset, broken pipe) leave nobody to answer.
-  const answerable = code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  // Transport errors (reset, broken pipe) leave nobody to answer, and neither does a caller
+  // that closed its side mid-request (the parser's "invalid EOF state"): it is a client_closed.
+  const answerable = (code.startsWith('HPE_') && code !== 'HPE_INVALID_EOF_STATE') || code === 'ERR_HTTP_REQUEST_TIMEOUT';
   // Node keeps the response in progress here; once its headers are out, nothing more may be written.
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } })._httpMessage;
   if (!answerable || !socket.writable || inFlight?.headersSent === true) {
