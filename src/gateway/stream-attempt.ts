@@ -13,7 +13,7 @@ import type { ProviderAdapter, SseMessage, WireFormat } from '../providers/types
 import type { AttemptContext } from './executor';
 import { throwIfFailed } from './read-body';
 import type { RequestRecord } from './request-record';
-import type { UpstreamClient } from './upstream-client';
+import { describeTransportFailure, type UpstreamClient } from './upstream-client';
 
 /** What is known of the routing when a stream's first byte goes out (its response headers). */
 export interface StreamStart {
@@ -132,7 +132,8 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
 /** A connection lost while the body streams is a truncated stream, whatever the socket said. */
 function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate): unknown {
   if (attempt.cancel.aborted || (error instanceof JunctionError && error.code !== 'upstream_connection')) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  // The socket's own message may name the upstream's address: the caller gets the kind, the log the cause.
+  const reason = error instanceof JunctionError ? error.message : describeTransportFailure(error);
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 
