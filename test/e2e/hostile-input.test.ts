@@ -118,3 +118,16 @@ describe('model names that are no route', () => {
     expect(rows.map((row) => row.route)).toContain('x\\u000d\\u000aSet-Cookie: a=b');
   });
 });
+
+describe('megabytes where a short value belongs', () => {
+  it.each([
+    ['/v1/chat/completions', 'an object as a role', `{"model":"to-openai","messages":[{"role":{"a":"${'x'.repeat(1_000_000)}"},"content":"hi"}]}`, 'messages[0].role'],
+    ['/v1/chat/completions', 'a megabyte tool_choice name', `{"model":"to-openai","messages":${user},"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":"${'n'.repeat(1_000_000)}"}}}`, 'tool_choice'],
+    ['/v1/messages', 'an array as a role', `{"model":"to-anthropic","max_tokens":5,"messages":[{"role":["${'x'.repeat(1_000_000)}"],"content":"hi"}]}`, 'messages[0].role'],
+  ])('%s: %s → 400 naming the field in a short message', async (path, _what, body, field) => {
+    const response = await post(path, body);
+    expect(response.status).toBe(400);
+    expect(response.json.error.message).toContain(field);
+    expect(response.text.length).toBeLessThan(1_000);
+  });
+});
