@@ -66,7 +66,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   events.subscribe((event) => {
     if (event.type === 'request-end') ledger.record(event.entry);
   });
-  const metrics = createMetrics(events);
+  const metrics = createMetrics(events, { isKnownRoute: (name) => config.catalog.routes.has(name) });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
@@ -77,6 +77,9 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     operations,
     metrics,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    headersTimeoutMs: config.server.headersTimeoutMs,
+    requestBodyTimeoutMs: config.server.requestBodyTimeoutMs,
+    maxConnections: config.server.maxConnections,
     isReady: () => ready,
     isShuttingDown: () => stopping,
   });

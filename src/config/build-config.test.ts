@@ -15,7 +15,16 @@ describe('defaults', () => {
   const config = configFromObject(MINIMAL, { baseDir: resolve('project') });
 
   it('fills server, logging and ledger settings', () => {
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, bodyLimitBytes: 4_194_304, requestTimeoutMs: 300_000, shutdownGraceMs: 10_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      bodyLimitBytes: 4_194_304,
+      requestTimeoutMs: 300_000,
+      shutdownGraceMs: 10_000,
+      headersTimeoutMs: 30_000,
+      requestBodyTimeoutMs: 120_000,
+      maxConnections: 10_000,
+    });
     expect(config.logging).toEqual({ level: 'info' });
     expect(config.ledger).toEqual({ kind: 'sqlite', path: resolve('project', 'junction.db'), batchSize: 128, flushIntervalMs: 25 });
     expect(config.simulator).toBeUndefined();

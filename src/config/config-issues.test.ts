@@ -15,6 +15,7 @@ const DEPLOYMENT = [
   '    contextWindow: 128000',
 ];
 const ROUTE = ['routes:', '  chat:', '    deployments: [mini]'];
+const HEADER_NAME = 'expected a name of at most 128 printable ASCII characters without spaces (it is sent in response headers)';
 
 function issuesOf(text: string, env: Record<string, string | undefined> = {}): ConfigIssue[] {
   try {
@@ -52,7 +53,7 @@ describe('each class of mistake is reported at its place with a precise message'
         line: 14,
         column: 5,
         path: 'routes.chat.colour',
-        message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, timeoutMs, hedge, streamResume, breaker, overrides',
+        message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, firstByteTimeoutMs, timeoutMs, hedge, streamResume, breaker, overrides',
       },
     },
     {
@@ -268,9 +269,26 @@ describe('each class of mistake is reported at its place with a precise message'
       },
     },
     {
+      // Node refuses to start a server whose headers timeout exceeds its request timeout.
+      name: 'headers timeout longer than the whole request timeout',
+      text: lines('server:', '  headersTimeoutMs: 5000', '  requestBodyTimeoutMs: 1000', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      issue: { line: 2, column: 21, path: 'server.headersTimeoutMs', message: 'expected headersTimeoutMs to be at most requestBodyTimeoutMs (the headers are part of the request), got 5000' },
+    },
+    {
       name: 'route name with a space',
       text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', '  my chat:', '    deployments: [mini]'),
-      issue: { line: 12, column: 3, path: 'routes["my chat"]', message: 'expected a name without spaces, got key "my chat"' },
+      issue: { line: 12, column: 3, path: 'routes["my chat"]', message: `${HEADER_NAME}, got key "my chat"` },
+    },
+    {
+      // Sent back in x-junction-route, where Node refuses any character above U+00FF.
+      name: 'route name that cannot go in a header',
+      text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', '  "chat-😀":', '    deployments: [mini]'),
+      issue: { line: 12, column: 3, path: 'routes["chat-😀"]', message: `${HEADER_NAME}, got key "chat-😀"` },
+    },
+    {
+      name: 'route name longer than 128 characters',
+      text: lines(...PROVIDER, ...DEPLOYMENT, 'routes:', `  ${'r'.repeat(129)}:`, '    deployments: [mini]'),
+      issue: { line: 12, column: 3, path: `routes.${'r'.repeat(129)}`, message: `${HEADER_NAME}, got key "${'r'.repeat(129)}"` },
     },
     {
       name: 'an empty section',

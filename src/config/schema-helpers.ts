@@ -15,6 +15,15 @@ export const nonEmptyString = () => z.string().min(1);
 /** Ids and names used as map keys: anything printable without whitespace (`openai/gpt-4o`, `llama3.1:8b`). */
 export const nameKey = () => z.string().regex(/^\S+$/, { message: 'expected a name without spaces' });
 
+/**
+ * Route and deployment names: Junction sends them back in response headers
+ * (`x-junction-route`, `x-junction-deployment`) and repeats them in logs, metrics and the
+ * ledger, so they are printable ASCII without spaces, at most 128 characters (the length up to
+ * which caller-chosen names are repeated unchanged, observability/caller-text.ts).
+ */
+export const headerName = () =>
+  z.string().regex(/^[\x21-\x7e]{1,128}$/, { message: 'expected a name of at most 128 printable ASCII characters without spaces (it is sent in response headers)' });
+
 export function isHttpUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const { protocol } = new URL(text);

@@ -14,6 +14,7 @@ import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
+  headerName,
   httpUrl,
   nameKey,
   nonEmptyString,
@@ -54,6 +55,15 @@ const serverSchema = z
     bodyLimitBytes: positiveInteger().default(4 * 1024 * 1024),
     requestTimeoutMs: positiveInteger().default(300_000),
     shutdownGraceMs: nonNegativeInteger().default(10_000),
+    // Slow or stalled callers: Node's own defaults are 60 s, 300 s and no connection limit.
+    headersTimeoutMs: positiveInteger().default(30_000),
+    requestBodyTimeoutMs: positiveInteger().default(120_000),
+    maxConnections: positiveInteger().default(10_000),
+  })
+  // Node refuses a headers timeout longer than the whole request's.
+  .refine((server) => server.headersTimeoutMs <= server.requestBodyTimeoutMs, {
+    message: 'expected headersTimeoutMs to be at most requestBodyTimeoutMs (the headers are part of the request)',
+    path: ['headersTimeoutMs'],
   })
   .prefault({});
 
@@ -200,8 +210,8 @@ export const configSchema = z.strictObject({
   healthChecks: healthChecksSchema,
   simulator: simulatorSchema.optional(),
   providers: z.record(nameKey(), providerSchema),
-  deployments: z.record(nameKey(), deploymentSchema),
-  routes: z.record(nameKey(), routeSchema),
+  deployments: z.record(headerName(), deploymentSchema),
+  routes: z.record(headerName(), routeSchema),
 });
 
 /** The config as written, after schema validation and defaults but before cross-checks. */

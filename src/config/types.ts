@@ -15,6 +15,12 @@ export interface ServerSettings {
   requestTimeoutMs: number;
   /** How long in-flight requests may finish after a shutdown signal. */
   shutdownGraceMs: number;
+  /** Time a caller has to send a request's headers, from its first byte (Node's `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time a caller has to send a whole request, headers and body, from its first byte (Node's `requestTimeout`). */
+  requestBodyTimeoutMs: number;
+  /** Open connections this process accepts; further ones are closed as they arrive (Node's `maxConnections`). */
+  maxConnections: number;
 }
 
 /** Where the request ledger is written. */

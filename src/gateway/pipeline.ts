@@ -13,6 +13,7 @@ import { JunctionError, toJunctionError } from '../errors';
 import type { Route } from '../routing/catalog';
 import { embeddingNeeds, chatNeeds, type RequestNeeds } from '../routing/needs';
 import { responseToEvents } from '../canonical/response-events';
+import { echoText } from '../observability/caller-text';
 import { Accounting, outcomeOf, type Outcome } from './account';
 import { answerChat } from './chat/chat';
 import { streamChat } from './chat/chat-stream';
@@ -114,7 +115,7 @@ export class Pipeline {
     const route = this.services.catalog.routes.get(model);
     if (route === undefined) {
       const known = [...this.services.catalog.routes.keys()].join(', ');
-      throw new JunctionError('route_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+      throw new JunctionError('route_not_found', `The model '${echoText(model)}' does not exist; this gateway serves: ${known}`, { param: 'model' });
     }
     return route;
   }

@@ -7,9 +7,11 @@ import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
 import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
+import { echoText } from '../observability/caller-text';
 
 export interface RequestStart {
   requestId: string;
+  /** The model the caller asked for: a route name, or whatever it sent (the entry gets it capped and escaped). */
   route: string;
   ingress: Ingress;
   endpoint: EndpointKind;
@@ -101,7 +103,8 @@ export class RequestRecord {
     const entry: LedgerEntry = {
       requestId: start.requestId,
       timestamp: start.startedAt,
-      route: start.route,
+      // The caller's model when it is no route: the ledger, logs and metrics read it from here.
+      route: echoText(start.route),
       ingress: start.ingress,
       endpoint: start.endpoint,
       stream: start.stream,

@@ -1,4 +1,6 @@
 import { JunctionError, isJunctionError, toJunctionError } from '../errors';
+import { invalidRequest } from './ingress/shared/invalid-request';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 
 /** Map errors raised by the HTTP framework (body limit, JSON parsing) onto Junction's catalogue. */
 export function fromFrameworkError(error: unknown): JunctionError {
@@ -14,8 +16,16 @@ export function fromFrameworkError(error: unknown): JunctionError {
       return new JunctionError('invalid_json', `The request body is not valid JSON: ${message}`);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new JunctionError('invalid_request', 'The Content-Length header does not match the body.');
-    default:
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new JunctionError('invalid_request', 'The Content-Type header is not a media type; send application/json.');
+    case 'FST_ERR_BAD_URL':
+      return new JunctionError('invalid_request', 'The request path is not valid percent-encoding.');
+    default: {
+      // Whatever else the framework refuses as the caller's fault is still the caller's fault.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) return new JunctionError('invalid_request', message.slice(0, 200), { cause: error });
       return toJunctionError(error);
+    }
   }
 }
 
@@ -24,8 +34,15 @@ export function bodyTooLarge(): JunctionError {
   return new JunctionError('body_too_large', 'The request body is larger than this gateway accepts (server.bodyLimitBytes).');
 }
 
-/** JSON.parse with Junction's error on failure. */
-export function parseJsonBody(text: string): unknown {
+/**
+ * A request body (UTF-8 bytes) parsed as JSON, with Junction's errors. Bodies nested deeper
+ * than {@link MAX_JSON_DEPTH} are refused first, before anything walks them.
+ */
+export function parseJsonBody(bytes: Buffer): unknown {
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw invalidRequest([], `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects, the most this gateway accepts`);
+  }
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw new JunctionError('invalid_json', 'The request body is empty; expected a JSON object.');
   try {
     return JSON.parse(text);

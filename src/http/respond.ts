@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JunctionError, toJunctionError } from '../errors';
 import { outcomeOfError, type Outcome } from '../gateway/account';
+import { clientErrorOf } from './client-error';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
 import { timeOrderedId } from '../gateway/request-id';
@@ -56,15 +57,18 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number, onBod
     const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     let body: unknown;
     try {
-      body = parseJsonBody(bytes.toString('utf8'));
+      body = parseJsonBody(bytes);
     } catch (error) {
       return fail(error);
     }
     settled = true;
     onBody(body);
   });
-  // The caller hung up before sending the whole body: its request still gets a ledger row.
-  request.on('error', (error) => fail(new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })));
+  // The caller hung up before sending the whole body, or was cut off for sending it too slowly:
+  // its request still gets a ledger row, with the reason the connection was answered with.
+  request.on('error', (error) =>
+    fail(clientErrorOf(request.socket) ?? new JunctionError('client_closed', `the client closed the connection while sending the body (${error.message})`, { cause: error })),
+  );
 }
 
 /** Write a whole JSON answer (already serialised); adds content-type and content-length to `headers`, which it owns. */
@@ -80,7 +84,8 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   if (response.headersSent || response.destroyed) return;
   const error = toJunctionError(thrown);
   const outcome = outcomeOfError(thrown);
-  const headers = outcome ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
+  // An unknown model is the caller's text, not a route: it has no place in a header (it may not even fit in one).
+  const headers = outcome && error.code !== 'route_not_found' ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
   headers['x-junction-error-code'] = error.code;
   if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
   // A refused body was left unread: close the connection rather than read on.
@@ -89,7 +94,7 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   sendJson(response, status, headers, JSON.stringify(body));
 }
 
-/** Response headers that say how the request was routed. */
+/** Response headers that say how the request was routed; `outcome.route` must be a configured route. */
 export function outcomeHeaders(outcome: Outcome, requestId: string): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-junction-route': outcome.route };
   if (outcome.strategy) headers['x-junction-strategy'] = outcome.strategy;

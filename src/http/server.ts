@@ -10,6 +10,7 @@ import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
 import { createApiEndpoints } from './api-endpoints';
+import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
 import { registerRoutingApi } from './routing-api';
@@ -25,6 +26,12 @@ export interface ServerOptions {
   isReady: () => boolean;
   /** True once a graceful stop began: new API requests are refused with a 503. */
   isShuttingDown?: () => boolean;
+  /** Time a caller has to send a request's headers (server.headersTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Time a caller has to send a whole request, headers and body (server.requestBodyTimeoutMs). */
+  requestBodyTimeoutMs: number;
+  /** Open connections accepted at once; those over it are closed as they arrive (server.maxConnections). */
+  maxConnections: number;
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -33,17 +40,35 @@ export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { operations, metrics } = options;
   const serveApi = createApiEndpoints(options);
+  const { headersTimeoutMs, requestBodyTimeoutMs } = options;
   const app = Fastify({
     // The API endpoints answer on plain node:http first; the framework serves everything else.
     serverFactory: (frameworkHandler) => {
-      const server = createServer(function route(request, response) {
-        if (!serveApi(request, response)) frameworkHandler(request, response);
-      });
+      const server = createServer(
+        {
+          headersTimeout: headersTimeoutMs,
+          requestTimeout: requestBodyTimeoutMs,
+          // Node looks for overdue requests only this often (every 30 s by default), so a limit
+          // fires up to one interval late; a quarter of the shorter limit keeps that small.
+          connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(headersTimeoutMs, requestBodyTimeoutMs) / 4))),
+        },
+        function route(request, response) {
+          if (!serveApi(request, response)) frameworkHandler(request, response);
+        },
+      );
       // With a server factory the framework leaves the server's settings alone, and Node's own
       // 5 s idle keep-alive would close connections that callers and load balancers (60 s idle
       // is common) still count as open: a request sent as the server closes one is reset.
       server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.maxConnections = options.maxConnections;
       return server;
+    },
+    // Node's parser errors (bad header bytes, oversized headers, slow callers) in the API's shape.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, { headersTimeoutMs, requestBodyTimeoutMs }),
+    // The router's own refusals (a path that is not valid percent-encoding) too.
+    frameworkErrors: (error, request, reply) => {
+      reply.hijack();
+      sendError(reply.raw, ingressForPath(request.url), fromFrameworkError(error), String(request.id));
     },
     bodyLimit: options.bodyLimitBytes,
     // Request logs come from gateway events (one line per request with tokens and cost).
@@ -56,9 +81,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   // Callers (curl without -H, some SDKs) do not always say application/json; every API body is JSON.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -35,4 +35,16 @@ describe('logRequests', () => {
     expect(lines.map((line) => line.msg)).toEqual(['request failed']);
     expect(lines[0]).toMatchObject({ errorCode: 'all_deployments_failed' });
   });
+
+  it('prints the causes the caller is not shown, such as the address a connection was refused at', () => {
+    const { events, lines } = capture('warn');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5298'), { code: 'ECONNREFUSED' });
+    const attempt = new JunctionError('upstream_connection', 'provider p: connection refused (ECONNREFUSED)', { cause: refused });
+    const error = new JunctionError('all_deployments_failed', 'all deployments of route r failed: d: upstream_connection (provider p: connection refused (ECONNREFUSED))', {
+      cause: new AggregateError([attempt, attempt], 'the failed attempts'),
+    });
+    events.emit({ type: 'request-end', entry: { ...sampleEntry(1), status: 503 }, error });
+    expect(lines[0]).toMatchObject({ msg: 'request failed', causes: ['connect ECONNREFUSED 127.0.0.1:5298'] });
+    expect(lines[0].err).not.toContain('127.0.0.1');
+  });
 });

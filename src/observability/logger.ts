@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { GatewayEvents } from '../gateway/events';
+import { foreignCauses } from './error-causes';
 
 export type { Logger };
 
@@ -32,8 +33,11 @@ export function logRequests(events: GatewayEvents, logger: Logger): void {
       outputTokens: entry.outputTokens,
       costUsd: entry.costUsd,
     };
-    if (error && error.status >= 500) logger.warn({ ...fields, errorCode: error.code, err: error.message }, 'request failed');
-    else if (error) logger.info({ ...fields, errorCode: error.code }, 'request rejected');
+    if (error && error.status >= 500) {
+      // The caller's message names no upstream address; the causes here do, for the operator.
+      const causes = foreignCauses(error);
+      logger.warn({ ...fields, errorCode: error.code, err: error.message, ...(causes.length > 0 ? { causes } : {}) }, 'request failed');
+    } else if (error) logger.info({ ...fields, errorCode: error.code }, 'request rejected');
     else logger.info(fields, 'request');
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayEvents, type GatewayEvent } from '../gateway/events';
 import type { LedgerEntry } from '../ledger/types';
-import { createMetrics } from './metrics';
+import { UNKNOWN_ROUTE_LABEL, createMetrics } from './metrics';
 
 const entry: LedgerEntry = {
   requestId: 'r1',
@@ -67,5 +67,19 @@ describe('metrics', () => {
     const text = await metrics.render();
     expect(text).toContain('junction_upstream_attempt_duration_seconds_count{deployment="d1",outcome="success"} 2');
     expect(text).toContain('junction_cost_usd_total{deployment="d1"} 0.5');
+  });
+
+  it('counts requests for model names that are no route under one label value', async () => {
+    const events = new GatewayEvents();
+    const metrics = createMetrics(events, { defaultMetrics: false, isKnownRoute: (name) => name === 'chat' });
+    events.emit({ type: 'request-end', entry });
+    for (let index = 0; index < 100; index += 1) {
+      events.emit({ type: 'request-end', entry: { ...entry, route: `no-such-model-${index}`, status: 404, ttftMs: undefined } });
+    }
+    const text = await metrics.render();
+    expect(text).toContain('junction_requests_total{route="chat",ingress="openai",endpoint="chat",stream="true",status="200"} 1');
+    expect(text).toContain(`junction_requests_total{route="${UNKNOWN_ROUTE_LABEL}",ingress="openai",endpoint="chat",stream="true",status="404"} 100`);
+    expect(text).toContain(`junction_request_duration_seconds_count{route="${UNKNOWN_ROUTE_LABEL}",stream="true"} 100`);
+    expect(text).not.toContain('no-such-model');
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics, fed only by gateway events. Label values are bounded by the config
- * (route and deployment ids) plus a fixed set of codes, so cardinality stays small.
+ * (route and deployment ids) plus a fixed set of codes, so cardinality stays small: a model
+ * name that is no route is the caller's to choose, so every such request shares one label
+ * value, {@link UNKNOWN_ROUTE_LABEL}.
  *
  * Every request records a handful of series, so the hot ones are kept per label values
  * (SeriesCache) rather than named by a label object on each event, which prom-client would
@@ -14,13 +16,28 @@ import { createBatchedHistogram } from './batched-histogram';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
+/** The route label of requests for a model name that no route has. */
+export const UNKNOWN_ROUTE_LABEL = '(unknown)';
+
+export interface MetricsOptions {
+  /** Collect Node's process metrics too (default true). */
+  defaultMetrics?: boolean;
+  /**
+   * Whether a name is a configured route. Requests for any other name are counted under
+   * {@link UNKNOWN_ROUTE_LABEL}. Without it every name is taken as a route (for tests that
+   * feed events by hand).
+   */
+  isKnownRoute?: (name: string) => boolean;
+}
+
 export interface Metrics {
   registry: Registry;
   /** Render the exposition text for GET /metrics. */
   render(): Promise<string>;
 }
 
-export function createMetrics(events: GatewayEvents, options: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(events: GatewayEvents, options: MetricsOptions = {}): Metrics {
+  const { isKnownRoute } = options;
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'junction_' });
   const requests = createBatchedCounter({ name: 'junction_requests_total', help: 'Requests by route, ingress format, endpoint, stream and status.', labelNames: ['route', 'ingress', 'endpoint', 'stream', 'status'], registry });
@@ -59,10 +76,11 @@ export function createMetrics(events: GatewayEvents, options: { defaultMetrics?:
       return;
     }
     const { entry } = event;
+    const route = isKnownRoute === undefined || isKnownRoute(entry.route) ? entry.route : UNKNOWN_ROUTE_LABEL;
     // Booleans and numbers as they are: the cache turns them into label strings once per series.
-    requests.get(entry.route, entry.ingress, entry.endpoint, entry.stream, entry.status).inc();
-    duration.get(entry.route, entry.stream).observe(entry.latencyMs / 1000);
-    if (entry.ttftMs !== undefined) ttft.get(entry.route, entry.stream).observe(entry.ttftMs / 1000);
+    requests.get(route, entry.ingress, entry.endpoint, entry.stream, entry.status).inc();
+    duration.get(route, entry.stream).observe(entry.latencyMs / 1000);
+    if (entry.ttftMs !== undefined) ttft.get(route, entry.stream).observe(entry.ttftMs / 1000);
     if (event.overheadMs !== undefined) overhead.get(entry.stream).observe(event.overheadMs / 1000);
   });
 

@@ -21,6 +21,10 @@ const VERDICT_BY_CODE = {
   invalid_json: 'neutral',
   invalid_request: 'neutral',
   body_too_large: 'neutral',
+  // The caller's HTTP itself was at fault; no deployment was involved.
+  invalid_http: 'neutral',
+  headers_too_large: 'neutral',
+  client_timeout: 'neutral',
   route_not_found: 'neutral',
   endpoint_not_found: 'neutral',
   capability_unsupported: 'neutral',

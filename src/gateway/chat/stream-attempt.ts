@@ -14,7 +14,7 @@ import { buildUpstreamRequest } from '../execution/exchange';
 import type { AttemptContext } from '../execution/executor';
 import { throwIfFailed } from '../execution/read-body';
 import type { RequestRecord } from '../request-record';
-import type { UpstreamClient } from '../execution/upstream-client';
+import { describeTransportFailure, type UpstreamClient } from '../execution/upstream-client';
 import type { StreamSink } from './stream-sink';
 
 export interface StreamAttemptOptions {
@@ -108,7 +108,8 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
 /** A connection lost while the body streams is a truncated stream, whatever the socket said. */
 function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate): unknown {
   if (attempt.cancel.aborted || (error instanceof JunctionError && error.code !== 'upstream_connection')) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  // The socket's own message may name the upstream's address: the caller gets the kind, the log the cause.
+  const reason = error instanceof JunctionError ? error.message : describeTransportFailure(error);
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 

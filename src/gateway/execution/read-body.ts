@@ -1,5 +1,6 @@
 import { JunctionError } from '../../errors';
 import type { Provider } from '../../routing/catalog';
+import { redactAddresses } from '../../providers/redact-addresses';
 import type { ProviderAdapter } from '../../providers/types';
 import type { BufferedResponse, UpstreamResponse } from './upstream-client';
 
@@ -20,7 +21,7 @@ export function parseJsonAnswer(upstream: BufferedResponse, adapter: ProviderAda
   try {
     return { json: JSON.parse(text), text };
   } catch (error) {
-    throw new JunctionError('upstream_bad_response', `provider ${provider.id} answered ${upstream.status} with malformed JSON: ${text.slice(0, 120)}`, {
+    throw new JunctionError('upstream_bad_response', `provider ${provider.id} answered ${upstream.status} with malformed JSON: ${redactAddresses(text.slice(0, 120))}`, {
       cause: error,
       upstreamStatus: upstream.status,
     });

@@ -75,6 +75,13 @@ describe('UpstreamClient.sendBuffered', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const unused = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(client.sendBuffered(provider(unused), get('/ok'), new Cancel())).rejects.toMatchObject({ code: 'upstream_connection' });
+    const error = await client.sendBuffered(provider(unused), get('/ok'), new Cancel()).then(
+      () => expect.fail('expected the refused connection to reject'),
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error).toMatchObject({ code: 'upstream_connection', message: `provider p-${unused}: connection refused (ECONNREFUSED)` });
+    // The address is for the logs, which print the cause, not for the caller.
+    expect(error.message).not.toContain(`127.0.0.1:${unused}`);
+    expect(String((error.cause as Error).message)).toContain(`127.0.0.1:${unused}`);
   });
 });

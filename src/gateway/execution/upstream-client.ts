@@ -126,16 +126,57 @@ export class UpstreamClient {
   }
 }
 
-/** Map an error thrown while talking to the upstream onto Junction's catalogue. */
+/**
+ * Map an error thrown while talking to the upstream onto Junction's catalogue. The message
+ * names the provider and the kind of failure only: Node's and undici's own messages carry the
+ * upstream's address (`connect ECONNREFUSED 10.0.0.7:8000`), which is the operator's business,
+ * not the caller's. It stays in the error's `cause`, which the logs print.
+ */
 export function transportError(error: unknown, cancel: Cancel | undefined, provider: Provider): JunctionError {
   if (error instanceof JunctionError) return error;
   if (cancel?.aborted) return abortError(cancel.reason as AbortCause | undefined, provider, error);
   const code = (error as { code?: string }).code ?? '';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = `provider ${provider.id}: ${describeTransportFailure(error)}`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new JunctionError('upstream_timeout', `provider ${provider.id}: ${message}`, { cause: error });
+    return new JunctionError('upstream_timeout', message, { cause: error });
   }
-  return new JunctionError('upstream_connection', `provider ${provider.id}: ${code ? `${code} ` : ''}${message}`, { cause: error });
+  return new JunctionError('upstream_connection', message, { cause: error });
+}
+
+/** Words for the failures of a connection, by Node's and undici's error codes. */
+const TRANSPORT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  UND_ERR_CONNECT_TIMEOUT: 'no connection within the connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers within the timeout',
+  UND_ERR_BODY_TIMEOUT: 'the response body stalled past the timeout',
+  UND_ERR_SOCKET: 'connection closed by the upstream',
+  UND_ERR_CLOSED: 'connection pool closed',
+  UND_ERR_DESTROYED: 'connection pool closed',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response body length differs from its Content-Length',
+  CERT_HAS_EXPIRED: 'TLS certificate refused',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate refused',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate refused',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate refused',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate refused',
+};
+
+/**
+ * A transport failure in words fit for a caller: its kind and code (`connection refused
+ * (ECONNREFUSED)`), never the error's own message, which names addresses.
+ */
+export function describeTransportFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  // Codes are identifiers; anything else in the field is not repeated.
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(code)) return 'transport failure';
+  const kind = TRANSPORT_FAILURES[code] ?? (code.startsWith('HPE_') ? 'malformed HTTP response' : 'transport failure');
+  return `${kind} (${code})`;
 }
 
 function abortError(reason: AbortCause | undefined, provider: Provider, cause: unknown): JunctionError {

@@ -70,6 +70,9 @@ export function exhaustedError(route: Route, exhausted: PlanExhausted): Junction
   const retryAfterMs = failures.length === 0 && waits.length === skipped.length && waits.length > 0 ? Math.min(...waits) : undefined;
   return new JunctionError('all_deployments_failed', `all deployments of route ${route.name} failed: ${[...tried, ...notTried].join('; ')}`, {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    // Each attempt's error keeps what the caller is not shown (the socket's message, with the
+    // upstream's address) in its own cause; the log line walks down to them.
+    ...(failures.length === 0 ? {} : { cause: new AggregateError(failures.map(({ error }) => error), 'the failed attempts') }),
     details: {
       attempts: failures.map(({ deployment, error }) => ({ deployment, code: error.code, message: error.message })),
       skipped,

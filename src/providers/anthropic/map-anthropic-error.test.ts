@@ -73,3 +73,12 @@ describe('anthropicStreamError', () => {
     expect(error.message).toContain(message);
   });
 });
+
+describe('addresses in relayed messages', () => {
+  it('replaces the network addresses an upstream or its proxy put in the message', () => {
+    expect(parseAnthropicError(502, '<html>connect() failed to 10.0.3.7:8443</html>', {}).message).toContain('failed to [address]');
+    expect(anthropicStreamError({ type: 'error', error: { type: 'api_error', message: 'relay http://[::1]:9000/x lost' } }).message).toBe(
+      'Anthropic stream failed with api_error: relay [address] lost',
+    );
+  });
+});

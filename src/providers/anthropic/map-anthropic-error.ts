@@ -1,4 +1,5 @@
 import { JunctionError, type ErrorCode } from '../../errors';
+import { redactAddresses } from '../redact-addresses';
 import { retryAfterMs } from '../retry-after';
 import { anthropicErrorSchema, type AnthropicErrorBody } from './anthropic-api';
 
@@ -25,7 +26,7 @@ const CODE_BY_ERROR_TYPE: Readonly<Record<string, ErrorCode>> = {
 /** Classify a non-2xx answer of the Messages API (the `parseError` rules of the adapter port). */
 export function parseAnthropicError(status: number, body: string, headers: Headers, now: number = Date.now()): JunctionError {
   const wire = readErrorBody(body);
-  const upstreamMessage = wire?.error.message ?? snippet(body);
+  const upstreamMessage = redactAddresses(wire?.error.message ?? snippet(body));
   const code = codeForStatus(status, wire);
   const label = wire === undefined ? `${status}` : `${status} ${wire.error.type}`;
   return new JunctionError(code, `Anthropic answered ${label}: ${upstreamMessage}`, {
@@ -38,7 +39,7 @@ export function parseAnthropicError(status: number, body: string, headers: Heade
 /** Classify an `error` event received in the middle of a streamed answer. */
 export function anthropicStreamError(wire: AnthropicErrorBody): JunctionError {
   const { type, message } = wire.error;
-  return new JunctionError(codeForType(type, message), `Anthropic stream failed with ${type}: ${message}`, {
+  return new JunctionError(codeForType(type, message), `Anthropic stream failed with ${type}: ${redactAddresses(message)}`, {
     details: { upstreamErrorType: type },
   });
 }

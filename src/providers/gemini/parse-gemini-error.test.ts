@@ -89,3 +89,10 @@ describe('geminiErrorFromObject', () => {
     expect(error?.upstreamStatus).toBe(status);
   });
 });
+
+describe('addresses in relayed messages', () => {
+  it('replaces the network addresses an upstream put in its message', () => {
+    const body = JSON.stringify({ error: { code: 503, message: 'backend vertex-proxy.internal:8080 unavailable', status: 'UNAVAILABLE' } });
+    expect(parseGeminiError(503, body, {}).message).toBe('Gemini answered 503 UNAVAILABLE: backend [address] unavailable');
+  });
+});

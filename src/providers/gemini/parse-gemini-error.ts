@@ -1,4 +1,5 @@
 import { JunctionError, type ErrorCode } from '../../errors';
+import { redactAddresses } from '../redact-addresses';
 import { retryAfterMs } from '../retry-after';
 import { geminiErrorBodySchema, type GeminiErrorBody } from './gemini-api';
 
@@ -57,7 +58,7 @@ function classify(status: number, parsed: GeminiErrorBody | undefined, message: 
   const details = parsed?.error.details ?? [];
   const code = errorCode(status, message, details.some((detail) => detail['@type'] === ERROR_INFO && detail.reason === 'API_KEY_INVALID'));
   const delayMs = headerDelayMs ?? retryInfoDelayMs(details);
-  const text = `Gemini answered ${status}${grpcCode === undefined ? '' : ` ${grpcCode}`}: ${message}`;
+  const text = `Gemini answered ${status}${grpcCode === undefined ? '' : ` ${grpcCode}`}: ${redactAddresses(message)}`;
   const waits = code === 'upstream_rate_limited' || code === 'upstream_overloaded';
   return new JunctionError(code, text, { upstreamStatus: status, ...(waits && delayMs !== undefined ? { retryAfterMs: delayMs } : {}) });
 }

@@ -62,3 +62,12 @@ describe('openAIErrorFromBody', () => {
     expect(error.message).toContain(detail.message);
   });
 });
+
+describe('addresses in relayed messages', () => {
+  it('replaces the network addresses an upstream put in its message, keeping the rest', () => {
+    const body = JSON.stringify({ error: { message: 'Post "http://127.0.0.1:39017/completion": EOF', type: 'api_error' } });
+    const error = parseOpenAIError('Ollama', 500, body, {});
+    expect(error.message).toBe('Ollama answered 500: Post "[address]": EOF');
+    expect(openAIErrorFromBody('vLLM', { message: 'backend 10.0.3.7:8000 is down' }).message).toBe('vLLM reported an error: backend [address] is down');
+  });
+});

@@ -3,6 +3,7 @@
  * `{"error":...}` chunks inside a stream, and error bodies sent with a 2xx status.
  */
 import { JunctionError, type ErrorCode } from '../../errors';
+import { redactAddresses } from '../redact-addresses';
 import { retryAfterMs } from '../retry-after';
 import { readOpenAIErrorDetail, type OpenAIErrorDetail } from './openai-api';
 
@@ -12,7 +13,7 @@ type Headers = Record<string, string | string[] | undefined>;
 export function parseOpenAIError(label: string, status: number, body: string, headers: Headers): JunctionError {
   const detail = readOpenAIErrorDetail(parseJson(body));
   const code = classify(status, detail);
-  const upstreamMessage = detail?.message ?? snippet(body);
+  const upstreamMessage = redactAddresses(detail?.message ?? snippet(body));
   return new JunctionError(code, `${label} answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`, {
     upstreamStatus: status,
     param: detail?.param ?? undefined,
@@ -26,7 +27,7 @@ export function parseOpenAIError(label: string, status: number, body: string, he
  */
 export function openAIErrorFromBody(label: string, detail: OpenAIErrorDetail): JunctionError {
   const status = inferStatus(detail);
-  return new JunctionError(classify(status, detail), `${label} reported an error: ${detail.message ?? 'no message'}`, {
+  return new JunctionError(classify(status, detail), `${label} reported an error: ${redactAddresses(detail.message ?? 'no message')}`, {
     param: detail.param ?? undefined,
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { core } from 'zod';
 import { z } from 'zod';
+import { echoText } from '../../../observability/caller-text';
 import { acceptedValues, expecting } from '../shared/parse-request-body';
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());
@@ -92,7 +93,7 @@ const tool = z.object({
   type: z
     .string()
     .refine((type) => type === 'custom', {
-      error: (issue) => `server tool '${String(issue.input)}' is not supported; only custom tools (name, description, input_schema)`,
+      error: (issue) => `server tool '${echoText(String(issue.input))}' is not supported; only custom tools (name, description, input_schema)`,
     })
     .optional(),
   name: z.string().min(1),

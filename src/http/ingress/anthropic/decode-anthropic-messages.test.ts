@@ -50,12 +50,14 @@ describe('decodeAnthropicMessages rejects malformed bodies', () => {
     ['system as number', withFields({ system: 1 }), 'system', 'expected a string or an array of text blocks, got 1'],
     ['system block of another type', withFields({ system: [{ type: 'image', source: {} }] }), 'system[0].type', "'image' is not supported"],
     ['server tool', withFields({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), 'tools[0].type', "server tool 'web_search_20250305' is not supported"],
+    ['server tool typed with a megabyte', withFields({ tools: [{ type: 't'.repeat(1_000_000), name: 'web_search' }] }), 'tools[0].type', `server tool '${'t'.repeat(128)}…' is not supported`],
     ['tool without input_schema', withFields({ tools: [{ name: 'f' }] }), 'tools[0].input_schema', 'required'],
     ['tool without name', withFields({ tools: [{ input_schema: { type: 'object' } }] }), 'tools[0].name', 'required'],
     ['unknown tool_choice type', withFields({ tools: [weatherTool], tool_choice: { type: 'required' } }), 'tool_choice.type', "'required' is not supported"],
     ['tool_choice as string', withFields({ tools: [weatherTool], tool_choice: 'auto' }), 'tool_choice', 'expected an object, got a string'],
     ['tool_choice tool without name', withFields({ tools: [weatherTool], tool_choice: { type: 'tool' } }), 'tool_choice.name', 'required'],
     ['tool_choice for a missing tool', withFields({ tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' } }), 'tool_choice.name', "no tool named 'nope'"],
+    ['tool_choice for a missing tool named with a megabyte', withFields({ tools: [weatherTool], tool_choice: { type: 'tool', name: 'n'.repeat(1_000_000) } }), 'tool_choice.name', `no tool named '${'n'.repeat(128)}…' in tools`],
     ['temperature above 1', withFields({ temperature: 1.5 }), 'temperature', 'must be at most 1, got 1.5'],
     ['negative top_p', withFields({ top_p: -0.2 }), 'top_p', 'must be at least 0'],
     ['fractional top_k', withFields({ top_k: 2.5 }), 'top_k', 'expected an integer'],
@@ -69,6 +71,7 @@ describe('decodeAnthropicMessages rejects malformed bodies', () => {
     expect(error.param).toBe(param);
     expect(error.message.startsWith(`${param ?? 'request body'}: `)).toBe(true);
     expect(error.message).toContain(message);
+    expect(error.message.length).toBeLessThan(400);
   });
 });
 

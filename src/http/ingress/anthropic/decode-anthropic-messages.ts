@@ -1,4 +1,5 @@
 import type { ChatRequest, Message, ToolChoice, ToolDefinition } from '../../../canonical/types';
+import { echoText } from '../../../observability/caller-text';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
 import { acceptsAnthropicMessagesRequest } from './anthropic-messages-check';
@@ -67,7 +68,7 @@ function convertToolChoice(
     case 'tool':
       // Anthropic rejects this too; catching it here saves a failed upstream attempt per deployment.
       if (!(tools ?? []).some((tool) => tool.name === choice.name)) {
-        throw invalidRequest(['tool_choice', 'name'], `no tool named '${choice.name}' in tools`);
+        throw invalidRequest(['tool_choice', 'name'], `no tool named '${echoText(choice.name)}' in tools`);
       }
       return { name: choice.name };
   }

@@ -56,6 +56,7 @@ describe('decodeOpenAIChat rejects malformed bodies', () => {
     ['allowed_tools tool_choice', withFields({ tools: [weatherTool], tool_choice: { type: 'allowed_tools', allowed_tools: {} } }), 'tool_choice.type', "'allowed_tools' is not supported"],
     ['named tool_choice without name', withFields({ tools: [weatherTool], tool_choice: { type: 'function', function: {} } }), 'tool_choice.function.name', 'required'],
     ['named tool_choice for a missing tool', withFields({ tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'nope' } } }), 'tool_choice.function.name', "no tool named 'nope'"],
+    ['named tool_choice for a missing tool named with a megabyte', withFields({ tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'n'.repeat(1_000_000) } } }), 'tool_choice.function.name', `no tool named '${'n'.repeat(128)}…' in tools`],
     ['temperature above 2', withFields({ temperature: 2.5 }), 'temperature', 'must be at most 2, got 2.5'],
     ['negative temperature', withFields({ temperature: -0.1 }), 'temperature', 'must be at least 0'],
     ['temperature as string', withFields({ temperature: '0.7' }), 'temperature', 'expected a number, got a string'],
@@ -79,6 +80,7 @@ describe('decodeOpenAIChat rejects malformed bodies', () => {
     expect(error.param).toBe(param);
     expect(error.message.startsWith(`${param ?? 'request body'}: `)).toBe(true);
     expect(error.message).toContain(message);
+    expect(error.message.length).toBeLessThan(400);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../../canonical/types';
+import { echoText } from '../../../observability/caller-text';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
 import { convertOpenAIMessages } from './convert-openai-messages';
@@ -59,7 +60,7 @@ function convertToolChoice(parsed: OpenAIChatRequestBody, tools: ToolDefinition[
   const name = choice.function.name;
   // OpenAI rejects this too; catching it here saves a failed upstream attempt per deployment.
   if (!(tools ?? []).some((tool) => tool.name === name)) {
-    throw invalidRequest(['tool_choice', 'function', 'name'], `no tool named '${name}' in tools`);
+    throw invalidRequest(['tool_choice', 'function', 'name'], `no tool named '${echoText(name)}' in tools`);
   }
   return { name };
 }

@@ -51,9 +51,12 @@ describe('parseRequestBody', () => {
     ['missing discriminator', { name: 'x', content: [{}] }, 'content[0].type', 'content[0].type: required'],
     ['accepted values leave out rejected options', { name: 'x', kind: { kind: 'b' } }, 'kind.kind', "kind.kind: 'b' is not supported (expected 'a')"],
     ['long values are cut short', { name: 'x', content: [{ type: 'y'.repeat(100) }] }, 'content[0].type', `'${'y'.repeat(40)}...' is not supported`],
+    ['an object where a value belongs is described, not repeated', { name: 'x', content: [{ type: { y: 'y'.repeat(100_000) } }] }, 'content[0].type', 'content[0].type: an object is not supported'],
+    ['an array where a value belongs is described, not repeated', { name: 'x', kind: { kind: ['b'.repeat(100_000)] } }, 'kind.kind', 'kind.kind: an array is not supported'],
   ])('%s', (_name, body, param, message) => {
     const result = failure(body);
     expect(result.param).toBe(param);
     expect(result.message).toContain(message);
+    expect(result.message.length).toBeLessThan(200);
   });
 });

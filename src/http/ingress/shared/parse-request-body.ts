@@ -138,6 +138,8 @@ function listValues(values: readonly unknown[]): string {
 }
 
 function quote(value: unknown): string {
+  // An object or array is described, never serialised: it may be megabytes, or thousands deep.
+  if (typeof value === 'object' && value !== null) return describeValue(value);
   if (typeof value !== 'string') return JSON.stringify(value) ?? String(value);
   // Echo the caller's value to help them spot a typo, but never a whole payload.
   return value.length > 40 ? `'${value.slice(0, 40)}...'` : `'${value}'`;
