@@ -9,7 +9,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   invalid_json: 'neutral',
   invalid_request: 'neutral',
   body_too_large: 'neutral',
-  route_not_found: 'neutral',
+  model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
   capability_unsupported: 'neutral',
   upstream_bad_request: 'neutral',

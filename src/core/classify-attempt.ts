@@ -21,7 +21,7 @@ const VERDICT_BY_CODE = {
   invalid_json: 'neutral',
   invalid_request: 'neutral',
   body_too_large: 'neutral',
-  route_not_found: 'neutral',
+  model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
   capability_unsupported: 'neutral',
   client_closed: 'neutral',

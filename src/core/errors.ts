@@ -29,7 +29,7 @@ export const ERROR_CATALOGUE = {
   invalid_json: { status: 400, kind: 'invalid_request', retryable: false, description: 'The request body is not valid JSON.' },
   invalid_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The request body does not match the API schema; the message names the field.' },
   body_too_large: { status: 413, kind: 'too_large', retryable: false, description: 'The request body is larger than the configured limit.' },
-  route_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
+  model_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
   endpoint_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No such HTTP endpoint.' },
   capability_unsupported: { status: 400, kind: 'invalid_request', retryable: false, description: 'No deployment of the route supports what the request needs (tools, embeddings, streaming, context length).' },
   upstream_bad_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The upstream rejected the request as malformed (its 400/404/422).' },

@@ -237,7 +237,7 @@ export class Gateway {
     const route = this.catalog.routes.get(model);
     if (route === undefined) {
       const known = [...this.catalog.routes.keys()].join(', ');
-      throw new JunctionError('route_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+      throw new JunctionError('model_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
     }
     return route;
   }
