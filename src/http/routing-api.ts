@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway/gateway';
 import { hintsFromHeaders } from '../gateway/routing-hints';
+import { reportHealth } from '../state/health-report';
 import { decodeAnthropicMessages } from './ingress/anthropic/decode-anthropic-messages';
 import { decodeOpenAIChat } from './ingress/openai/decode-openai-chat';
 
@@ -39,7 +40,7 @@ export function registerRoutingApi(app: FastifyInstance, gateway: Gateway): void
     return {
       object: 'list',
       data: [...catalog.deployments.values()].map((deployment) => ({
-        ...gateway.store.snapshot(deployment.id, now),
+        ...reportHealth(gateway.store.snapshot(deployment.id, now)),
         provider: deployment.provider,
         kind: catalog.providers.get(deployment.provider)?.kind,
         model: deployment.model,
@@ -49,7 +50,7 @@ export function registerRoutingApi(app: FastifyInstance, gateway: Gateway): void
 }
 
 function healthSummary(gateway: Gateway, deployment: string, now: number) {
-  const health = gateway.store.snapshot(deployment, now);
+  const health = reportHealth(gateway.store.snapshot(deployment, now));
   return {
     breaker: health.breaker.status,
     latencyMs: health.latencyMs,
