@@ -13,6 +13,7 @@ export type ListenFailure = 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EACCES' | 'ENOTFOU
 
 const FAILURES: ReadonlySet<string> = new Set<ListenFailure>(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** A listener that could not start, for a reason in `ListenFailure`; the OS error is its `cause`. */
 export class ListenError extends Error {
   readonly listener: Listener;
   readonly host: string;
