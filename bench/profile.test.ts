@@ -19,7 +19,7 @@ const profile: CpuProfile = {
   nodes: [
     { id: 1, callFrame: frame('(root)', '') },
     { id: 2, callFrame: frame('(idle)', '') },
-    { id: 3, callFrame: frame('route', 'file:///app/src/core/plan.ts') },
+    { id: 3, callFrame: frame('route', 'file:///app/src/routing/plan.ts') },
     { id: 4, callFrame: frame('serialize', 'file:///app/node_modules/fastify/lib/reply.js') },
   ],
   samples: [2, 3, 3, 4, 3, 2],
@@ -40,7 +40,7 @@ describe('selfTimes', () => {
   it('prints shares of busy time, leaving idle out', () => {
     const text = summariseProfile(profile, 5);
     expect(text).toContain('busy 7 ms (idle 5 ms');
-    expect(text).toMatch(/85\.7%\s+6 ms {2}route \(src\/core\/plan\.ts:1\)/);
+    expect(text).toMatch(/85\.7%\s+6 ms {2}route \(src\/routing\/plan\.ts:1\)/);
     expect(text).toMatch(/14\.3%\s+1 ms {2}pkg:fastify/);
   });
 });

@@ -1,26 +1,35 @@
 /**
- * Assembles a running Junction from a validated config: simulated upstreams (when the config
- * asks), the ledger, the gateway, metrics, logs and the HTTP server; and takes it down again
- * in the right order (stop accepting, finish in-flight requests, flush the ledger). A listener
- * that cannot start (port taken, unknown host) is a ListenError, thrown once whatever had
- * started is stopped again, so the process can exit cleanly.
+ * The one place Junction is wired: from a validated config, the state store, the ledger, the
+ * pipeline and its stages, the operations layer, metrics, logs, the HTTP server and (when the
+ * config asks) the simulated upstreams; and their shutdown in the right order (stop accepting,
+ * finish in-flight requests, flush the ledger). A listener that cannot start (port taken,
+ * unknown host) is a ListenError, thrown once whatever had started is stopped again, so the
+ * process can exit cleanly.
  */
 import type { AddressInfo } from 'node:net';
 import type { JunctionConfig } from './config';
-import { Gateway } from './gateway/gateway';
+import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
+import { Pipeline } from './gateway/pipeline';
+import { announceBreakerChanges, createServices, type GatewayServices } from './gateway/services';
 import { asListenError, formatAddress } from './http/listen-error';
 import { buildServer } from './http/server';
 import { createLedger } from './ledger';
 import type { Ledger } from './ledger/types';
 import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { createOperations, type Operations } from './operations';
+import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
+import { createStateStore } from './state/create-state-store';
 
 export interface Junction {
   /** e.g. http://127.0.0.1:4000 */
   url: string;
-  gateway: Gateway;
+  pipeline: Pipeline;
+  operations: Operations;
+  /** Catalog, live health (`services.store`), upstream client, events, clock. */
+  services: GatewayServices;
   ledger: Ledger;
   simulator?: Simulator;
   logger: Logger;
@@ -45,23 +54,30 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   const simulator = config.simulator ? await startConfiguredSimulator(config.simulator) : undefined;
   const ledger =
     options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
-  const gateway = new Gateway({
-    catalog: config.catalog,
-    ledger,
-    requestTimeoutMs: config.server.requestTimeoutMs,
-    state: config.state,
-    onStateError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.now ? { now: options.now } : {}),
+
+  const events = new GatewayEvents();
+  const store = createStateStore(config.state, {
+    policy: breakerPolicyFor(config.catalog),
+    onBreakerChange: announceBreakerChanges(events),
+    onError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
   });
-  const metrics = createMetrics(gateway.events);
-  const healthChecks = config.healthChecks.enabled ? startHealthChecks(gateway, config.healthChecks) : undefined;
-  logRequests(gateway.events, logger);
+  const services = createServices({ catalog: config.catalog, store, events, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}) });
+  const pipeline = new Pipeline(services, { requestTimeoutMs: config.server.requestTimeoutMs });
+  const operations = createOperations(pipeline);
+
+  // Account: the ledger, metrics and logs hear of every request through the pipeline's events.
+  events.subscribe((event) => {
+    if (event.type === 'request-end') ledger.record(event.entry);
+  });
+  const metrics = createMetrics(events);
+  logRequests(events, logger);
+  const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
   let ready = false;
   let stopping = false;
   const app = buildServer({
-    gateway,
+    pipeline,
+    operations,
     metrics,
     bodyLimitBytes: config.server.bodyLimitBytes,
     isReady: () => ready,
@@ -74,7 +90,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   } catch (error) {
     healthChecks?.stop();
     await app.close();
-    await gateway.close();
+    await services.client.close();
+    await store.close();
     await ledger.close();
     await simulator?.close();
     throw asListenError(error, 'gateway', host, port) ?? error;
@@ -94,13 +111,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       } finally {
         clearTimeout(grace);
       }
-      await gateway.close();
+      await services.client.close();
+      await store.close();
       await ledger.close();
       await simulator?.close();
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, gateway, ledger, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, simulator, logger, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../src/core/errors';
+import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../src/errors';
 import { anthropicIngress, openaiIngress, type ChatIngress } from '../src/http/ingress/formats';
-import { parseSseText } from '../src/providers/sse';
 import { sendError } from '../src/http/respond';
+import { parseSseText } from '../src/wire/sse';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map(

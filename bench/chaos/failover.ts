@@ -51,7 +51,7 @@ export async function measureFailover(options: FailoverOptions): Promise<Failove
   let primaryCallsAtOutage = 0;
   let breakerOpenedEpoch: number | undefined;
   const watch = setInterval(() => {
-    const breaker = junction.gateway.store.snapshot('primary', Date.now()).breaker;
+    const breaker = junction.services.store.snapshot('primary', Date.now()).breaker;
     if (breakerOpenedEpoch === undefined && breaker.status !== 'closed' && breaker.openedAt !== undefined) breakerOpenedEpoch = breaker.openedAt;
   }, 1);
   try {

@@ -1,4 +1,4 @@
-import { DEFAULT_BREAKER_POLICY } from '../core/health';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,9 @@ describe('defaults', () => {
   it('keeps health and breaker state in memory unless told to share it', () => {
     expect(config.state).toEqual({ kind: 'memory' });
     const shared = configFromObject({ ...MINIMAL, state: { kind: 'redis', url: 'redis://10.0.0.5:6379/2' } }, { baseDir: resolve('project') });
-    expect(shared.state).toEqual({ kind: 'redis', url: 'redis://10.0.0.5:6379/2', prefix: 'junction:' });
+    expect(shared.state).toEqual({ kind: 'redis', url: 'redis://10.0.0.5:6379/2', prefix: 'junction:', claimTimeoutMs: 50 });
+    const patient = configFromObject({ ...MINIMAL, state: { kind: 'redis', url: 'redis://10.0.0.5:6379/2', claimTimeoutMs: 200 } }, { baseDir: resolve('project') });
+    expect(patient.state).toMatchObject({ claimTimeoutMs: 200 });
   });
 
   it('fills provider, deployment and route fields', () => {

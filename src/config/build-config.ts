@@ -3,7 +3,7 @@
  * fields, absolute paths, and the catalog maps the router reads.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../core/model';
+import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
 import type { JunctionConfig, LedgerSettings } from './types';
 
@@ -20,7 +20,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     server: { ...raw.server },
     logging: { level: raw.logging.level },
     ledger: buildLedger(raw.ledger, options.baseDir),
-    state: raw.state.kind === 'redis' ? { kind: 'redis', url: raw.state.url!, prefix: raw.state.prefix } : { kind: 'memory' },
+    state: raw.state.kind === 'redis' ? { kind: 'redis', url: raw.state.url!, prefix: raw.state.prefix, claimTimeoutMs: raw.state.claimTimeoutMs } : { kind: 'memory' },
     healthChecks: { ...raw.healthChecks },
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
     catalog: buildCatalog(raw),

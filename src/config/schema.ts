@@ -8,10 +8,10 @@
  * ignored so they can hold YAML anchors (parse-config.ts). Prices are USD per 1M tokens.
  */
 import { z } from 'zod';
-import { DEFAULT_BREAKER_POLICY } from '../core/health';
-import type { Capability, CompatiblePreset, ProviderKind } from '../core/model';
-import { STRATEGY_NAMES } from '../core/strategies/types';
-import { DEFAULT_REDIS_PREFIX } from '../state/types';
+import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
+import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
+import { STRATEGY_NAMES } from '../routing/strategies/types';
+import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { modelBehaviourSchema } from '../simulator/behaviour-schema';
 import {
   httpUrl,
@@ -74,6 +74,8 @@ const stateSchema = z
     kind: z.enum(['memory', 'redis']).default('memory'),
     url: redisUrl().optional(),
     prefix: nonEmptyString().default(DEFAULT_REDIS_PREFIX),
+    /** The longest a request waits for Redis to grant a half-open probe slot before probing on its own view (ms). */
+    claimTimeoutMs: positiveInteger().default(DEFAULT_CLAIM_TIMEOUT_MS),
   })
   .refine((state) => state.kind !== 'redis' || state.url !== undefined, { message: 'a redis:// URL when kind is redis, such as redis://127.0.0.1:6379', path: ['url'] })
   .prefault({});

@@ -2,7 +2,7 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
-import type { Catalog } from '../core/model';
+import type { Catalog } from '../routing/catalog';
 import type { ModelBehaviour } from '../simulator/behaviour';
 
 /** The HTTP listener. */
@@ -19,6 +19,7 @@ export interface ServerSettings {
 
 /** Where the request ledger is written. */
 export interface LedgerSettings {
+  /** `none` keeps no entries: `query` returns nothing, but `count` still counts what was recorded. */
   kind: 'sqlite' | 'none';
   /** Absolute path of the SQLite file (or `:memory:`), resolved against the config file's directory. */
   path: string;
@@ -27,7 +28,7 @@ export interface LedgerSettings {
 }
 
 /** Where live health and breaker state are kept; `redis` shares them between replicas and workers. */
-export type StateSettings = { kind: 'memory' } | { kind: 'redis'; url: string; prefix: string };
+export type StateSettings = { kind: 'memory' } | { kind: 'redis'; url: string; prefix: string; claimTimeoutMs: number };
 
 /** Active health checks: a cheap probe per deployment at an interval; results move the breakers. */
 export interface HealthCheckSettings {

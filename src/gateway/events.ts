@@ -2,8 +2,8 @@
  * Typed lifecycle events of the pipeline. Metrics, logs and the ledger subscribe; the pipeline
  * never calls them directly (CONVENTIONS rule 6).
  */
-import type { JunctionError } from '../core/errors';
-import type { BreakerStatus } from '../core/health';
+import type { JunctionError } from '../errors';
+import type { BreakerStatus } from '../resilience/types';
 import type { LedgerEntry } from '../ledger/types';
 
 export type GatewayEvent =

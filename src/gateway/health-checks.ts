@@ -4,13 +4,13 @@
  * tracking. So a dead deployment is found, and a recovered one closed again, without making
  * callers pay for the discovery.
  */
-import { classifyAttempt } from '../core/classify-attempt';
-import { JunctionError } from '../core/errors';
-import type { Deployment } from '../core/model';
-import type { Gateway } from './gateway';
-import { Cancel } from './cancel';
-import { parseJsonAnswer } from './read-body';
-import { transportError } from './upstream-client';
+import { classifyAttempt } from '../routing/classify-attempt';
+import { JunctionError } from '../errors';
+import type { Deployment } from '../routing/catalog';
+import type { GatewayServices } from './services';
+import { Cancel } from './execution/cancel';
+import { parseJsonAnswer } from './execution/read-body';
+import { transportError } from './execution/upstream-client';
 
 export interface HealthCheckOptions {
   intervalMs: number;
@@ -23,9 +23,9 @@ export interface HealthChecker {
   stop(): void;
 }
 
-export function startHealthChecks(gateway: Gateway, options: HealthCheckOptions, { timer = true } = {}): HealthChecker {
+export function startHealthChecks(services: GatewayServices, options: HealthCheckOptions, { timer = true } = {}): HealthChecker {
   let running: Promise<unknown> | undefined;
-  const runOnce = () => Promise.all([...gateway.catalog.deployments.values()].map((deployment) => probe(gateway, deployment, options.timeoutMs)));
+  const runOnce = () => Promise.all([...services.catalog.deployments.values()].map((deployment) => probe(services, deployment, options.timeoutMs)));
   const interval = timer
     ? setInterval(() => {
         // Never overlap rounds: a slow round delays the next instead of piling up.
@@ -36,35 +36,35 @@ export function startHealthChecks(gateway: Gateway, options: HealthCheckOptions,
   return { runOnce, stop: () => clearInterval(interval) };
 }
 
-async function probe(gateway: Gateway, deployment: Deployment, timeoutMs: number): Promise<{ deployment: string; ok: boolean; errorCode?: string }> {
-  const provider = gateway.catalog.providers.get(deployment.provider)!;
-  const { store } = gateway;
-  const admission = await store.admit(deployment.id, gateway.now());
+async function probe(services: GatewayServices, deployment: Deployment, timeoutMs: number): Promise<{ deployment: string; ok: boolean; errorCode?: string }> {
+  const provider = services.catalog.providers.get(deployment.provider)!;
+  const { store } = services;
+  const admission = await store.admit(deployment.id, services.now());
   if (!admission.admitted) return { deployment: deployment.id, ok: false, errorCode: 'breaker_open' };
-  const startedAt = gateway.now();
+  const startedAt = services.now();
   store.attemptStarted(deployment.id, startedAt);
   const cancel = new Cancel();
   const timer = setTimeout(() => cancel.abort('attempt-timeout'), timeoutMs);
   const target = { provider, deployment };
-  const adapter = gateway.adapterFor(provider);
+  const adapter = services.adapterFor(provider);
   try {
     if (deployment.capabilities.includes('chat')) {
       const request = adapter.chatRequest({ model: deployment.id, stream: false, maxTokens: 1, messages: [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }] }, target);
-      adapter.parseChatResponse(parseJsonAnswer(await gateway.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
+      adapter.parseChatResponse(parseJsonAnswer(await services.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
     } else if (adapter.embeddingRequest && adapter.parseEmbeddingResponse) {
       const request = adapter.embeddingRequest({ model: deployment.id, input: ['ping'] }, target);
-      adapter.parseEmbeddingResponse(parseJsonAnswer(await gateway.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
+      adapter.parseEmbeddingResponse(parseJsonAnswer(await services.client.sendBuffered(provider, request, cancel), adapter, provider).json, target);
     }
-    const latencyMs = gateway.now() - startedAt;
-    store.attemptEnded(deployment.id, { verdict: 'success', latencyMs, ttftMs: latencyMs, tokens: 0, probe: admission.probe }, gateway.now());
+    const latencyMs = services.now() - startedAt;
+    store.attemptEnded(deployment.id, { verdict: 'success', latencyMs, ttftMs: latencyMs, tokens: 0, probe: admission.probe }, services.now());
     return { deployment: deployment.id, ok: true };
   } catch (thrown) {
     const error = thrown instanceof JunctionError ? thrown : transportError(thrown, undefined, provider);
     const code = cancel.aborted ? 'upstream_timeout' : error.code;
     store.attemptEnded(
       deployment.id,
-      { verdict: classifyAttempt(code), latencyMs: gateway.now() - startedAt, tokens: 0, errorCode: code, errorMessage: error.message, probe: admission.probe },
-      gateway.now(),
+      { verdict: classifyAttempt(code), latencyMs: services.now() - startedAt, tokens: 0, errorCode: code, errorMessage: error.message, probe: admission.probe },
+      services.now(),
     );
     return { deployment: deployment.id, ok: false, errorCode: code };
   } finally {

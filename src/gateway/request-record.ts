@@ -2,17 +2,17 @@
  * Accumulates what happened to one request (attempts, usage, cost, timing) and turns it into
  * the ledger entry emitted when the request ends, whatever way it ends.
  */
-import { costOf } from '../core/cost';
-import type { JunctionError } from '../core/errors';
-import type { Deployment } from '../core/model';
-import type { FinishReason, IngressFormat, Usage } from '../core/types';
+import { costOf } from '../routing/cost';
+import type { JunctionError } from '../errors';
+import type { Deployment } from '../routing/catalog';
+import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
 
 export interface RequestStart {
   requestId: string;
   route: string;
-  ingress: IngressFormat;
-  endpoint: 'chat' | 'embeddings';
+  ingress: Ingress;
+  endpoint: EndpointKind;
   stream: boolean;
   principal?: string;
   startedAt: number;
@@ -29,6 +29,8 @@ export class RequestRecord {
   variant?: string;
   fallbackTier?: string;
   hedge?: string;
+  /** Answered from the response cache. */
+  cached = false;
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
   private readonly arrivedAt = performance.now();
   private upstreamMs = 0;
@@ -50,6 +52,12 @@ export class RequestRecord {
     if (error?.upstreamStatus !== undefined) attempt.upstreamStatus = error.upstreamStatus;
     this.attempts.push(attempt);
     return costUsd;
+  }
+
+  /** Which tier answered (noted when not the primary) and how a hedge went (when there was one). */
+  noteResult(tier: string, hedge: string): void {
+    if (tier !== 'primary') this.fallbackTier = tier;
+    if (hedge !== 'none') this.hedge = hedge;
   }
 
   /** Add one attempt's upstream time (high resolution). Overlapping hedged attempts count once, via the caller. */

@@ -2,10 +2,10 @@
  * What a caller may say about routing, read from request headers, and the route's permission
  * to honour it. Invalid or forbidden hints are the caller's mistake: a 400 that says which.
  */
-import { JunctionError } from '../core/errors';
-import type { Route } from '../core/model';
-import type { PlanOverrides } from '../core/plan';
-import { STRATEGY_NAMES, type StrategyName, type StrategyRequest } from '../core/strategies/types';
+import { JunctionError } from '../errors';
+import type { Route } from '../routing/catalog';
+import type { PlanOverrides } from '../routing/plan';
+import { STRATEGY_NAMES, type StrategyName, type StrategyRequest } from '../routing/strategies/types';
 
 export interface RoutingHints {
   strategy?: string;

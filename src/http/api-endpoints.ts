@@ -5,9 +5,11 @@
  * including those refused for a bad body or because Junction is shutting down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JunctionError, toJunctionError } from '../core/errors';
-import { Cancel } from '../gateway/cancel';
-import type { Gateway, RequestContext } from '../gateway/gateway';
+import type { EndpointKind } from '../canonical/types';
+import { JunctionError, toJunctionError } from '../errors';
+import { Cancel } from '../gateway/execution/cancel';
+import type { RequestContext } from '../gateway/context';
+import type { Pipeline } from '../gateway/pipeline';
 import { hintsFromHeaders } from '../gateway/routing-hints';
 import { createChatHandler, modelOf } from './chat-handler';
 import { anthropicIngress, openaiIngress, type ChatIngress } from './ingress/formats';
@@ -15,7 +17,7 @@ import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai
 import { outcomeHeaders, readJsonBody, requestIdOf, sendError, sendJson } from './respond';
 
 export interface ApiEndpointOptions {
-  gateway: Gateway;
+  pipeline: Pipeline;
   bodyLimitBytes: number;
   /** True once a graceful stop began: new API requests are refused with a 503. */
   isShuttingDown?: () => boolean;
@@ -25,17 +27,17 @@ type Handler = (body: unknown, context: RequestContext, response: ServerResponse
 
 interface Endpoint {
   ingress: ChatIngress;
-  kind: 'chat' | 'embeddings';
+  kind: EndpointKind;
   handle: Handler;
 }
 
 /** Returns a listener that serves the API endpoints and answers false for every other request. */
 export function createApiEndpoints(options: ApiEndpointOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
-  const { gateway } = options;
+  const { pipeline } = options;
   const endpoints = new Map<string, Endpoint>([
-    ['/v1/chat/completions', { ingress: openaiIngress, kind: 'chat', handle: createChatHandler(gateway, openaiIngress) }],
-    ['/v1/messages', { ingress: anthropicIngress, kind: 'chat', handle: createChatHandler(gateway, anthropicIngress) }],
-    ['/v1/embeddings', { ingress: openaiIngress, kind: 'embeddings', handle: createEmbeddingsHandler(gateway) }],
+    ['/v1/chat/completions', { ingress: openaiIngress, kind: 'chat', handle: createChatHandler(pipeline, openaiIngress) }],
+    ['/v1/messages', { ingress: anthropicIngress, kind: 'chat', handle: createChatHandler(pipeline, anthropicIngress) }],
+    ['/v1/embeddings', { ingress: openaiIngress, kind: 'embeddings', handle: createEmbeddingsHandler(pipeline) }],
   ]);
 
   return function serveApi(request, response) {
@@ -46,7 +48,7 @@ export function createApiEndpoints(options: ApiEndpointOptions): (request: Incom
     if (endpoint === undefined) return false;
     const context = callerContext(request, response, endpoint.ingress);
     const refuse = (error: JunctionError, body: unknown) => {
-      gateway.recordRejected(context, endpoint.kind, modelOf(body), error);
+      pipeline.recordRejected(context, endpoint.kind, modelOf(body), error);
       sendError(response, endpoint.ingress, error, context.requestId);
     };
     if (options.isShuttingDown?.()) {
@@ -81,26 +83,38 @@ function callerContext(request: IncomingMessage, response: ServerResponse, ingre
     if (!response.writableFinished) cancel.abort('client');
   });
   const context: RequestContext = { requestId: requestIdOf(request), ingress: ingress.format, cancel };
+  const credential = credentialOf(request);
+  if (credential !== undefined) context.credential = credential;
   const hints = hintsFromHeaders(request.headers);
   if (Object.keys(hints).length > 0) context.hints = hints;
   return context;
 }
 
-function createEmbeddingsHandler(gateway: Gateway): Handler {
+function createEmbeddingsHandler(pipeline: Pipeline): Handler {
   return async function handleEmbeddings(body, context, response) {
     let decoded;
     try {
       decoded = decodeOpenAIEmbeddings(body);
     } catch (error) {
-      gateway.recordRejected(context, 'embeddings', modelOf(body), toJunctionError(error));
+      pipeline.recordRejected(context, 'embeddings', modelOf(body), toJunctionError(error));
       return sendError(response, openaiIngress, error, context.requestId);
     }
     const { request: embedding, encodingFormat } = decoded;
     try {
-      const { response: answer, outcome } = await gateway.embeddings(embedding, context);
+      const { response: answer, outcome } = await pipeline.embeddings(embedding, context);
       sendJson(response, 200, outcomeHeaders(outcome, context.requestId), JSON.stringify(encodeOpenAIEmbeddings(answer, embedding.model, encodingFormat)));
     } catch (error) {
       sendError(response, openaiIngress, error, context.requestId);
     }
   };
+}
+
+/** The caller's API key, as the OpenAI (`Authorization: Bearer`) and Anthropic (`x-api-key`) clients send it. */
+function credentialOf(request: IncomingMessage): string | undefined {
+  const apiKey = request.headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  const authorization = request.headers.authorization;
+  if (authorization === undefined || !/^bearer /i.test(authorization)) return undefined;
+  const token = authorization.slice(7).trim();
+  return token === '' ? undefined : token;
 }

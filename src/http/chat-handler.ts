@@ -5,27 +5,30 @@
  * encoded again.
  */
 import type { ServerResponse } from 'node:http';
-import { toJunctionError } from '../core/errors';
-import type { Gateway, RequestContext } from '../gateway/gateway';
-import type { StreamStart } from '../gateway/stream-attempt';
+import type { Usage } from '../canonical/types';
+import { toJunctionError } from '../errors';
+import { outcomeOfError, type Outcome } from '../gateway/account';
+import type { RequestContext } from '../gateway/context';
+import type { Pipeline } from '../gateway/pipeline';
+import type { StreamStart } from '../gateway/chat/stream-sink';
 import type { ChatIngress } from './ingress/formats';
 import { replaceModel } from './ingress/replace-model';
 import { outcomeHeaders, sendError, sendJson } from './respond';
 import { SseSink } from './sse-sink';
 
-export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
+export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
   return async function handleChat(body: unknown, context: RequestContext, response: ServerResponse): Promise<void> {
     let decoded;
     try {
       decoded = ingress.decode(body);
     } catch (error) {
-      gateway.recordRejected(context, 'chat', modelOf(body), toJunctionError(error));
+      pipeline.recordRejected(context, 'chat', modelOf(body), toJunctionError(error));
       return sendError(response, ingress, error, context.requestId);
     }
     const { request: chat, includeUsage } = decoded;
     if (!chat.stream) {
       try {
-        const { response: answer, outcome, raw } = await gateway.chat(chat, context);
+        const { response: answer, outcome, raw } = await pipeline.chat(chat, context);
         // Same format: forward the upstream's answer, renamed to the route (undefined if the scan cannot).
         const passed = raw?.format === ingress.format ? replaceModel(raw.body, chat.model) : undefined;
         sendJson(response, 200, outcomeHeaders(outcome, context.requestId), passed ?? JSON.stringify(ingress.encode(answer, chat.model)));
@@ -40,10 +43,10 @@ export function createChatHandler(gateway: Gateway, ingress: ChatIngress) {
       publicModel: chat.model,
     });
     try {
-      await gateway.chatStream(chat, context, sink);
+      await pipeline.chatStream(chat, context, sink);
       sink.end();
     } catch (error) {
-      if (sink.begun) sink.fail(toJunctionError(error));
+      if (sink.begun) sink.fail(toJunctionError(error), usageOf(outcomeOfError(error)));
       else sendError(response, ingress, error, context.requestId);
     }
   };
@@ -60,6 +63,12 @@ function streamHeaders(info: StreamStart, route: string, requestId: string): Rec
   headers['x-junction-attempts'] = String(info.attempts);
   if (info.tier !== 'primary') headers['x-junction-fallback-tier'] = info.tier;
   return headers;
+}
+
+/** The request's usage as its ledger row sums it, to go with a stream's error event where the format allows. */
+function usageOf(outcome: Outcome | undefined): Usage | undefined {
+  if (outcome?.inputTokens === undefined || outcome.outputTokens === undefined) return undefined;
+  return { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens };
 }
 
 /** The model a malformed body asked for, if it says, for the ledger row of a rejected request. */

@@ -1,4 +1,4 @@
-import { JunctionError, isJunctionError, toJunctionError } from '../core/errors';
+import { JunctionError, isJunctionError, toJunctionError } from '../errors';
 
 /** Map errors raised by the HTTP framework (body limit, JSON parsing) onto Junction's catalogue. */
 export function fromFrameworkError(error: unknown): JunctionError {

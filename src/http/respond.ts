@@ -4,11 +4,11 @@
  * serialisers are a large share of it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JunctionError, toJunctionError } from '../core/errors';
-import { outcomeOfError, type Outcome } from '../gateway/gateway';
+import { JunctionError, toJunctionError } from '../errors';
+import { outcomeOfError, type Outcome } from '../gateway/account';
 import { bodyTooLarge, parseJsonBody } from './http-errors';
 import type { ChatIngress } from './ingress/formats';
-import { timeOrderedId } from './request-id';
+import { timeOrderedId } from '../gateway/request-id';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -98,6 +98,7 @@ export function outcomeHeaders(outcome: Outcome, requestId: string): Record<stri
   if (outcome.tier) headers['x-junction-fallback-tier'] = outcome.tier;
   if (outcome.hedge) headers['x-junction-hedge'] = outcome.hedge;
   if (outcome.variant) headers['x-junction-variant'] = outcome.variant;
+  if (outcome.cached) headers['x-junction-cache'] = 'hit';
   if (outcome.costUsd !== undefined) headers['x-junction-cost-usd'] = outcome.costUsd.toFixed(8);
   return headers;
 }

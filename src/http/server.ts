@@ -5,9 +5,10 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { JunctionError } from '../core/errors';
-import type { Gateway } from '../gateway/gateway';
+import { JunctionError } from '../errors';
+import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
+import type { Operations } from '../operations';
 import { createApiEndpoints } from './api-endpoints';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
@@ -16,7 +17,8 @@ import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 import { requestIdOf, sendError } from './respond';
 
 export interface ServerOptions {
-  gateway: Gateway;
+  pipeline: Pipeline;
+  operations: Operations;
   metrics: Metrics;
   bodyLimitBytes: number;
   /** False while starting or shutting down; drives GET /ready. */
@@ -29,7 +31,7 @@ export interface ServerOptions {
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export function buildServer(options: ServerOptions): FastifyInstance {
-  const { gateway, metrics } = options;
+  const { operations, metrics } = options;
   const serveApi = createApiEndpoints(options);
   const app = Fastify({
     // The API endpoints answer on plain node:http first; the framework serves everything else.
@@ -85,7 +87,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   const startedAt = Math.floor(Date.now() / 1000);
-  registerRoutingApi(app, gateway);
-  app.get('/v1/models', async () => encodeOpenAIModelList([...gateway.catalog.routes.keys()], startedAt));
+  registerRoutingApi(app, operations);
+  app.get('/v1/models', async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
 }

@@ -4,9 +4,9 @@
  * into a normal error response or fall back to another deployment.
  */
 import type { ServerResponse } from 'node:http';
-import type { JunctionError } from '../core/errors';
-import type { IngressFormat, StreamEvent } from '../core/types';
-import type { RawMessages, StreamSink, StreamStart } from '../gateway/stream-attempt';
+import type { JunctionError } from '../errors';
+import type { IngressFormat, StreamEvent, Usage } from '../canonical/types';
+import type { RawMessages, StreamSink, StreamStart } from '../gateway/chat/stream-sink';
 import type { SseMessage } from '../providers/types';
 import { replaceModel, StreamModelRenamer } from './ingress/replace-model';
 import type { StreamEncoder } from './ingress/formats';
@@ -22,6 +22,9 @@ export interface SseSinkOptions {
 
 // The usage-only chunk OpenAI sends last when stream_options.include_usage is set.
 const OPENAI_USAGE_CHUNK = /"choices"\s*:\s*\[\s*\]/;
+// Any chunk with usage figures (some servers put them on the finishing chunk). Escaped quotes
+// inside content strings cannot match.
+const OPENAI_USAGE = /"usage"\s*:\s*\{/;
 
 export class SseSink implements StreamSink {
   begun = false;
@@ -46,7 +49,7 @@ export class SseSink implements StreamSink {
   }
 
   write(events: StreamEvent[], raw?: RawMessages): Promise<void> | void {
-    const text = raw?.format === this.options.format ? this.forward(raw) : this.encode(events);
+    const text = raw?.format === this.options.format ? this.forward(raw, events) : this.encode(events);
     if (text === '' || this.response.destroyed) return;
     if (this.response.write(text)) return;
     return new Promise((resolve) => {
@@ -66,11 +69,22 @@ export class SseSink implements StreamSink {
     return text;
   }
 
-  /** Same format both sides: the upstream's messages, reframed but not re-serialised. */
-  private forward(raw: RawMessages): string {
+  /**
+   * Same format both sides: the upstream's messages, reframed but not re-serialised. The
+   * upstream's end marker comes only in the batch with the finish event, once its decoder saw
+   * a proper finish; the caller's usage chunk is added before it when the upstream sent none.
+   */
+  private forward(raw: RawMessages, events: StreamEvent[]): string {
+    let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
+    for (const event of events) {
+      this.encoder.note(event);
+      if (event.type === 'finish') finish = event;
+    }
+    const addUsage = finish?.usage !== undefined && raw.format === 'openai' && this.options.includeUsage && !raw.messages.some((message) => OPENAI_USAGE.test(message.data));
     let text = '';
     for (const message of raw.messages) {
       if (raw.format === 'openai' && !this.options.includeUsage && OPENAI_USAGE_CHUNK.test(message.data)) continue;
+      if (addUsage && message.data.trim() === '[DONE]') text += this.encoder.usage(finish!.usage!);
       const payload = this.renamed(raw.format, message);
       // A multi-line data field goes back out as several data lines, as SSE requires.
       const data = `data: ${payload.includes('\n') ? payload.replaceAll('\n', '\ndata: ') : payload}\n\n`;
@@ -87,9 +101,9 @@ export class SseSink implements StreamSink {
     return data;
   }
 
-  fail(error: JunctionError): void {
+  fail(error: JunctionError, usage?: Usage): void {
     if (this.response.destroyed) return;
-    this.response.end(this.encoder.error(error));
+    this.response.end(this.encoder.error(error, usage));
   }
 
   end(): void {

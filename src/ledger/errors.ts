@@ -2,7 +2,7 @@
  * Errors a ledger reports through its `onError` hook. They never reach a caller: the request
  * that produced the entry has long been answered.
  */
-import { JunctionError } from '../core/errors';
+import { JunctionError } from '../errors';
 
 /** The store refused one entry for what it contains (a constraint, an unbindable value); it is dropped, the rest of its batch lands. */
 export class LedgerEntryRejectedError extends Error {

@@ -2,6 +2,7 @@
  * The ledger: the durable record of every request. Node-only (SQLite); not part of the
  * library's core entry.
  */
+import type { LedgerSettings } from '../config/types';
 import { createNullLedger } from './null-ledger';
 import { createSqliteLedger } from './sqlite/sqlite-ledger';
 import type { Ledger } from './types';
@@ -13,15 +14,6 @@ export { createNullLedger } from './null-ledger';
 export { createSqliteLedger, type SqliteLedgerOptions } from './sqlite/sqlite-ledger';
 export { summariseLedger, type LedgerSummary, type LedgerTotals } from './summary';
 export { WriteBufferOverflowError } from './write-buffer';
-
-/** The ledger section of the config, defaults applied. */
-export interface LedgerSettings {
-  /** `none` keeps no entries: `query` returns nothing, but `count` still counts what was recorded. */
-  kind: 'sqlite' | 'none';
-  path: string;
-  batchSize: number;
-  flushIntervalMs: number;
-}
 
 /** Builds the configured ledger; `onError` hears of background write failures (see SqliteLedgerOptions). */
 export function createLedger(settings: LedgerSettings, onError?: (error: unknown) => void): Ledger {

@@ -3,6 +3,7 @@
  * (implementations buffer and write in batches); `flush` and `close` make everything recorded
  * so far durable.
  */
+import type { EndpointKind, Ingress } from '../canonical/types';
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted';
 
@@ -25,9 +26,9 @@ export interface LedgerEntry {
   timestamp: number;
   principal?: string;
   route: string;
-  /** Wire format the caller used. */
-  ingress: 'openai' | 'anthropic';
-  endpoint: 'chat' | 'embeddings';
+  /** Wire format the caller used, or `library` for an in-process call. */
+  ingress: Ingress;
+  endpoint: EndpointKind;
   stream: boolean;
   /** The deployment that produced the answer, if any did. */
   deployment?: string;

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { sampleEntry } from '../../test/conformance/ledger.suite';
-import { JunctionError } from '../core/errors';
+import { JunctionError } from '../errors';
 import { GatewayEvents } from '../gateway/events';
 import { logRequests } from './logger';
 

@@ -1,5 +1,5 @@
 /** Picks the adapter for a provider kind; adapters are stateless, so one instance serves all. */
-import type { Provider } from '../core/model';
+import type { Provider } from '../routing/catalog';
 import { anthropicAdapter } from './anthropic/anthropic-adapter';
 import { geminiAdapter } from './gemini/gemini-adapter';
 import { createOpenAICompatibleAdapter } from './openai-compatible';

@@ -8,7 +8,7 @@
  * one place, so it is valid JSON of the same shape and decodes to the same events but for the
  * text. The place is proven when learning, by parsing the chunk with a sentinel there.
  */
-import { hasPrefix, isOneStringLiteral, stringValueSpan } from '../core/json-scan';
+import { hasPrefix, isOneStringLiteral, stringValueSpan } from '../wire/json-scan';
 
 /** A stream that keeps changing elsewhere too (a per-chunk nonce, say) stops trying after this many lessons. */
 const MAX_LESSONS = 4;

@@ -3,9 +3,9 @@
  * request, upstream body/stream → canonical response/events, upstream error → coded error.
  * It does no I/O; the gateway's upstream client sends what it builds.
  */
-import type { JunctionError } from '../core/errors';
-import type { Deployment, Provider } from '../core/model';
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from '../core/types';
+import type { JunctionError } from '../errors';
+import type { Deployment, Provider } from '../routing/catalog';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent, WireFormat } from '../canonical/types';
 
 /** What an adapter needs to know about where it sends. */
 export interface UpstreamTarget {
@@ -40,11 +40,9 @@ export interface StreamDecoder {
   end(): StreamEvent[];
 }
 
-/** The wire format an adapter speaks, to tell when the caller speaks the same one (pass-through). */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini';
-
 export interface ProviderAdapter {
   readonly kind: string;
+  /** The wire format it speaks, to tell when the caller speaks the same one (pass-through). */
   readonly format: WireFormat;
   chatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;
   /** Throws `upstream_bad_response` when the 2xx body has the wrong shape. */

@@ -30,6 +30,8 @@ function event(name: string, data: unknown): string {
   return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+const MESSAGE_STOP = event('message_stop', { type: 'message_stop' });
+
 export const anthropicDialect: ChatDialect = {
   format: 'anthropic',
 
@@ -82,7 +84,8 @@ export const anthropicDialect: ChatDialect = {
     });
   },
 
-  streamFrames(answer) {
+  streamFrames(answer, _call, unfinished) {
+    if (unfinished === 'start') return [MESSAGE_STOP];
     const frames: string[] = [
       event('message_start', {
         type: 'message_start',
@@ -109,9 +112,15 @@ export const anthropicDialect: ChatDialect = {
         frames.push(event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: fragment } }));
       }
     }
+    // Unfinished early: the opening (message_start, content_block_start, ping) and the first
+    // delta with content (a tool's input opens with an empty one).
+    if (unfinished === 'early') frames.splice(answer.kind === 'text' ? 4 : 5);
     frames.push(event('content_block_stop', { type: 'content_block_stop', index: 0 }));
-    frames.push(event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(answer), stop_sequence: null }, usage: { output_tokens: answer.outputTokens } }));
-    frames.push(event('message_stop', { type: 'message_stop' }));
+    // Unfinished: no message_delta, the one event that carries the stop reason and the final usage.
+    if (unfinished === undefined) {
+      frames.push(event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(answer), stop_sequence: null }, usage: { output_tokens: answer.outputTokens } }));
+    }
+    frames.push(MESSAGE_STOP);
     return frames;
   },
 

@@ -28,6 +28,8 @@ export const modelBehaviourSchema = z.strictObject({
   malformedJsonRate: probability().optional(),
   wrongShapeRate: probability().optional(),
   midStreamCutRate: probability().optional(),
+  unfinishedStreamRate: probability().optional(),
+  unfinishedStreamAt: z.enum(['start', 'early', 'end']).optional(),
   contextWindow: z.number().int().positive().optional(),
 }) satisfies z.ZodType<ModelBehaviour>;
 

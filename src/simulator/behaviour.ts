@@ -2,7 +2,7 @@
  * How a simulated upstream model behaves. Every field is optional; the defaults answer at once
  * with a short deterministic reply. Rates are probabilities in [0, 1], drawn per request from
  * the simulator's injected random source, checked in this order: down, hang, reset,
- * errorRates, malformedJson, wrongShape; then (streams only) midStreamCut.
+ * errorRates, malformedJson, wrongShape; then (streams only) midStreamCut, unfinishedStream.
  */
 export interface LatencySpec {
   /** Median in milliseconds. */
@@ -10,6 +10,12 @@ export interface LatencySpec {
   /** 99th percentile in milliseconds; with p50 it fixes a lognormal distribution. Equal to p50 = constant. */
   p99: number;
 }
+
+/**
+ * Where an unfinished stream stops: `start` before any chunk of the answer, `early` after the
+ * opening and the first few words, `end` after the whole answer.
+ */
+export type UnfinishedAt = 'start' | 'early' | 'end';
 
 export interface ModelBehaviour {
   /** Time before a non-streamed response is sent, or before the first streamed chunk. */
@@ -38,6 +44,14 @@ export interface ModelBehaviour {
   wrongShapeRate?: number;
   /** For streams: stop sending (and close the connection) after about half the chunks. */
   midStreamCutRate?: number;
+  /**
+   * For streams: end the stream the way a finished one ends (OpenAI `data: [DONE]`, Anthropic
+   * `message_stop`, Gemini's clean end of body) but without any finish reason or final usage,
+   * so only a client that checks for the finish can tell it was cut short.
+   */
+  unfinishedStreamRate?: number;
+  /** Where an unfinished stream stops (default `end`). */
+  unfinishedStreamAt?: UnfinishedAt;
   /** Reject prompts whose token count exceeds this with the format's context-length error. */
   contextWindow?: number;
 }

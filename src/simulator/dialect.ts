@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { WireFormat } from '../canonical/types';
+import type { UnfinishedAt } from './behaviour';
 import type { Answer, ChatCall } from './reply';
 
-/** The upstream wire formats the simulator speaks. */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 
 /** A parsed request, or the reason it is a bad request (answered 400 in the format's shape). */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string; param?: string };
@@ -49,8 +49,12 @@ export interface ChatDialect {
   authorised(headers: IncomingHttpHeaders, route: RouteInfo, apiKey: string): boolean;
   parseChat(body: unknown, route: RouteInfo): ParseResult<ChatCall>;
   renderChat(answer: Answer): string;
-  /** The frames of a well-formed stream of `answer`, in order; joined they are the whole body. */
-  streamFrames(answer: Answer, call: ChatCall): string[];
+  /**
+   * The frames of a well-formed stream of `answer`, in order; joined they are the whole body.
+   * With `unfinished`, the stream stops there and ends with the format's end marker but without
+   * a finish reason or final usage (`ModelBehaviour.unfinishedStreamRate`).
+   */
+  streamFrames(answer: Answer, call: ChatCall, unfinished?: UnfinishedAt): string[];
   streamContentType(call: ChatCall): string;
   /** The format's error body for an HTTP status; `message` defaults to the format's usual text. */
   errorBody(status: number, message?: string, param?: string): string;

@@ -1,5 +1,5 @@
 import { hashString } from './reply';
-import { seededRandom } from '../core/random';
+import { seededRandom } from '../resilience/random';
 
 /** Default vector length when the caller asks for none: small, since nothing reads the values. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 8;

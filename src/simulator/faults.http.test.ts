@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseSseText } from '../providers/sse';
+import { parseSseText } from '../wire/sse';
 import { drawLatencyMs, frameGapMs } from './latency';
-import { seededRandom } from '../core/random';
+import { seededRandom } from '../resilience/random';
 import { startSimulator } from './server';
 import type { Simulator } from './server';
 import { postJson, readToEnd } from './test-helpers';
@@ -87,6 +87,74 @@ describe('faults over HTTP', () => {
     expect(text).not.toContain('message_stop');
     const client = new Anthropic({ baseURL: sim.url, apiKey: 'x', maxRetries: 0 });
     await expect(client.messages.stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] }).finalMessage()).rejects.toThrow();
+  });
+
+  describe('unfinishedStream: the end marker without a finish reason', () => {
+    const reply = 'one two three four five six seven eight nine';
+    const openaiStream = (text: string) => parseSseText(text).map((message) => message.data);
+    const anthropicEvents = (text: string) => parseSseText(text).map((message) => message.event);
+
+    it.each([
+      ['end', 'seven eight nine'],
+      ['early', 'one two three '],
+    ] as const)('OpenAI (%s): the answer so far, then [DONE], with no finish chunk and no usage chunk', async (at, last) => {
+      sim.setBehaviour('m', { reply, unfinishedStreamRate: 1, unfinishedStreamAt: at });
+      const { text, failed } = await readToEnd(await postJson(`${sim.url}/v1/chat/completions`, { ...chatBody('m', true), stream_options: { include_usage: true } }));
+      expect(failed).toBe(false);
+      const data = openaiStream(text);
+      expect(data.at(-1)).toBe('[DONE]');
+      const chunks = data.slice(0, -1).map((item) => JSON.parse(item) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: unknown });
+      expect(chunks.every((chunk) => chunk.choices.length === 1 && chunk.choices[0].finish_reason === null && chunk.usage === null)).toBe(true);
+      expect(chunks.at(-1)!.choices[0].delta.content).toBe(last);
+      expect(sim.stats().byModel.m).toMatchObject({ requests: 1, failed: 1, completed: 0 });
+    });
+
+    it('OpenAI (start): [DONE] alone', async () => {
+      sim.setBehaviour('m', { unfinishedStreamRate: 1, unfinishedStreamAt: 'start' });
+      const { text } = await readToEnd(await postJson(`${sim.url}/v1/chat/completions`, chatBody('m', true)));
+      expect(text).toBe('data: [DONE]\n\n');
+    });
+
+    it('the openai SDK reads such a stream as a clean end: only the missing finish_reason tells', async () => {
+      sim.setBehaviour('m', { reply, unfinishedStreamRate: 1 });
+      const client = new OpenAI({ baseURL: sim.url + '/v1', apiKey: 'x', maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hello' }] });
+      let text = '';
+      const finishes: unknown[] = [];
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        finishes.push(chunk.choices[0]?.finish_reason);
+      }
+      expect(text).toBe(reply);
+      expect(finishes.every((finish) => finish === null)).toBe(true);
+    });
+
+    it.each([
+      ['end', ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_stop']],
+      ['early', ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop', 'message_stop']],
+      ['start', ['message_stop']],
+    ] as const)('Anthropic (%s): message_stop with no message_delta before it', async (at, events) => {
+      sim.setBehaviour('m', { reply, unfinishedStreamRate: 1, unfinishedStreamAt: at });
+      const { text, failed } = await readToEnd(await postJson(`${sim.url}/v1/messages`, anthropicBody('m', true)));
+      expect(failed).toBe(false);
+      expect(anthropicEvents(text)).toEqual(events);
+    });
+
+    it.each([
+      ['end', 3],
+      ['early', 1],
+      ['start', 0],
+    ] as const)('Gemini (%s): a body that ends cleanly with no finishReason in any chunk', async (at, chunks) => {
+      sim.setBehaviour('m', { reply, unfinishedStreamRate: 1, unfinishedStreamAt: at });
+      const { text, failed } = await readToEnd(await postJson(`${sim.url}/v1beta/models/m:streamGenerateContent?alt=sse`, { contents: [{ parts: [{ text: 'hello' }] }] }));
+      expect(failed).toBe(false);
+      const data = parseSseText(text).map((message) => JSON.parse(message.data) as { candidates: Array<{ finishReason?: string }>; usageMetadata: { candidatesTokenCount?: number } });
+      expect(data).toHaveLength(chunks);
+      for (const chunk of data) {
+        expect(chunk.candidates[0].finishReason).toBeUndefined();
+        expect(chunk.usageMetadata.candidatesTokenCount).toBeUndefined();
+      }
+    });
   });
 
   it('hang never answers; the client aborting is counted as aborted and leaves nothing in flight', async () => {

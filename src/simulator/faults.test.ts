@@ -22,8 +22,19 @@ describe('drawFault', () => {
     ['wrong shape', { wrongShapeRate: 1 }, false, [0.2], 'wrong-shape'],
     ['mid-stream cut on a stream', { midStreamCutRate: 1 }, true, [0.2], 'cut-stream'],
     ['mid-stream cut ignored without a stream', { midStreamCutRate: 1 }, false, [0.2], 'none'],
+    ['unfinished stream', { unfinishedStreamRate: 1 }, true, [0.2], 'unfinished-stream'],
+    ['unfinished stream after a missed cut', { midStreamCutRate: 0.5, unfinishedStreamRate: 0.5 }, true, [0.7, 0.3], 'unfinished-stream'],
+    ['unfinished stream ignored without a stream', { unfinishedStreamRate: 1 }, false, [0.2], 'none'],
   ])('%s', (_name, behaviour, stream, draws, expected) => {
     expect(drawFault(behaviour, scripted(...draws).random, stream).kind).toBe(expected);
+  });
+
+  it.each([
+    [{ unfinishedStreamRate: 1 }, 'end'],
+    [{ unfinishedStreamRate: 1, unfinishedStreamAt: 'early' as const }, 'early'],
+    [{ unfinishedStreamRate: 1, unfinishedStreamAt: 'start' as const }, 'start'],
+  ])('an unfinished stream stops where the behaviour says (%o)', (behaviour, at) => {
+    expect(drawFault(behaviour, scripted(0.1).random, true)).toEqual({ kind: 'unfinished-stream', at });
   });
 
   it.each([

@@ -1,8 +1,8 @@
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour, UnfinishedAt } from './behaviour';
 
 /**
- * What goes wrong with one request, if anything. `cut-stream` is only drawn for streams; the
- * others apply to every model endpoint.
+ * What goes wrong with one request, if anything. `cut-stream` and `unfinished-stream` are only
+ * drawn for streams; the others apply to every model endpoint.
  */
 export type Fault =
   | { kind: 'none' }
@@ -12,7 +12,8 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'malformed-json' }
   | { kind: 'wrong-shape' }
-  | { kind: 'cut-stream' };
+  | { kind: 'cut-stream' }
+  | { kind: 'unfinished-stream'; at: UnfinishedAt };
 
 const NONE: Fault = { kind: 'none' };
 const DOWN: Fault = { kind: 'down' };
@@ -36,6 +37,7 @@ export function drawFault(behaviour: ModelBehaviour, random: () => number, strea
   if (hits(behaviour.malformedJsonRate, random)) return MALFORMED;
   if (hits(behaviour.wrongShapeRate, random)) return WRONG_SHAPE;
   if (stream && hits(behaviour.midStreamCutRate, random)) return CUT_STREAM;
+  if (stream && hits(behaviour.unfinishedStreamRate, random)) return { kind: 'unfinished-stream', at: behaviour.unfinishedStreamAt ?? 'end' };
   return NONE;
 }
 

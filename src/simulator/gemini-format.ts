@@ -67,16 +67,22 @@ export const geminiDialect: EmbeddingDialect = {
     return JSON.stringify(responseChunk(answer, answer.kind === 'text' ? [{ text: answer.text }] : [functionCallPart(answer)], true));
   },
 
-  streamFrames(answer, call) {
+  streamFrames(answer, call, unfinished) {
     const chunks: unknown[] = [];
+    // Gemini has no end marker: an unfinished stream is one whose body ends cleanly with no
+    // chunk carrying a finishReason (nor the final usage).
+    const finishes = unfinished === undefined;
     if (answer.kind === 'tool-call') {
       // Gemini sends a function call whole, in one chunk, never as argument fragments.
-      chunks.push(responseChunk(answer, [functionCallPart(answer)], true));
+      chunks.push(responseChunk(answer, [functionCallPart(answer)], finishes));
     } else {
       const pieces = splitText(answer.text);
       if (pieces.length === 0) pieces.push('');
-      pieces.forEach((piece, index) => chunks.push(responseChunk(answer, [{ text: piece }], index === pieces.length - 1)));
+      pieces.forEach((piece, index) => chunks.push(responseChunk(answer, [{ text: piece }], finishes && index === pieces.length - 1)));
     }
+    if (unfinished === 'start') chunks.length = 0;
+    if (unfinished === 'early') chunks.length = 1;
+    if (call.framing !== 'sse' && chunks.length === 0) return ['[]'];
     if (call.framing === 'sse') return chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`);
     const frames = chunks.map((chunk, index) => (index === 0 ? '[' : ',\r\n') + JSON.stringify(chunk));
     frames.push(']');

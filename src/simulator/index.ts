@@ -8,5 +8,5 @@ export type { ModelStats, ReceivedRequest, SimulatorStats } from './stats';
 export type { LatencySpec, ModelBehaviour } from './behaviour';
 export { DEFAULT_MODEL } from './behaviour-store';
 export { modelBehaviourSchema } from './behaviour-schema';
-export { seededRandom } from '../core/random';
-export type { WireFormat } from './dialect';
+export { seededRandom } from '../resilience/random';
+export type { WireFormat } from '../canonical/types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawLatencyMs, frameGapMs } from './latency';
-import { seededRandom } from '../core/random';
+import { seededRandom } from '../resilience/random';
 
 describe('drawLatencyMs', () => {
   it.each([

@@ -10,6 +10,7 @@ import { splitArguments, splitText } from './reply';
 import type { Answer, ChatCall, SimTool, SimToolChoice } from './reply';
 
 const SYSTEM_FINGERPRINT = 'fp_simulated';
+const DONE_FRAME = 'data: [DONE]\n\n';
 
 interface ErrorTemplate {
   type: string;
@@ -86,7 +87,8 @@ export const openaiDialect: EmbeddingDialect = {
     });
   },
 
-  streamFrames(answer, call) {
+  streamFrames(answer, call, unfinished) {
+    if (unfinished === 'start') return [DONE_FRAME];
     const id = completionId(answer.serial);
     // With include_usage every chunk carries `usage: null` and one extra chunk carries the totals.
     const chunk = (delta: Record<string, unknown>, finish: string | null): string => {
@@ -109,6 +111,8 @@ export const openaiDialect: EmbeddingDialect = {
         frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: fragment } }] }, null));
       }
     }
+    // Unfinished: the opening and the first piece, or every piece; then [DONE] with no finish chunk and no usage.
+    if (unfinished !== undefined) return [...(unfinished === 'early' ? frames.slice(0, 2) : frames), DONE_FRAME];
     frames.push(chunk({}, finishReason(answer)));
     if (call.includeUsage) {
       const usageChunk = {
@@ -117,7 +121,7 @@ export const openaiDialect: EmbeddingDialect = {
       };
       frames.push(`data: ${JSON.stringify(usageChunk)}\n\n`);
     }
-    frames.push('data: [DONE]\n\n');
+    frames.push(DONE_FRAME);
     return frames;
   },
 

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSseText } from '../providers/sse';
-import { seededRandom } from '../core/random';
+import { parseSseText } from '../wire/sse';
+import { seededRandom } from '../resilience/random';
 import { countTokens } from './reply';
 import { startSimulator } from './server';
 import type { Simulator } from './server';

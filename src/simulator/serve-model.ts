@@ -67,6 +67,11 @@ export async function serveChat(context: SimulatorContext, dialect: ChatDialect,
     const frame = fault.kind === 'malformed-json' ? dialect.malformedStream(call) : dialect.wrongShapeStream(call);
     return exchange.stream({ contentType, frames: [frame], gapMs: 0, inputTokens: 0, outputTokens: 0 }, context.sleep, 'failed');
   }
+  if (fault.kind === 'unfinished-stream') {
+    const frames = dialect.streamFrames(answer, call, fault.at);
+    const gapMs = frameGapMs(answer.outputTokens, frames.length, behaviour.tokensPerSecond);
+    return exchange.stream({ contentType, frames, gapMs, inputTokens: 0, outputTokens: 0 }, context.sleep, 'failed');
+  }
   const frames = dialect.streamFrames(answer, call);
   await exchange.stream(
     {

@@ -1,4 +1,4 @@
-import type { WireFormat } from './dialect';
+import type { WireFormat } from '../canonical/types';
 
 /** Counters of one model. */
 export interface ModelStats {

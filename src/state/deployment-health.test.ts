@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../core/health';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../resilience/types';
 import { createDeploymentHealth, recordEnd, recordStart, snapshotExpiry, toSnapshot } from './deployment-health';
 import type { EndedAttempt } from './types';
 

@@ -11,7 +11,7 @@
  * error, which are never changed in place, only replaced, so a snapshot keeps its values
  * whatever happens to the record afterwards.
  */
-import { adoptProbe, closedBreaker, onResult, release } from '../core/breaker';
+import { adoptProbe, closedBreaker, onResult, release } from '../resilience/breaker';
 import {
   addToMinute,
   clearWindow,
@@ -31,8 +31,9 @@ import {
   type SampleRing,
   type SlidingWindow,
   type WindowCounts,
-} from '../core/health-maths';
-import type { BreakerPolicy, BreakerState, HealthSnapshot } from '../core/health';
+} from '../resilience/health-maths';
+import type { BreakerPolicy, BreakerState } from '../resilience/types';
+import type { HealthSnapshot } from '../routing/health';
 import type { EndedAttempt } from './types';
 
 /** Cool-down after a 429 that named no Retry-After. */
@@ -54,7 +55,7 @@ export interface DeploymentHealth {
   inFlight: number;
   readonly minute: MinuteCounter;
   lastError: LastError | undefined;
-  /** An immutable value from src/core/breaker.ts: replaced on every change, never edited. */
+  /** An immutable value from src/resilience/breaker.ts: replaced on every change, never edited. */
   breaker: BreakerState;
   coolingDownUntil: number | undefined;
   misconfigured: boolean;
@@ -195,7 +196,7 @@ export function clearFlags(health: DeploymentHealth): void {
 }
 
 /** Scratch for minute totals, like `counts`. */
-const totals: MinuteTotals = { requests: 0, tokens: 0 };
+const totals: MinuteTotals = { requests: 0, units: 0 };
 
 /**
  * The routing view of a record at `now`: a new frozen object, so later updates of the record
@@ -217,7 +218,7 @@ export function toSnapshot(deployment: string, health: DeploymentHealth, now: nu
     consecutiveFailures: health.consecutiveFailures,
     inFlight: health.inFlight,
     requestsThisMinute: totals.requests,
-    tokensThisMinute: totals.tokens,
+    tokensThisMinute: totals.units,
     lastError: health.lastError,
     breaker: health.breaker,
     // A cool-down that has passed is not news to the planner.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HealthSnapshot } from '../core/health';
+import type { HealthSnapshot } from '../routing/health';
 import { reportHealth, roundMs, roundRate } from './health-report';
 
 const snapshot: HealthSnapshot = Object.freeze<HealthSnapshot>({

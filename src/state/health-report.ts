@@ -4,7 +4,7 @@
  * decimals for rates. Routing keeps reading the snapshot itself, unrounded: rounding belongs to
  * presentation, and on the hot path it would be work for nothing.
  */
-import type { HealthSnapshot } from '../core/health';
+import type { HealthSnapshot } from '../routing/health';
 
 /** Milliseconds to 0.1 ms: `227.075312` → `227.1`. */
 export function roundMs(value: number): number;

@@ -1,4 +1,8 @@
-/** Live health and breaker state behind the StateStore port, and its implementations. */
+/**
+ * Live health and breaker state behind the StateStore port, and its in-memory implementation.
+ * The Redis one (src/state/redis) is imported where it is wired, so that what imports this
+ * module does not load a Redis client.
+ */
 export type { Admission, EndedAttempt, StateStore } from './types';
 export {
   createMemoryStateStore,
@@ -6,10 +10,3 @@ export {
   type MemoryStateStoreOptions,
 } from './memory/memory-state-store';
 export { DEFAULT_RATE_LIMIT_COOLDOWN_MS } from './deployment-health';
-export { DEFAULT_REDIS_PREFIX } from './types';
-export {
-  createRedisStateStore,
-  type RedisStateStore,
-  type RedisStateStoreOptions,
-} from './redis/redis-state-store';
-export { createStateStore } from './create-state-store';

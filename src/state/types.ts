@@ -3,7 +3,7 @@
  * memory; several replicas will share it (Redis). Reads on the hot path are local and
  * synchronous; only what needs agreement across replicas (admitting half-open probes) may be async.
  */
-import type { AttemptResult, HealthSnapshot } from '../core/health';
+import type { AttemptResult, HealthSnapshot } from '../routing/health';
 
 /** What the breaker decided about one attempt. */
 export interface Admission {
@@ -23,9 +23,11 @@ export interface StateStore {
   /**
    * Ask the breaker to admit one attempt; atomic across replicas in shared implementations (half-open
    * probes are limited globally). A store that decides locally answers at once: the executor skips
-   * the await, which is a promise job per attempt.
+   * the await, which is a promise job per attempt. `timeoutMs` is how long the caller can wait
+   * (what is left of its deadline): a shared store that has not agreed with the others by then,
+   * or by its own time limit if sooner, answers with its local decision.
    */
-  admit(deployment: string, now: number): Admission | Promise<Admission>;
+  admit(deployment: string, now: number, timeoutMs?: number): Admission | Promise<Admission>;
   /** An attempt started (in-flight + 1, request counted in this minute). */
   attemptStarted(deployment: string, now: number): void;
   /** An attempt ended: updates EWMAs, window, consecutive failures, tokens, last error, 429 cool-down, misconfigured flag, and the breaker (releasing a probe slot if it was one). */
@@ -37,5 +39,3 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-/** Prefix of the keys and channel of a Redis-shared store, when the config names none. */
-export const DEFAULT_REDIS_PREFIX = 'junction:';

@@ -4,7 +4,7 @@
  * it, however many requests arrive at once; a failed probe re-opens it, a good one closes it.
  */
 import { describe, expect, it } from 'vitest';
-import type { HealthSnapshot } from '../../src/core/health';
+import type { HealthSnapshot } from '../../src/routing/health';
 import { breakerOf, eventually, expectServed, fire, headerOf, ledgerRows, openaiChat, untilRetryable, withChaos, type Chaos } from './support';
 
 /** The primary's breaker as the operations API reports it over HTTP. */

@@ -61,7 +61,7 @@ describe('chaos: context-window fallback', () => {
         expect(chaos.upstream('optimist')).toBe(1);
         expect(chaos.upstream('same-size')).toBe(0);
         // A prompt that is too long says nothing about the deployment's health.
-        expect(chaos.harness.junction.gateway.store.snapshot('optimist', Date.now())).toMatchObject({ consecutiveFailures: 0, breaker: { status: 'closed' } });
+        expect(chaos.harness.junction.services.store.snapshot('optimist', Date.now())).toMatchObject({ consecutiveFailures: 0, breaker: { status: 'closed' } });
 
         const nowhere = await openaiChat(chaos, 'too-long-everywhere', { content: LONG_PROMPT });
         const error = nowhere.error as InstanceType<typeof OpenAI.APIError>;

@@ -39,6 +39,8 @@ export interface CallResult {
   headers?: Headers;
   /** OpenAI finish_reason or Anthropic stop_reason, when the answer had one. */
   finish?: string | null;
+  /** The token counts the stream reported (OpenAI's usage chunk; Anthropic's message_start, then message_delta). */
+  usage?: { input: number; output: number };
   error?: unknown;
 }
 
@@ -134,17 +136,23 @@ export async function openaiChat(chaos: Chaos, route: string, options: CallOptio
 }
 
 /** A streamed chat completion through the openai client; text is what arrived before any error. */
-export async function openaiStream(chaos: Chaos, route: string, options: CallOptions & { onChunk?: (text: string, abort: () => void) => void } = {}): Promise<CallResult> {
+export async function openaiStream(
+  chaos: Chaos,
+  route: string,
+  options: CallOptions & { includeUsage?: boolean; onChunk?: (text: string, abort: () => void) => void } = {},
+): Promise<CallResult> {
   const id = chaos.nextId();
   const result: CallResult = { id, text: '' };
   try {
+    const usage = options.includeUsage ? { stream_options: { include_usage: true } } : {};
     const { data, response } = await chaos.openai.chat.completions
-      .create({ model: route, messages: [{ role: 'user', content: options.content ?? 'hello' }], stream: true }, { headers: { 'x-request-id': id, ...options.headers } })
+      .create({ model: route, messages: [{ role: 'user', content: options.content ?? 'hello' }], stream: true, ...usage }, { headers: { 'x-request-id': id, ...options.headers } })
       .withResponse();
     result.headers = response.headers;
     for await (const chunk of data) {
       result.text += chunk.choices[0]?.delta.content ?? '';
       result.finish = chunk.choices[0]?.finish_reason ?? result.finish;
+      if (chunk.usage) result.usage = { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
       options.onChunk?.(result.text, () => data.controller.abort());
     }
   } catch (error) {
@@ -182,7 +190,11 @@ export async function anthropicStream(chaos: Chaos, route: string, options: Call
     result.headers = response.headers;
     for await (const event of data) {
       if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') result.text += event.delta.text;
-      if (event.type === 'message_delta') result.finish = event.delta.stop_reason;
+      if (event.type === 'message_start') result.usage = { input: event.message.usage.input_tokens, output: event.message.usage.output_tokens };
+      if (event.type === 'message_delta') {
+        result.finish = event.delta.stop_reason;
+        result.usage = { input: event.usage.input_tokens ?? result.usage?.input ?? 0, output: event.usage.output_tokens };
+      }
       options.onText?.(result.text, () => data.controller.abort());
     }
   } catch (error) {
@@ -240,14 +252,14 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
 /** Wait until the deployment's breaker (or 429 cool-down) would let the planner try it again. */
 export function untilRetryable(chaos: Chaos, deployment: string): Promise<true> {
   return eventually(() => {
-    const health = chaos.harness.junction.gateway.store.snapshot(deployment, Date.now());
+    const health = chaos.harness.junction.services.store.snapshot(deployment, Date.now());
     const breakerWaits = health.breaker.status === 'open' && (health.breaker.retryAt ?? 0) > Date.now();
     return !breakerWaits && health.coolingDownUntil === undefined;
   }, `${deployment} to be retryable`);
 }
 
 export function breakerOf(chaos: Chaos, deployment: string) {
-  return chaos.harness.junction.gateway.store.snapshot(deployment, Date.now()).breaker;
+  return chaos.harness.junction.services.store.snapshot(deployment, Date.now()).breaker;
 }
 
 /** A loopback URL where nothing listens: a port bound and released again. */

@@ -33,7 +33,7 @@ describe('chaos: rate-limit exhaustion with Retry-After', () => {
       async (chaos) => {
         const limited = await fire(5, 1, () => openaiChat(chaos, 'limited'));
         expect(chaos.upstream('primary')).toBe(1);
-        const health = chaos.harness.junction.gateway.store.snapshot('primary', Date.now());
+        const health = chaos.harness.junction.services.store.snapshot('primary', Date.now());
         expect(health.coolingDownUntil).toBeDefined();
         expect(health.breaker.status).toBe('closed');
         expect(health.consecutiveFailures).toBe(0);

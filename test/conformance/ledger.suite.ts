@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../src/core/errors';
+import { isJunctionError } from '../../src/errors';
 import type { AttemptRecord, Ledger, LedgerEntry } from '../../src/ledger/types';
 
 export interface LedgerSuiteOptions {

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isJunctionError, type ErrorCode } from '../../src/core/errors';
-import type { ChatRequest, EmbeddingRequest, FinishReason, StreamEvent, ToolCall, Usage } from '../../src/core/types';
-import { createSseSplitter, parseSseText } from '../../src/providers/sse';
+import { isJunctionError, type ErrorCode } from '../../src/errors';
+import type { ChatRequest, EmbeddingRequest, FinishReason, StreamEvent, ToolCall, Usage } from '../../src/canonical/types';
+import { createSseSplitter, parseSseText } from '../../src/wire/sse';
 import type { ProviderAdapter, SseMessage, UpstreamTarget } from '../../src/providers/types';
 
 export interface ExpectedResult {

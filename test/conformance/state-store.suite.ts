@@ -3,7 +3,8 @@
  * per port). Time is always passed in, so no test waits. It pins the contract beyond the types:
  * - unknown deployments read as fresh (closed breaker, success rate 1) and deployments are independent;
  * - the breaker opens on consecutive failures or on the failure rate over the window, stays open
- *   until retryAt, then admits at most `halfOpenProbes` probes however admits race;
+ *   until retryAt, then admits at most `halfOpenProbes` probes however admits race, and answers an
+ *   admit given no time to wait (`timeoutMs` 0) with that same decision;
  * - a probe success closes it (with a fresh window); a probe failure re-opens it with a doubled,
  *   capped cool-down; a probe that ends with no verdict frees its slot;
  * - a 429 cools the deployment down without counting as a failure; a 401/403 marks it
@@ -15,7 +16,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AttemptResult, BreakerPolicy, HealthSnapshot } from '../../src/core/health';
+import type { BreakerPolicy } from '../../src/resilience/types';
+import type { AttemptResult, HealthSnapshot } from '../../src/routing/health';
 import type { StateStore } from '../../src/state/types';
 
 /** What the suite asks of a new store. */
@@ -300,6 +302,16 @@ export function runStateStoreSuite(name: string, options: StateStoreSuiteOptions
         expect(admissions.filter((admission) => admission.admitted && admission.probe)).toHaveLength(halfOpenProbes);
         expect(admissions.filter((admission) => admission.admitted && !admission.probe)).toHaveLength(0);
         expect(store.snapshot(DEPLOYMENT, T + 1_000).breaker.probesInFlight).toBe(halfOpenProbes);
+      });
+
+      it('gives the breaker’s decision to an admit with no time to wait, still at most halfOpenProbes probes', async () => {
+        const store = await open();
+        trip(store, T);
+        expect((await store.admit(DEPLOYMENT, T + 999, 0)).admitted).toBe(false);
+        expect(await store.admit(DEPLOYMENT, T + 1_000, 0)).toMatchObject({ admitted: true, probe: true });
+        expect((await store.admit(DEPLOYMENT, T + 1_000, 0)).admitted).toBe(false);
+        run(store, success(), T + 1_050, true);
+        expect(await store.admit(DEPLOYMENT, T + 1_100, 0)).toMatchObject({ admitted: true, probe: false });
       });
 
       it('closes on a probe success, with trips and the window reset', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src/core/cost';
+import { costOf } from '../../src/routing/cost';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { spawnJunction } from '../support/cli';
 import { PRICES, startHarness, type Harness } from '../support/harness';

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src/core/cost';
+import { costOf } from '../../src/routing/cost';
 import { PRICES, startHarness, type Harness } from '../support/harness';
 
 let harness: Harness;

@@ -46,13 +46,13 @@ describe('POST /v1/routing/decision', () => {
 describe('GET /v1/providers and health checks', () => {
   it('reports every deployment\'s health and breaker; health checks open a dead deployment\'s breaker', async () => {
     harness.simulator.setBehaviour('gpt-4o', { down: true });
-    const checker = startHealthChecks(harness.junction.gateway, { intervalMs: 60_000, timeoutMs: 2_000 }, { timer: false });
+    const checker = startHealthChecks(harness.junction.services, { intervalMs: 60_000, timeoutMs: 2_000 }, { timer: false });
     for (let round = 0; round < 5; round += 1) await checker.runOnce();
     checker.stop();
 
     const status = (await (await fetch(`${harness.url}/v1/providers`)).json()) as any;
     const byId = new Map(status.data.map((row: any) => [row.deployment, row]));
-    expect(byId.size).toBe(harness.junction.gateway.catalog.deployments.size);
+    expect(byId.size).toBe(harness.junction.services.catalog.deployments.size);
     expect(byId.get('openai-big')).toMatchObject({ breaker: { status: 'open' }, consecutiveFailures: 5, lastError: { code: 'upstream_overloaded' } });
     expect(byId.get('openai-mini')).toMatchObject({ breaker: { status: 'closed' }, consecutiveFailures: 0, successRate: 1 });
     expect(byId.get('dead')).toMatchObject({ lastError: { code: 'upstream_connection' } });
@@ -70,7 +70,7 @@ describe('GET /v1/providers and health checks', () => {
 
 describe('numbers people read', () => {
   it('/v1/providers and the decision show latency to 0.1 ms and rates to four decimals; routing keeps the exact values', async () => {
-    const { store } = harness.junction.gateway;
+    const { store } = harness.junction.services;
     const now = Date.now();
     const ended = (verdict: 'success' | 'failure', latencyMs: number) => ({ verdict, latencyMs, ttftMs: latencyMs / 3, tokens: 10, probe: false });
     store.attemptStarted('openai-big', now);

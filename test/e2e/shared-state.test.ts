@@ -35,7 +35,7 @@ describe('replicas sharing state through Redis', () => {
     const clientB = new OpenAI({ baseURL: `${b.url}/v1`, apiKey: 'caller-key', maxRetries: 0 });
     simulator.setBehaviour('gpt-4o', { errorRates: { '500': 1 } });
 
-    const isOpen = (replica: Junction) => replica.gateway.store.snapshot('openai-big', Date.now()).breaker.status === 'open';
+    const isOpen = (replica: Junction) => replica.services.store.snapshot('openai-big', Date.now()).breaker.status === 'open';
     for (let request = 0; request < 10 && !isOpen(a); request += 1) {
       const { response } = await clientA.chat.completions.create({ model: 'failover', messages: hello }).withResponse();
       expect(response.headers.get('x-junction-deployment')).toBe('anthropic-haiku');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../src/core/errors';
+import { isJunctionError } from '../../src/errors';
 import { createLedger } from '../../src/ledger';
 import { sampleEntry } from '../conformance/ledger.suite';
 

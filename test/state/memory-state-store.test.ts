@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../../src/core/health';
+import { DEFAULT_BREAKER_POLICY } from '../../src/resilience/types';
 import { createMemoryStateStore, type BreakerChange } from '../../src/state';
 import { runStateStoreSuite } from '../conformance/state-store.suite';
 

@@ -4,15 +4,17 @@
  * replica tests wait for a condition to hold (bounded), never for a fixed time.
  */
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/core/health';
-import { createRedisStateStore, type RedisStateStore } from '../../src/state';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../src/resilience/types';
+import { createRedisStateStore, type RedisStateStore } from '../../src/state/redis/redis-state-store';
 import type { EndedAttempt } from '../../src/state';
 import { runStateStoreSuite } from '../conformance/state-store.suite';
+import { createTcpRelay } from '../support/tcp-relay';
 import { until } from '../support/until';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisTarget = { host: new URL(REDIS_URL).hostname, port: Number(new URL(REDIS_URL).port || 6379) };
 
 runStateStoreSuite('redis', {
   create: async ({ policy, ewmaAlpha }) => {
@@ -113,14 +115,8 @@ describe('redis state store: two replicas', () => {
   });
 
   it('joins the others when Redis comes back, if it started while Redis was away', async () => {
-    // The late replica reaches Redis through a TCP relay on a port that at first has no listener.
-    const target = new URL(REDIS_URL);
-    const relay = createServer((socket) => {
-      const redis = connect(Number(target.port || 6379), target.hostname);
-      socket.pipe(redis).pipe(socket);
-      socket.on('error', () => redis.destroy());
-      redis.on('error', () => socket.destroy());
-    });
+    // The late replica reaches Redis through a relay on a port that at first has no listener.
+    const relay = createTcpRelay(redisTarget);
     const port = await freePort();
     const prefix = `junction-test:${randomUUID()}:`;
     const late = createRedisStateStore({ url: `redis://127.0.0.1:${port}`, prefix, policy: () => policy, onError: () => {} });
@@ -128,14 +124,37 @@ describe('redis state store: two replicas', () => {
     opened.push(late, early);
     await early.ready;
 
-    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    await relay.listen(port);
     try {
       await late.ready;
       early.attemptEnded(D, success(333), T);
       await until(() => late.snapshot(D, T + 1).latencyMs === 333, 'the late replica hears the early one', 5_000);
     } finally {
       await late.close();
-      relay.close();
+      await relay.close();
+    }
+  });
+
+  it('is ready only once the others hear it too, so its first attempt reaches them', async () => {
+    // Its command connection (the first it opens) is held up while its subscription goes
+    // through: `ready` must wait for both, or what it says first is dropped unsent.
+    const relay = createTcpRelay(redisTarget);
+    relay.freeze(0);
+    const port = await relay.listen();
+    const prefix = `junction-test:${randomUUID()}:`;
+    const other = createRedisStateStore({ url: REDIS_URL, prefix, policy: () => policy });
+    const slow = createRedisStateStore({ url: `redis://127.0.0.1:${port}`, prefix, policy: () => policy, publishIntervalMs: 5 });
+    opened.push(other, slow);
+    await other.ready;
+    const thaw = setTimeout(() => relay.thaw(), 300);
+    try {
+      await slow.ready;
+      slow.attemptEnded(D, success(444), T);
+      await until(() => other.snapshot(D, T + 1).latencyMs === 444, 'the other replica hears the first attempt');
+    } finally {
+      clearTimeout(thaw);
+      await slow.close();
+      await relay.close();
     }
   });
 

@@ -39,7 +39,7 @@ export interface ConfigOverrides {
   timeoutMs?: number;
   bodyLimitBytes?: number;
   /** The `state` config section; memory when absent. */
-  state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string };
+  state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string; claimTimeoutMs?: number };
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -104,7 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: junction.url,
     reset: () => {
       simulator.reset();
-      for (const id of config.catalog.deployments.keys()) junction.gateway.store.forget(id);
+      for (const id of config.catalog.deployments.keys()) junction.services.store.forget(id);
     },
     close: async () => {
       await junction.close();
@@ -113,4 +113,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export { seededRandom } from '../../src/core/random';
+export { seededRandom } from '../../src/resilience/random';

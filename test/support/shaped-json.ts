@@ -1,6 +1,6 @@
 /**
  * fast-check building blocks for JSON bodies shaped like a wire schema, to property-test a
- * hand-written check against its zod schema (see src/core/shape-checks.ts). With `junk`, any
+ * hand-written check against its zod schema (see src/wire/shape-checks.ts). With `junk`, any
  * field may hold a JSON value of the wrong kind and most bodies are refused; without, fields
  * hold plausible values with the odd near miss (an empty name, a number out of range, a value
  * not in the list), often the body's only fault, so both verdicts are well exercised.

@@ -2,8 +2,8 @@
  * The ingress formats behind one interface, so the chat handler is written once. Each format's
  * own folder holds its pure decoders and encoders.
  */
-import type { JunctionError } from '../../core/errors';
-import type { ChatRequest, ChatResponse, IngressFormat, StreamEvent } from '../../core/types';
+import type { JunctionError } from '../../errors';
+import type { ChatRequest, ChatResponse, IngressFormat, StreamEvent, Usage } from '../../canonical/types';
 import { decodeAnthropicMessages } from './anthropic/decode-anthropic-messages';
 import { encodeAnthropicMessage } from './anthropic/encode-anthropic-message';
 import { createAnthropicStreamEncoder } from './anthropic/encode-anthropic-stream';
@@ -13,9 +13,15 @@ import { encodeOpenAIChat } from './openai/encode-openai-chat';
 import { createOpenAIStreamEncoder } from './openai/encode-openai-stream';
 import { renderOpenAIError } from './openai/render-openai-error';
 
+/** One stream's encoder in the caller's format; see the OpenAI and Anthropic encoders. */
 export interface StreamEncoder {
   encode(event: StreamEvent): string;
-  error(error: JunctionError): string;
+  /** Same-format pass-through: the event went out in the upstream's own words. */
+  note(event: StreamEvent): void;
+  /** Usage the caller asked for that a forwarded stream's upstream did not send ('' when the format needs none). */
+  usage(usage: Usage): string;
+  /** The in-stream error event that ends the stream, with the usage so far where the format can carry it. */
+  error(error: JunctionError, usage?: Usage): string;
 }
 
 export interface ChatIngress {

@@ -4,7 +4,7 @@
  * re-encoded answers do. A scan for that one key costs far less than parsing and serialising
  * the answer again.
  */
-import { hasPrefix, stringValueSpan } from '../../core/json-scan';
+import { hasPrefix, stringValueSpan } from '../../wire/json-scan';
 
 /**
  * `json` (a valid JSON object's text) with the string value of its top-level `"model"` key

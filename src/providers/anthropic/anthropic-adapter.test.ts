@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { ChatRequest } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { ChatRequest } from '../../canonical/types';
 import { collectStream, runProviderAdapterSuite } from '../../../test/conformance/provider-adapter.suite';
-import { parseSseText } from '../sse';
+import { parseSseText } from '../../wire/sse';
 import type { UpstreamTarget } from '../types';
 import { anthropicDeployment, anthropicFixtures, anthropicProvider, anthropicTarget, readFixtureJson, readFixtureText } from './__fixtures__/anthropic-fixtures';
 import { ANTHROPIC_VERSION, anthropicAdapter, createAnthropicAdapter } from './anthropic-adapter';

@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { ChatResponse, ToolCall } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { ChatResponse, ToolCall } from '../../canonical/types';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types';
 import { acceptsAnthropicMessage } from './anthropic-answer-check';
 import { anthropicMessageSchema, type AnthropicMessageResponse } from './anthropic-api';

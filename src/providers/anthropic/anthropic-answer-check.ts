@@ -5,7 +5,7 @@
  * exception: a tool_use `input` with an own `__proto__` key, which zod accepts but drops from its
  * copy, is refused here so that zod's copy is what the adapter reads.
  */
-import { arrayOf, isNumber, isObject, isString, isUnknownRecord, nullish, objectOf } from '../../core/shape-checks';
+import { arrayOf, isNumber, isObject, isString, isUnknownRecord, nullish, objectOf } from '../../wire/shape-checks';
 import type { AnthropicMessageResponse, AnthropicStreamEvent } from './anthropic-api';
 
 const nullishNumber = nullish(isNumber);

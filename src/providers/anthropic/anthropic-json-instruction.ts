@@ -1,4 +1,4 @@
-import type { ResponseFormat } from '../../core/types';
+import type { ResponseFormat } from '../../canonical/types';
 
 /**
  * The system instruction that stands in for a JSON response format.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError, type ErrorCode } from '../../core/errors';
-import type { StreamEvent } from '../../core/types';
+import { isJunctionError, type ErrorCode } from '../../errors';
+import type { StreamEvent } from '../../canonical/types';
 import type { StreamDecoder } from '../types';
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder';
 
@@ -31,7 +31,7 @@ describe('createAnthropicStreamDecoder', () => {
   });
 
   it('skips pings, even before message_start, and event types it does not know', () => {
-    const events = feed(decoder(), [{ type: 'ping' }, START, { type: 'ping' }, { type: 'brand_new_event', payload: 1 }, STOP]);
+    const events = feed(decoder(), [{ type: 'ping' }, START, { type: 'ping' }, { type: 'brand_new_event', payload: 1 }, { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 1 } }, STOP]);
     expect(events.map((event) => event.type)).toEqual(['start', 'finish']);
   });
 
@@ -82,14 +82,20 @@ describe('createAnthropicStreamDecoder', () => {
     expect(events.at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'stop', raw: 'end_turn' }, usage: expected });
   });
 
-  it('finishes as other when no message_delta said why', () => {
-    const events = feed(decoder(), [START, STOP]);
-    expect(events.at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'other', raw: undefined }, usage: { inputTokens: 10, outputTokens: 1 } });
+  it.each([
+    { name: 'no message_delta', events: [START, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'one two three' } }, { type: 'content_block_stop', index: 0 }, STOP] },
+    { name: 'a message_delta without a stop_reason', events: [START, { type: 'message_delta', delta: { stop_reason: null }, usage: { output_tokens: 3 } }, STOP] },
+    { name: 'nothing before it', events: [STOP] },
+  ])('message_stop after $name is upstream_stream_truncated, not a finish', ({ events }) => {
+    const target = decoder();
+    const decoded: StreamEvent[] = [];
+    expect(codeOf(() => events.forEach((event) => decoded.push(...feed(target, [event]))))).toBe('upstream_stream_truncated');
+    expect(decoded.some((event) => event.type === 'finish')).toBe(false);
   });
 
   it('ignores anything after message_stop and ends cleanly', () => {
     const target = decoder();
-    feed(target, [START, STOP]);
+    feed(target, [START, { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }, STOP]);
     expect(feed(target, [{ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'late' } }])).toEqual([]);
     expect(target.end()).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { StreamEvent, Usage } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { StreamEvent, Usage } from '../../canonical/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import {
   ANTHROPIC_STREAM_EVENT_TYPES,
@@ -30,8 +30,9 @@ interface OpenToolCall {
  * Decoder of one Messages API stream: `message_start`, then per content block
  * `content_block_start` / `content_block_delta`… / `content_block_stop`, then `message_delta`
  * (stop reason, cumulative usage) and `message_stop`; `ping` may come anywhere and `error`
- * ends the stream with a classified error. Only `message_stop` finishes: a stream that ends
- * before it was cut short, whatever came before.
+ * ends the stream with a classified error. Only `message_stop` after a stop reason finishes: a
+ * stream that ends before it was cut short, and so is one whose `message_stop` comes without a
+ * `message_delta` saying why the model stopped (the API always sends one).
  */
 export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOptions): StreamDecoder {
   let started = false;
@@ -44,6 +45,9 @@ export function createAnthropicStreamDecoder(options: AnthropicStreamDecoderOpti
   function handle(event: AnthropicStreamEvent): StreamEvent[] {
     if (event.type === 'ping') return [];
     if (event.type === 'error') throw anthropicStreamError(event);
+    if (event.type === 'message_stop' && (stopReason ?? undefined) === undefined) {
+      throw new JunctionError('upstream_stream_truncated', `Anthropic stream sent message_stop ${started ? 'without a stop_reason' : 'before message_start'}`);
+    }
     if (event.type === 'message_start') {
       if (started) throw badResponse('a second message_start arrived');
       started = true;

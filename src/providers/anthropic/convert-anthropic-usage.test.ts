@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Usage } from '../../core/types';
+import type { Usage } from '../../canonical/types';
 import type { AnthropicUsage } from './anthropic-api';
 import { convertAnthropicUsage } from './convert-anthropic-usage';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { Message } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { Message } from '../../canonical/types';
 import type { AnthropicPrompt } from './convert-to-anthropic-messages';
 import { withThoughtSignature } from '../tool-call-id';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';

@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../canonical/types';
 import { bareToolCallId } from '../tool-call-id';
 import type { AnthropicAssistantBlock, AnthropicMessage, AnthropicUserBlock } from './anthropic-api';
 

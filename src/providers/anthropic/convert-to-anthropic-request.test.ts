@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../core/model';
-import type { ChatRequest, ResponseFormat } from '../../core/types';
+import type { Deployment } from '../../routing/catalog';
+import type { ChatRequest, ResponseFormat } from '../../canonical/types';
 import { anthropicJsonInstruction } from './anthropic-json-instruction';
 import { convertToAnthropicRequest, DEFAULT_ANTHROPIC_MAX_TOKENS } from './convert-to-anthropic-request';
 

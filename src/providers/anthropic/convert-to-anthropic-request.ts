@@ -1,5 +1,5 @@
-import type { Deployment } from '../../core/model';
-import type { ChatRequest } from '../../core/types';
+import type { Deployment } from '../../routing/catalog';
+import type { ChatRequest } from '../../canonical/types';
 import type { AnthropicMessagesRequest } from './anthropic-api';
 import { anthropicJsonInstruction } from './anthropic-json-instruction';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';

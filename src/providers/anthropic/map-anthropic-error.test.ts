@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../core/errors';
+import type { ErrorCode } from '../../errors';
 import { anthropicStreamError, parseAnthropicError } from './map-anthropic-error';
 
 const wire = (type: string, message: string): string => JSON.stringify({ type: 'error', error: { type, message } });

@@ -1,4 +1,4 @@
-import { JunctionError, type ErrorCode } from '../../core/errors';
+import { JunctionError, type ErrorCode } from '../../errors';
 import { retryAfterMs } from '../retry-after';
 import { anthropicErrorSchema, type AnthropicErrorBody } from './anthropic-api';
 

@@ -9,7 +9,7 @@ describe('mapAnthropicStopReason', () => {
     ['tool_use', 'tool-calls'],
     ['refusal', 'content-filter'],
     ['pause_turn', 'other'],
-    ['model_context_window_exceeded', 'other'],
+    ['model_context_window_exceeded', 'length'],
     ['something_new', 'other'],
     ['toString', 'other'],
   ] as const)('%s → %s, raw kept', (raw, unified) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, ToolDefinition } from '../../core/types';
+import type { ChatRequest, ToolDefinition } from '../../canonical/types';
 import type { AnthropicToolChoice } from './anthropic-api';
 import { prepareAnthropicTools } from './prepare-anthropic-tools';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest, ToolChoice } from '../../core/types';
+import type { ChatRequest, ToolChoice } from '../../canonical/types';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-api';
 
 /** The `tools` / `tool_choice` part of an Anthropic request body; both absent when no tools are offered. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonSchema } from '../../core/types';
+import type { JsonSchema } from '../../canonical/types';
 import { convertJsonSchemaToGeminiSchema, convertToolParameters } from './convert-gemini-schema';
 import type { GeminiSchema } from './gemini-api';
 

@@ -10,7 +10,7 @@
  * - `allOf` members are merged into one schema;
  * - `format` is kept only where Gemini gives it meaning (`enum`/`date-time`, `float`/`double`, `int32`/`int64`).
  */
-import type { JsonSchema } from '../../core/types';
+import type { JsonSchema } from '../../canonical/types';
 import type { GeminiSchema, GeminiSchemaType } from './gemini-api';
 
 const TYPES: Readonly<Record<string, GeminiSchemaType>> = {

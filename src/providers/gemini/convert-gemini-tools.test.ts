@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolChoice, ToolDefinition } from '../../core/types';
+import type { ToolChoice, ToolDefinition } from '../../canonical/types';
 import { convertGeminiTools, convertToolChoice } from './convert-gemini-tools';
 import type { GeminiToolConfig } from './gemini-api';
 

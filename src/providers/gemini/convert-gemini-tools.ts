@@ -1,4 +1,4 @@
-import type { ToolChoice, ToolDefinition } from '../../core/types';
+import type { ToolChoice, ToolDefinition } from '../../canonical/types';
 import { convertToolParameters } from './convert-gemini-schema';
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './gemini-api';
 

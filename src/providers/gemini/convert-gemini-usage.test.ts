@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Usage } from '../../core/types';
+import type { Usage } from '../../canonical/types';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import type { GeminiUsageMetadata } from './gemini-api';
 

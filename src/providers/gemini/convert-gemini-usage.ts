@@ -1,4 +1,4 @@
-import type { Usage } from '../../core/types';
+import type { Usage } from '../../canonical/types';
 import type { GeminiUsageMetadata } from './gemini-api';
 
 /**

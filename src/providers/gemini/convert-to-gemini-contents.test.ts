@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { ImagePart, Message } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { ImagePart, Message } from '../../canonical/types';
 import { withThoughtSignature } from '../tool-call-id';
 import { convertToGeminiContents, FOREIGN_THOUGHT_SIGNATURE, guessImageMimeType } from './convert-to-gemini-contents';
 import type { GeminiPart } from './gemini-api';

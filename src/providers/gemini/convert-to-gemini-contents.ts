@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { AssistantMessage, ContentPart, Message, ToolMessage } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { AssistantMessage, ContentPart, Message, ToolMessage } from '../../canonical/types';
 import { splitToolCallId } from '../tool-call-id';
 import type { GeminiContent, GeminiPart, GeminiTextPart } from './gemini-api';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../core/types';
+import type { ChatRequest } from '../../canonical/types';
 import { convertGenerationConfig, convertToGeminiRequest } from './convert-to-gemini-request';
 import type { GeminiGenerationConfig } from './gemini-api';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest, ResponseFormat } from '../../core/types';
+import type { ChatRequest, ResponseFormat } from '../../canonical/types';
 import { convertJsonSchemaToGeminiSchema } from './convert-gemini-schema';
 import { convertGeminiTools } from './convert-gemini-tools';
 import { convertToGeminiContents } from './convert-to-gemini-contents';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runProviderAdapterSuite } from '../../../test/conformance/provider-adapter.suite';
-import { isJunctionError } from '../../core/errors';
-import type { ChatRequest } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { ChatRequest } from '../../canonical/types';
 import type { UpstreamTarget } from '../types';
 import { geminiDeployment, geminiFixtures, geminiProvider } from './__fixtures__/gemini-fixtures';
 import { createGeminiAdapter, geminiAdapter } from './gemini-adapter';

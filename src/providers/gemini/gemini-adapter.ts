@@ -3,7 +3,7 @@
  * `batchEmbedContents` under a base URL such as `https://generativelanguage.googleapis.com/v1beta`.
  * Pure translation; the gateway's upstream client sends what it builds.
  */
-import type { EmbeddingRequest, EmbeddingResponse } from '../../core/types';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/types';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types';
 import { convertToGeminiRequest } from './convert-to-gemini-request';
 import { convertToGeminiEmbeddingRequest, parseGeminiEmbeddingResponse } from './gemini-embeddings';

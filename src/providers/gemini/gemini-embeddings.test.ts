@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EmbeddingRequest } from '../../core/types';
+import type { EmbeddingRequest } from '../../canonical/types';
 import { convertToGeminiEmbeddingRequest, estimateTokens, parseGeminiEmbeddingResponse } from './gemini-embeddings';
 import type { GeminiBatchEmbedContentsRequest } from './gemini-api';
 

@@ -1,6 +1,6 @@
 import { encode } from 'gpt-tokenizer';
-import { JunctionError } from '../../core/errors';
-import type { EmbeddingRequest, EmbeddingResponse } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/types';
 import { geminiBatchEmbedContentsResponseSchema, type GeminiBatchEmbedContentsRequest } from './gemini-api';
 
 /** One `batchEmbedContents` entry per input text, all for the same model, in input order. */

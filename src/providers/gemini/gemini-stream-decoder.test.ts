@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../../core/types';
+import type { StreamEvent } from '../../canonical/types';
 import { createGeminiStreamDecoder } from './gemini-stream-decoder';
 
 const ids = (): (() => string) => () => 'generated';

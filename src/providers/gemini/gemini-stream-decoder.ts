@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { FinishReason, StreamEvent } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { FinishReason, StreamEvent } from '../../canonical/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import type { GeminiUsageMetadata } from './gemini-api';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FinishReasonUnified } from '../../core/types';
+import type { FinishReasonUnified } from '../../canonical/types';
 import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
 
 describe('mapGeminiFinishReason', () => {

@@ -1,4 +1,4 @@
-import type { FinishReason, FinishReasonUnified } from '../../core/types';
+import type { FinishReason, FinishReasonUnified } from '../../canonical/types';
 
 const UNIFIED: Readonly<Record<string, FinishReasonUnified>> = {
   STOP: 'stop',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../core/errors';
+import type { ErrorCode } from '../../errors';
 import { geminiErrorFromObject, parseGeminiError, retryInfoDelayMs } from './parse-gemini-error';
 
 const body = (code: number, status: string, message: string, details?: unknown[]): string => JSON.stringify({ error: { code, status, message, details } });

@@ -1,4 +1,4 @@
-import { JunctionError, type ErrorCode } from '../../core/errors';
+import { JunctionError, type ErrorCode } from '../../errors';
 import { retryAfterMs } from '../retry-after';
 import { geminiErrorBodySchema, type GeminiErrorBody } from './gemini-api';
 

@@ -1,5 +1,5 @@
-import { JunctionError } from '../../core/errors';
-import type { ChatResponse, ToolCall } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { ChatResponse, ToolCall } from '../../canonical/types';
 import { withThoughtSignature } from '../tool-call-id';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import {

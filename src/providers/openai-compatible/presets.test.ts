@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CompatiblePreset } from '../../core/model';
-import type { ChatRequest } from '../../core/types';
+import type { CompatiblePreset } from '../../routing/catalog';
+import type { ChatRequest } from '../../canonical/types';
 import { runProviderAdapterSuite } from '../../../test/conformance/provider-adapter.suite';
 import { createOpenAIFixtures, openaiTarget } from '../openai/__fixtures__/openai-fixtures';
 import type { UpstreamTarget } from '../types';

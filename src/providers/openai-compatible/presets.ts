@@ -2,7 +2,7 @@
  * OpenAI-compatible servers as settings over the one OpenAI adapter (CONVENTIONS rule 4).
  * Only what honestly differs between them is here, as data.
  */
-import type { CompatiblePreset } from '../../core/model';
+import type { CompatiblePreset } from '../../routing/catalog';
 import { createOpenAIAdapter, type MaxTokensField } from '../openai';
 import type { ProviderAdapter } from '../types';
 

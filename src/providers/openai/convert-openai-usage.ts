@@ -1,4 +1,4 @@
-import type { Usage } from '../../core/types';
+import type { Usage } from '../../canonical/types';
 import type { OpenAIUsage } from './openai-api';
 
 /** OpenAI usage → canonical usage; optional counts appear only when the upstream reported them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../core/types';
+import type { ChatRequest } from '../../canonical/types';
 import { convertToOpenAIChatBody } from './convert-to-openai-chat-body';
 
 const base: ChatRequest = { model: 'route', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], stream: false };

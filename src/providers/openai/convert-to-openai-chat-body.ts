@@ -1,4 +1,4 @@
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/types';
+import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../canonical/types';
 import { convertToOpenAIMessages, type OpenAIMessage } from './convert-to-openai-messages';
 
 /**

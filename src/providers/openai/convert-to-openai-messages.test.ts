@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../../core/types';
+import type { Message } from '../../canonical/types';
 import { withThoughtSignature } from '../tool-call-id';
 import { convertToOpenAIMessages } from './convert-to-openai-messages';
 

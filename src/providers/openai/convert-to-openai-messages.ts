@@ -1,4 +1,4 @@
-import type { ContentPart, Message } from '../../core/types';
+import type { ContentPart, Message } from '../../canonical/types';
 import { bareToolCallId } from '../tool-call-id';
 
 /** A content part of an OpenAI user message. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { ChatRequest } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { ChatRequest } from '../../canonical/types';
 import { runProviderAdapterSuite } from '../../../test/conformance/provider-adapter.suite';
 import { createOpenAIFixtures, openaiTarget } from './__fixtures__/openai-fixtures';
 import { createOpenAIAdapter, openaiAdapter } from './openai-adapter';

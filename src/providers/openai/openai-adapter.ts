@@ -2,8 +2,8 @@
  * The OpenAI Chat Completions adapter. OpenAI-compatible servers (vLLM, Ollama, Groq, ...) use
  * this same adapter with a few options; see src/providers/openai-compatible.
  */
-import { JunctionError } from '../../core/errors';
-import type { ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../core/types';
+import { JunctionError } from '../../errors';
+import type { ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../canonical/types';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { convertToOpenAIChatBody, type MaxTokensField } from './convert-to-openai-chat-body';

@@ -3,7 +3,7 @@
  * and one stream chunk. Each is true exactly when its zod schema in `openai-api.ts` accepts the
  * value (property-tested against it); zod runs only for what they refuse, to name the fault.
  */
-import { arrayOf, isNumber, isObject, isString, nullish, objectOf, optional } from '../../core/shape-checks';
+import { arrayOf, isNumber, isObject, isString, nullish, objectOf, optional } from '../../wire/shape-checks';
 import type { OpenAIChatChunk, OpenAIChatResponse } from './openai-api';
 
 const nullishString = nullish(isString);

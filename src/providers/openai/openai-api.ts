@@ -5,7 +5,7 @@
  * depends on a field (ids, token counts, the message of the first choice).
  */
 import { z } from 'zod';
-import { JunctionError } from '../../core/errors';
+import { JunctionError } from '../../errors';
 
 const usageSchema = z.object({
   prompt_tokens: z.number(),

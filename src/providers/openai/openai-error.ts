@@ -2,7 +2,7 @@
  * Classifying OpenAI-style upstream errors into Junction's catalogue: HTTP error answers,
  * `{"error":...}` chunks inside a stream, and error bodies sent with a 2xx status.
  */
-import { JunctionError, type ErrorCode } from '../../core/errors';
+import { JunctionError, type ErrorCode } from '../../errors';
 import { retryAfterMs } from '../retry-after';
 import { readOpenAIErrorDetail, type OpenAIErrorDetail } from './openai-api';
 

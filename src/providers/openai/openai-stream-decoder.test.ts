@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { isJunctionError } from '../../core/errors';
-import type { StreamEvent } from '../../core/types';
+import { isJunctionError } from '../../errors';
+import type { StreamEvent } from '../../canonical/types';
 import { createOpenAIStreamDecoder } from './openai-stream-decoder';
 
 const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1741175000, model: 'gpt-4o' };
@@ -55,6 +55,7 @@ describe('createOpenAIStreamDecoder', () => {
       chunk({ tool_calls: [{ index: 3, id: 'call_a', function: { name: 'f', arguments: '' } }] }),
       chunk({ tool_calls: [{ index: 7, id: 'call_b', function: { name: 'g', arguments: '' } }] }),
       chunk({ tool_calls: [{ index: 3, function: { arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
       '[DONE]',
     );
     expect(events.filter((event) => event.type.startsWith('tool-call'))).toEqual([
@@ -69,6 +70,7 @@ describe('createOpenAIStreamDecoder', () => {
       chunk({ tool_calls: [{ id: 'call_a', function: { name: 'f', arguments: '{"a"' } }] }),
       chunk({ tool_calls: [{ function: { arguments: ':1}' } }] }),
       chunk({ tool_calls: [{ id: 'call_b', function: { name: 'g', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
       '[DONE]',
     );
     expect(events.filter((event) => event.type === 'tool-call-delta')).toEqual([
@@ -83,8 +85,17 @@ describe('createOpenAIStreamDecoder', () => {
     expect(events).toContainEqual({ type: 'text-delta', text: "I can't help with that." });
   });
 
-  it('finishes as other when [DONE] comes without a finish reason', () => {
-    expect(decode(chunk({ content: 'x' }), '[DONE]').at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'other', raw: undefined }, usage: undefined });
+  it.each([
+    { name: 'after a few words', data: [chunk({ role: 'assistant', content: '' }), chunk({ content: 'one two three' }), '[DONE]'] },
+    { name: 'after the usage chunk but no finish chunk', data: [chunk({ content: 'x' }), JSON.stringify({ ...head, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }), '[DONE]'] },
+    { name: 'after finish_reason null and an empty one', data: [chunk({ content: 'x' }, null), chunk({}, ''), '[DONE]'] },
+    { name: 'before any chunk', data: ['[DONE]'] },
+  ])('[DONE] without a finish_reason ($name) is upstream_stream_truncated, not a finish', ({ data }) => {
+    const decoder = createOpenAIStreamDecoder({ label: 'OpenAI' });
+    const events: StreamEvent[] = [];
+    const code = codeOf(() => data.forEach((item) => events.push(...decoder.push({ data: item }))));
+    expect(code).toBe('upstream_stream_truncated');
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
   });
 
   it('ignores empty data and anything after [DONE]', () => {
@@ -95,7 +106,6 @@ describe('createOpenAIStreamDecoder', () => {
   it.each([
     { name: 'non-JSON data', data: ['{"id":'], code: 'upstream_bad_response' },
     { name: 'a chunk of the wrong shape', data: [JSON.stringify({ id: 'x', choices: 'none' })], code: 'upstream_bad_response' },
-    { name: '[DONE] before any chunk', data: ['[DONE]'], code: 'upstream_bad_response' },
     { name: 'arguments for a tool call never started', data: [chunk({ tool_calls: [{ index: 0, function: { arguments: '{}' } }] })], code: 'upstream_bad_response' },
     { name: 'an in-stream server error', data: [chunk({ content: 'a' }), '{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}'], code: 'upstream_server_error' },
     { name: 'an in-stream rate limit (numeric code)', data: ['{"error":{"code":429,"message":"Rate limit exceeded"}}'], code: 'upstream_rate_limited' },

@@ -2,11 +2,13 @@
  * Decoder of an OpenAI chat completion stream. The finish reason arrives on the last choice
  * chunk, but the usage (asked for with `stream_options.include_usage`) comes in a chunk of its
  * own after it, so `finish` is emitted only at `data: [DONE]`: that is the one sign the upstream
- * finished rather than dropped the connection.
+ * finished rather than dropped the connection. `[DONE]` alone proves nothing, though: a server or
+ * proxy that lost the answer half way may still close with it, so a stream that never gave a
+ * finish reason is truncated whatever marker ends it.
  */
-import { JunctionError } from '../../core/errors';
-import { isObject } from '../../core/shape-checks';
-import type { StreamEvent, Usage } from '../../core/types';
+import { JunctionError } from '../../errors';
+import { isObject } from '../../wire/shape-checks';
+import type { StreamEvent, Usage } from '../../canonical/types';
 import type { SseMessage, StreamDecoder } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
@@ -88,9 +90,11 @@ export function createOpenAIStreamDecoder({ label }: OpenAIStreamDecoderOptions)
       const data = message.data.trim();
       if (data === '') return [];
       if (data !== '[DONE]') return chunkEvents(data);
-      if (!started) throw new JunctionError('upstream_bad_response', `${label} stream ended before its first chunk`);
       done = true;
-      // [DONE] without a finish_reason still means the upstream considers the answer complete.
+      if (finishReason === undefined) {
+        const where = started ? 'without a finish_reason' : 'before its first chunk';
+        throw new JunctionError('upstream_stream_truncated', `${label} stream sent [DONE] ${where}`);
+      }
       return [{ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason), usage }];
     },
     end(): StreamEvent[] {

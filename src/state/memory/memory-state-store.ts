@@ -8,9 +8,10 @@
  * the last snapshot it handed out and reuses it until the record is written or time moves it
  * (see `snapshotExpiry`). Snapshots are frozen values: sharing one is safe.
  */
-import { admit as admitToBreaker, release } from '../../core/breaker';
-import { DEFAULT_EWMA_ALPHA } from '../../core/health-maths';
-import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type HealthSnapshot } from '../../core/health';
+import { admit as admitToBreaker, release } from '../../resilience/breaker';
+import { DEFAULT_EWMA_ALPHA } from '../../resilience/health-maths';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState } from '../../resilience/types';
+import { type HealthSnapshot } from '../../routing/health';
 import {
   clearFlags,
   createDeploymentHealth,

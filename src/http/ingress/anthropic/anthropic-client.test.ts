@@ -5,8 +5,8 @@
  */
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isJunctionError, JunctionError } from '../../../core/errors';
-import type { ChatRequest, ChatResponse, StreamEvent } from '../../../core/types';
+import { isJunctionError, JunctionError } from '../../../errors';
+import type { ChatRequest, ChatResponse, StreamEvent } from '../../../canonical/types';
 import { startLoopbackServer, type LoopbackResponse, type LoopbackServer } from '../shared/loopback-server';
 import { decodeAnthropicMessages } from './decode-anthropic-messages';
 import { encodeAnthropicMessage } from './encode-anthropic-message';

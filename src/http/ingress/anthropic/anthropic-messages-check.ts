@@ -21,7 +21,7 @@ import {
   optional,
   sparseObjectOf,
   type Check,
-} from '../../../core/shape-checks';
+} from '../../../wire/shape-checks';
 import type { AnthropicMessagesRequestBody } from './anthropic-messages-schema';
 
 const isTextBlock = objectOf({ type: oneOf('text'), text: isString });

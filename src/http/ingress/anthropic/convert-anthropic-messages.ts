@@ -1,4 +1,4 @@
-import type { ContentPart, Message, TextPart, ToolCall, ToolMessage } from '../../../core/types';
+import type { ContentPart, Message, TextPart, ToolCall, ToolMessage } from '../../../canonical/types';
 import type { AnthropicMessage } from './anthropic-messages-schema';
 
 type TextBlocks = string | ReadonlyArray<{ type: 'text'; text: string }>;

@@ -1,4 +1,4 @@
-import type { Usage } from '../../../core/types';
+import type { Usage } from '../../../canonical/types';
 
 /** Anthropic's usage counters, as in a message and in the final `message_delta`. */
 export interface AnthropicUsage {

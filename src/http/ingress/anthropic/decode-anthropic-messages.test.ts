@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../../../core/errors';
-import type { ChatRequest } from '../../../core/types';
+import { JunctionError } from '../../../errors';
+import type { ChatRequest } from '../../../canonical/types';
 import { decodeAnthropicMessages } from './decode-anthropic-messages';
 
 const user = (content: unknown) => ({ role: 'user', content });

@@ -1,4 +1,4 @@
-import type { ChatRequest, Message, ToolChoice, ToolDefinition } from '../../../core/types';
+import type { ChatRequest, Message, ToolChoice, ToolDefinition } from '../../../canonical/types';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
 import { acceptsAnthropicMessagesRequest } from './anthropic-messages-check';

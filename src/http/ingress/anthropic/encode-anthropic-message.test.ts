@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatResponse, FinishReason } from '../../../core/types';
+import type { ChatResponse, FinishReason } from '../../../canonical/types';
 import { encodeAnthropicMessage, parseToolInput } from './encode-anthropic-message';
 
 const response = (overrides: Partial<ChatResponse> = {}): ChatResponse => ({
@@ -51,8 +51,9 @@ describe('encodeAnthropicMessage', () => {
     [{ unified: 'length', raw: 'length' }, false, 'max_tokens'],
     [{ unified: 'tool-calls', raw: 'tool_calls' }, true, 'tool_use'],
     [{ unified: 'content-filter', raw: 'content_filter' }, false, 'refusal'],
-    [{ unified: 'other', raw: 'weird' }, false, 'end_turn'],
-    [{ unified: 'error', raw: undefined }, false, 'end_turn'],
+    [{ unified: 'other', raw: 'weird' }, false, 'weird'],
+    [{ unified: 'other', raw: 'pause_turn' }, false, 'pause_turn'],
+    [{ unified: 'error', raw: undefined }, false, 'error'],
   ])('finish %j (tool calls: %s) → %s', (finishReason, withTools, expected) => {
     expect(encodeAnthropicMessage(response({ finishReason, toolCalls: withTools ? [weatherCall] : [] }), 'm').stop_reason).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import type { ChatResponse, ToolCall } from '../../../core/types';
+import type { ChatResponse, ToolCall } from '../../../canonical/types';
 import { toAnthropicMessageId } from './anthropic-message-id';
 import { convertAnthropicUsage, type AnthropicUsage } from './convert-anthropic-usage';
 import { mapAnthropicStopReason, type AnthropicStopReason } from './map-anthropic-stop-reason';

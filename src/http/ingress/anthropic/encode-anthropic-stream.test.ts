@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { parseSseText } from '../../../providers/sse';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent } from '../../../canonical/types';
+import { parseSseText } from '../../../wire/sse';
 import { createAnthropicStreamEncoder } from './encode-anthropic-stream';
 
 const start: StreamEvent = { type: 'start', id: 'chatcmpl-7', model: 'upstream', created: 1_700_000_000 };

@@ -1,6 +1,6 @@
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { sseEvent } from '../shared/sse-frame';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent, Usage } from '../../../canonical/types';
+import { sseEvent } from '../../../wire/sse-frame';
 import { toAnthropicMessageId } from './anthropic-message-id';
 import { convertAnthropicUsage } from './convert-anthropic-usage';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason';
@@ -18,8 +18,18 @@ export interface AnthropicStreamEncoderOptions {
  */
 export interface AnthropicStreamEncoder {
   encode(event: StreamEvent): string;
-  /** The in-stream `error` event for a failure after bytes were sent; ends the stream. */
-  error(error: JunctionError): string;
+  /** Same-format pass-through: nothing to keep (a forwarded Anthropic stream carries its own usage). */
+  note(event: StreamEvent): void;
+  /** '' : usage travels in message_start and message_delta, which a forwarded stream has. */
+  usage(usage: Usage): string;
+  /**
+   * The in-stream `error` event for a failure after bytes were sent; ends the stream. `usage`
+   * is not sent: the only event that could carry it, message_delta, must give a stop_reason
+   * (non-null after message_start, the API reference says), and there is none to give; the
+   * Messages API itself ends a broken stream with a bare `error` event. The caller has the
+   * prompt figures from message_start.
+   */
+  error(error: JunctionError, usage?: Usage): string;
 }
 
 const EMPTY_USAGE = { inputTokens: 0, outputTokens: 0 };
@@ -111,6 +121,10 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
         case 'finish':
           return finish(event);
       }
+    },
+    note: function noteForwardedEvent() {},
+    usage: function encodeAnthropicUsage() {
+      return '';
     },
     error: function encodeAnthropicStreamError(error) {
       if (ended) return '';

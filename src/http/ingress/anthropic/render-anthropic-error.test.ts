@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../../../core/errors';
+import { ERROR_CATALOGUE, JunctionError, type ErrorCode } from '../../../errors';
 import { renderAnthropicError } from './render-anthropic-error';
 
 const ANTHROPIC_TYPES = [

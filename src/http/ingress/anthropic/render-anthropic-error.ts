@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorKind, JunctionError } from '../../../core/errors';
+import type { ErrorCode, ErrorKind, JunctionError } from '../../../errors';
 
 /**
  * The `error` object of an Anthropic error body. Anthropic's own errors that have a stable code

@@ -1,5 +1,5 @@
-import { JunctionError } from '../../../core/errors';
-import type { ContentPart, Message, TextPart } from '../../../core/types';
+import { JunctionError } from '../../../errors';
+import type { ContentPart, Message, TextPart } from '../../../canonical/types';
 import type { OpenAIChatMessage } from './openai-chat-schema';
 import { parseImageUrl } from './parse-image-url';
 

@@ -1,4 +1,4 @@
-import type { Usage } from '../../../core/types';
+import type { Usage } from '../../../canonical/types';
 
 /** The `usage` object of an OpenAI chat completion or final stream chunk. */
 export interface OpenAIUsage {

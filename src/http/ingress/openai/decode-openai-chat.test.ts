@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../../../core/errors';
-import type { ChatRequest } from '../../../core/types';
+import { JunctionError } from '../../../errors';
+import type { ChatRequest } from '../../../canonical/types';
 import { decodeOpenAIChat } from './decode-openai-chat';
 
 const user = (content: unknown) => ({ role: 'user', content });

@@ -1,4 +1,4 @@
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../../core/types';
+import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../../canonical/types';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
 import { convertOpenAIMessages } from './convert-openai-messages';

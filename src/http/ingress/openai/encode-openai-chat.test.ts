@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatResponse, FinishReasonUnified } from '../../../core/types';
+import type { ChatResponse, FinishReasonUnified } from '../../../canonical/types';
 import { encodeOpenAIChat } from './encode-openai-chat';
 
 const response = (overrides: Partial<ChatResponse> = {}): ChatResponse => ({
@@ -56,8 +56,8 @@ describe('encodeOpenAIChat', () => {
     ['length', true, 'length'],
     ['tool-calls', true, 'tool_calls'],
     ['content-filter', false, 'content_filter'],
-    ['other', false, 'stop'],
-    ['error', false, 'stop'],
+    ['other', false, 'other'],
+    ['error', false, 'error'],
   ])('finish %s (tool calls: %s) → %s', (unified, withTools, expected) => {
     const encoded = encodeOpenAIChat(response({ finishReason: { unified, raw: undefined }, toolCalls: withTools ? [weatherCall] : [] }), 'm');
     expect(encoded.choices[0].finish_reason).toBe(expected);

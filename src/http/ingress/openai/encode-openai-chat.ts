@@ -1,4 +1,4 @@
-import type { ChatResponse, ToolCall } from '../../../core/types';
+import type { ChatResponse, ToolCall } from '../../../canonical/types';
 import { convertOpenAIUsage, type OpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason, type OpenAIFinishReason } from './map-openai-finish-reason';
 

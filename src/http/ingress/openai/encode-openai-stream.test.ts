@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { parseSseText } from '../../../providers/sse';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent } from '../../../canonical/types';
+import { parseSseText } from '../../../wire/sse';
 import { createOpenAIStreamEncoder } from './encode-openai-stream';
 
 const start: StreamEvent = { type: 'start', id: 'chatcmpl-9', model: 'upstream-model', created: 1_700_000_000 };
@@ -104,6 +104,33 @@ describe('createOpenAIStreamEncoder', () => {
     expect(text).not.toContain('[DONE]');
     expect(encoder.encode(finish())).toBe('');
     expect(encoder.error(error)).toBe('');
+  });
+
+  it('puts the usage so far before the error event when the caller asked for usage', () => {
+    const encoder = createOpenAIStreamEncoder({ publicModel: 'chat-fast', includeUsage: true });
+    encoder.encode(start);
+    const out = payloads(encoder.error(new JunctionError('upstream_stream_truncated', 'cut'), { inputTokens: 20, outputTokens: 2 }));
+    expect(out).toEqual([
+      { ...envelope, choices: [], usage: expect.objectContaining({ prompt_tokens: 20, completion_tokens: 2, total_tokens: 22 }) },
+      { error: expect.objectContaining({ code: 'upstream_stream_truncated' }) },
+    ]);
+  });
+
+  it('sends no usage before the error event when the caller did not ask for it', () => {
+    const encoder = createOpenAIStreamEncoder({ publicModel: 'chat-fast', includeUsage: false });
+    encoder.encode(start);
+    expect(payloads(encoder.error(new JunctionError('upstream_stream_truncated', 'cut'), { inputTokens: 20, outputTokens: 2 }))).toHaveLength(1);
+  });
+
+  it('takes the identity of a forwarded stream from its start, for the usage chunk it adds', () => {
+    const encoder = createOpenAIStreamEncoder({ publicModel: 'chat-fast', includeUsage: true });
+    encoder.note(start);
+    expect(payloads(encoder.usage({ inputTokens: 1, outputTokens: 1 }))).toEqual([{ ...envelope, choices: [], usage: expect.objectContaining({ total_tokens: 2 }) }]);
+  });
+
+  it('sends a finish OpenAI has no word for as the upstream said it, not as stop', () => {
+    const out = payloads(encodeAll([start, { type: 'finish', finishReason: { unified: 'other', raw: 'pause_turn' }, usage: undefined }], false));
+    expect(out.at(-2)).toEqual(choice({}, 'pause_turn'));
   });
 
   it('writes nothing after finish', () => {

@@ -1,6 +1,6 @@
-import { JunctionError } from '../../../core/errors';
-import type { StreamEvent } from '../../../core/types';
-import { sseData } from '../shared/sse-frame';
+import { JunctionError } from '../../../errors';
+import type { StreamEvent, Usage } from '../../../canonical/types';
+import { sseData } from '../../../wire/sse-frame';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason, type OpenAIFinishReason } from './map-openai-finish-reason';
 import { toOpenAIErrorObject } from './render-openai-error';
@@ -9,8 +9,8 @@ export interface OpenAIStreamEncoderOptions {
   /** The route name the caller asked for; every chunk reports it as `model`. */
   publicModel: string;
   /**
-   * The caller set `stream_options.include_usage`: end with a usage-only chunk (sent only when
-   * the finish event carries usage; inventing zeros would poison the caller's accounting).
+   * The caller set `stream_options.include_usage`: end with a usage-only chunk, also before an
+   * error event (the figures the ledger bills, so the caller's accounting agrees with it).
    */
   includeUsage: boolean;
 }
@@ -21,11 +21,17 @@ export interface OpenAIStreamEncoderOptions {
  */
 export interface OpenAIStreamEncoder {
   encode(event: StreamEvent): string;
+  /** Same-format pass-through: `event` went out as the upstream wrote it; keep the stream's identity for what follows. */
+  note(event: StreamEvent): void;
+  /** The usage-only chunk, when the caller asked for usage ('' otherwise): for a forwarded stream whose upstream sent none. */
+  usage(usage: Usage): string;
   /**
    * The in-stream error event for a failure after bytes were sent; the openai clients raise it
-   * as an APIError. Ends the stream: no `[DONE]` follows and later calls return ''.
+   * as an APIError. With `usage` and `includeUsage`, the usage-only chunk goes first: the format
+   * lets it come before any end, and the clients hand it over before raising. Ends the stream:
+   * no `[DONE]` follows and later calls return ''.
    */
-  error(error: JunctionError): string;
+  error(error: JunctionError, usage?: Usage): string;
 }
 
 type Delta = Record<string, unknown>;
@@ -49,12 +55,14 @@ export function createOpenAIStreamEncoder(options: OpenAIStreamEncoderOptions): 
     });
   }
 
+  function usageChunk(usage: Usage | undefined): string {
+    if (!options.includeUsage || usage === undefined || identity === undefined) return '';
+    return sseData({ ...envelope(), choices: [], usage: convertOpenAIUsage(usage) });
+  }
+
   function finish(event: Extract<StreamEvent, { type: 'finish' }>): string {
     ended = true;
-    let text = chunk({}, mapOpenAIFinishReason(event.finishReason, hasToolCalls));
-    if (options.includeUsage && event.usage !== undefined) {
-      text += sseData({ ...envelope(), choices: [], usage: convertOpenAIUsage(event.usage) });
-    }
+    const text = chunk({}, mapOpenAIFinishReason(event.finishReason, hasToolCalls)) + usageChunk(event.usage);
     return `${text}data: [DONE]\n\n`;
   }
 
@@ -79,10 +87,16 @@ export function createOpenAIStreamEncoder(options: OpenAIStreamEncoderOptions): 
           return finish(event);
       }
     },
-    error: function encodeOpenAIStreamError(error) {
+    note: function noteForwardedEvent(event) {
+      if (event.type === 'start') identity = { id: event.id, created: event.created };
+    },
+    usage: function encodeOpenAIUsageChunk(usage) {
+      return ended ? '' : usageChunk(usage);
+    },
+    error: function encodeOpenAIStreamError(error, usage) {
       if (ended) return '';
       ended = true;
-      return sseData({ error: toOpenAIErrorObject(error) });
+      return usageChunk(usage) + sseData({ error: toOpenAIErrorObject(error) });
     },
   };
 }

@@ -20,7 +20,7 @@ import {
   recordOf,
   sparseObjectOf,
   type Check,
-} from '../../../core/shape-checks';
+} from '../../../wire/shape-checks';
 import type { OpenAIChatRequestBody } from './openai-chat-schema';
 
 // Passed on whole, so an own `__proto__` key (which zod leaves out of its copy) goes through zod.

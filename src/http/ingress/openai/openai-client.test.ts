@@ -4,8 +4,8 @@
  */
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isJunctionError, JunctionError } from '../../../core/errors';
-import type { ChatRequest, ChatResponse, StreamEvent } from '../../../core/types';
+import { isJunctionError, JunctionError } from '../../../errors';
+import type { ChatRequest, ChatResponse, StreamEvent } from '../../../canonical/types';
 import { startLoopbackServer, type LoopbackHandler, type LoopbackResponse, type LoopbackServer } from '../shared/loopback-server';
 import { decodeOpenAIChat } from './decode-openai-chat';
 import { encodeOpenAIChat } from './encode-openai-chat';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JunctionError } from '../../../core/errors';
+import { JunctionError } from '../../../errors';
 import { decodeOpenAIEmbeddings, encodeFloat32Base64, encodeOpenAIEmbeddings } from './openai-embeddings';
 
 function decodeError(body: unknown): JunctionError {

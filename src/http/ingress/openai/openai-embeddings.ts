@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
-import type { EmbeddingRequest, EmbeddingResponse } from '../../../core/types';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../../canonical/types';
 import { invalidRequest } from '../shared/invalid-request';
 import { expecting, parseRequestBody } from '../shared/parse-request-body';
 

@@ -1,4 +1,4 @@
-import type { ImagePart } from '../../../core/types';
+import type { ImagePart } from '../../../canonical/types';
 import { invalidRequest } from '../shared/invalid-request';
 
 // data:[<media type>][;param=value]*;base64,<data>

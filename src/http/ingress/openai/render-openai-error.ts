@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorKind, JunctionError } from '../../../core/errors';
+import type { ErrorCode, ErrorKind, JunctionError } from '../../../errors';
 
 /** The `error` object of an OpenAI error body; the openai clients expose its fields on APIError. */
 export interface OpenAIErrorObject {

@@ -1,4 +1,4 @@
-import { JunctionError } from '../../../core/errors';
+import { JunctionError } from '../../../errors';
 
 /**
  * Render a path into a request body the way callers read it in docs: `messages[1].content`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { JunctionError } from '../../../core/errors';
+import { JunctionError } from '../../../errors';
 import { acceptedValues, expecting, parseRequestBody } from './parse-request-body';
 
 const part = z.discriminatedUnion('type', [

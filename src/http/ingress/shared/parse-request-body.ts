@@ -1,6 +1,6 @@
 import type { core, z } from 'zod';
-import type { JunctionError } from '../../../core/errors';
-import { isObject } from '../../../core/shape-checks';
+import type { JunctionError } from '../../../errors';
+import { isObject } from '../../../wire/shape-checks';
 import { invalidRequest } from './invalid-request';
 
 type Issue = core.$ZodIssue;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Deployment, Provider } from '../../../core/model';
+import type { Deployment, Provider } from '../../../routing/catalog';
 import type { AdapterFixtures } from '../../../../test/conformance/provider-adapter.suite';
 import type { UpstreamTarget } from '../../types';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterFixtures } from '../../../../test/conformance/provider-adapter.suite';
-import type { Deployment, Provider } from '../../../core/model';
+import type { Deployment, Provider } from '../../../routing/catalog';
 import { errorCases } from './errors';
 import { chatRequests, embeddingRequests } from './requests';
 

@@ -1,5 +1,5 @@
 /** Canonical requests whose Gemini bodies are pinned by snapshot. */
-import type { ChatRequest, EmbeddingRequest, JsonSchema } from '../../../core/types';
+import type { ChatRequest, EmbeddingRequest, JsonSchema } from '../../../canonical/types';
 
 const user = (text: string): ChatRequest['messages'][number] => ({ role: 'user', content: [{ type: 'text', text }] });
 

@@ -4,7 +4,7 @@
  * target and snapshot directory.
  */
 import { readFileSync } from 'node:fs';
-import type { ChatRequest, Usage } from '../../../core/types';
+import type { ChatRequest, Usage } from '../../../canonical/types';
 import type { UpstreamTarget } from '../../types';
 import type { AdapterFixtures } from '../../../../test/conformance/provider-adapter.suite';
 

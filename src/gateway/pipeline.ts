@@ -1,0 +1,177 @@
+/**
+ * The request pipeline. One request meets its stages in this order:
+ *
+ *   authenticate → route → admit → cache → plan → execute → fallback → account
+ *
+ * This file is the order and nothing else: each stage lives in its own module (stages.ts for
+ * the pluggable ones, planning.ts, execution/, fallback/, account.ts), and app.ts wires them.
+ * Ingress-agnostic: the HTTP layer (and MCP, and the library) decode the caller's format into
+ * canonical requests and encode what comes back.
+ */
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, EndpointKind } from '../canonical/types';
+import { JunctionError, toJunctionError } from '../errors';
+import type { Route } from '../routing/catalog';
+import { embeddingNeeds, chatNeeds, type RequestNeeds } from '../routing/needs';
+import { responseToEvents } from '../canonical/response-events';
+import { Accounting, outcomeOf, type Outcome } from './account';
+import { answerChat } from './chat/chat';
+import { streamChat } from './chat/chat-stream';
+import type { StreamSink } from './chat/stream-sink';
+import type { Exchange, RequestContext } from './context';
+import { answerEmbeddings } from './embeddings';
+import { Cancel } from './execution/cancel';
+import type { RawAnswer } from './execution/exchange';
+import { timeouts, type Timeout } from './execution/timeouts';
+import type { AbortCause } from './execution/upstream-client';
+import { StaleCache } from './fallback/stale-cache';
+import { planExchange } from './planning';
+import { RouteRuntimes } from './route-runtime';
+import type { GatewayServices } from './services';
+import { openAccess, type Admission, type PipelineStages } from './stages';
+
+export interface PipelineOptions {
+  /** One deadline over all attempts of a request, unless the route sets its own. */
+  requestTimeoutMs: number;
+  /** The pluggable stages; open access and no admission or response cache when absent. */
+  stages?: Partial<PipelineStages>;
+}
+
+/** An exchange while its stages run: admission is settled when it ends. */
+interface RunningExchange extends Exchange {
+  admission?: Admission;
+}
+
+export class Pipeline {
+  readonly runtimes: RouteRuntimes;
+  /** The emergency tier's memory of recent good answers. */
+  readonly staleCache = new StaleCache();
+  private readonly accounting: Accounting;
+  private readonly stages: PipelineStages;
+
+  constructor(
+    readonly services: GatewayServices,
+    private readonly options: PipelineOptions,
+  ) {
+    this.runtimes = new RouteRuntimes(services.catalog);
+    this.accounting = new Accounting(services.events, services.now);
+    this.stages = { authenticate: openAccess, ...options.stages };
+  }
+
+  /** A non-streamed chat completion; `raw` is the upstream's answer as it came, when it is the answer. */
+  async chat(request: ChatRequest, context: RequestContext): Promise<{ response: ChatResponse; outcome: Outcome; raw?: RawAnswer }> {
+    let raw: RawAnswer | undefined;
+    const { value, outcome } = await this.run(request.model, 'chat', false, context, async (exchange) => {
+      const needs = chatNeeds(request, exchange.runtime.smallestWindow);
+      if (this.stages.admit) await this.admit(exchange, needs);
+      const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
+      if (cached) return cached;
+      const plan = planExchange(this.services, exchange, needs, request.user);
+      const answer = await answerChat(this.services, this.staleCache, exchange, plan, request);
+      raw = answer.raw;
+      if (!exchange.record.fallbackTier) this.stages.cache?.store(exchange, request, answer.response);
+      return answer.response;
+    });
+    return raw ? { response: value, outcome, raw } : { response: value, outcome };
+  }
+
+  /**
+   * A streamed chat completion. Failures before the first byte fall back transparently; after
+   * it, the route either resumes on another deployment or the sink ends with an error event.
+   */
+  async chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
+    const { outcome } = await this.run(request.model, 'chat', true, context, async (exchange) => {
+      const needs = chatNeeds(request, exchange.runtime.smallestWindow);
+      if (this.stages.admit) await this.admit(exchange, needs);
+      const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
+      if (cached) {
+        sink.begin({ deployment: 'cache', tier: 'cache', attempts: 0 });
+        await sink.write(responseToEvents(cached));
+        return;
+      }
+      const plan = planExchange(this.services, exchange, needs, request.user);
+      const tracking = await streamChat(this.services, this.staleCache, exchange, plan, needs, request, sink);
+      const response = tracking.assembled.response;
+      // Only a stream that finished whole, from a deployment, is worth keeping.
+      if (response && !exchange.record.fallbackTier) this.stages.cache?.store(exchange, request, response);
+    });
+    return outcome;
+  }
+
+  async embeddings(request: EmbeddingRequest, context: RequestContext): Promise<{ response: EmbeddingResponse; outcome: Outcome }> {
+    const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (exchange) => {
+      const needs = embeddingNeeds(request);
+      if (this.stages.admit) await this.admit(exchange, needs);
+      const plan = planExchange(this.services, exchange, needs, request.user);
+      return answerEmbeddings(this.services, exchange, plan, request);
+    });
+    return { response: value, outcome };
+  }
+
+  /** The route a model name names, or a 404 listing the routes there are. */
+  resolve(model: string): Route {
+    const route = this.services.catalog.routes.get(model);
+    if (route === undefined) {
+      const known = [...this.services.catalog.routes.keys()].join(', ');
+      throw new JunctionError('model_not_found', `The model '${model}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+    }
+    return route;
+  }
+
+  /** Account for a request refused before it reached the pipeline (malformed body, shutting down). */
+  recordRejected(context: RequestContext, endpoint: EndpointKind, route: string, error: JunctionError): void {
+    this.accounting.rejected(context, endpoint, route, error);
+  }
+
+  /**
+   * One request from end to end, around `body` (admit, cache, plan, execute, fallback): its
+   * caller authenticated, its route resolved, one deadline over everything, and exactly one
+   * ledger entry however it ends.
+   */
+  private async run<T>(model: string, endpoint: EndpointKind, stream: boolean, context: RequestContext, body: (exchange: RunningExchange) => Promise<T>): Promise<{ value: T; outcome: Outcome }> {
+    const record = this.accounting.begin(context, endpoint, stream, model);
+    const cancel = Cancel.child(context.cancel);
+    let deadline: Timeout | undefined;
+    let exchange: RunningExchange | undefined;
+    try {
+      // Stages that decide from memory answer at once: no promise, no extra turn of the event loop.
+      const who = this.stages.authenticate(context);
+      const principal = who instanceof Promise ? await who : who;
+      if (principal) record.start.principal = principal.id;
+      const route = this.resolve(model);
+      const timeoutMs = route.timeoutMs ?? this.options.requestTimeoutMs;
+      deadline = timeouts.start(timeoutMs, cancel, 'deadline' satisfies AbortCause);
+      exchange = { context, record, route, runtime: this.runtimes.of(route), cancel, deadline: record.start.startedAt + timeoutMs, principal };
+      const value = await body(exchange);
+      this.accounting.end(record, 200, undefined, exchange.admission);
+      return { value, outcome: outcomeOf(record) };
+    } catch (thrown) {
+      const error = context.cancel.aborted ? new JunctionError('client_closed', 'the client closed the connection', { cause: thrown }) : toJunctionError(thrown);
+      // A stream that failed after its 200 went out was a 200 to the caller (with an error event);
+      // a caller who left is a 499 whatever was sent.
+      const status = stream && record.ttftMs !== undefined && error.code !== 'client_closed' ? 200 : error.status;
+      this.accounting.end(record, status, error, exchange?.admission);
+      throw Object.assign(error, { outcome: outcomeOf(record) });
+    } finally {
+      deadline?.stop();
+      cancel.dispose();
+    }
+  }
+
+  /** The admit stage (called only when there is one): its reservation is settled when the request ends. */
+  private async admit(exchange: RunningExchange, needs: RequestNeeds): Promise<void> {
+    const decided = this.stages.admit!(exchange, needs);
+    exchange.admission = decided instanceof Promise ? await decided : decided;
+  }
+
+  /** The cache stage (called only when there is one): a hit is the answer, with nothing paid for it. */
+  private async lookup(exchange: RunningExchange, request: ChatRequest): Promise<ChatResponse | undefined> {
+    const found = this.stages.cache!.lookup(exchange, request);
+    const response = found instanceof Promise ? await found : found;
+    if (response === undefined) return undefined;
+    exchange.record.cached = true;
+    exchange.record.usage = response.usage;
+    exchange.record.finishReason = response.finishReason;
+    exchange.record.markFirstByte();
+    return response;
+  }
+}

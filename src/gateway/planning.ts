@@ -1,0 +1,57 @@
+/**
+ * The plan stage: live health, the route's strategy state and the caller's hints in; an ordered
+ * attempt plan out (routing/plan.ts does the pure work). Also the dry run behind the decision
+ * preview, which reads the same inputs and changes nothing.
+ */
+import type { ChatRequest } from '../canonical/types';
+import type { Route } from '../routing/catalog';
+import { chatNeeds, type RequestNeeds } from '../routing/needs';
+import { planRoute, type AttemptPlan } from '../routing/plan';
+import type { RouteStrategyState } from '../routing/strategies/types';
+import type { Exchange } from './context';
+import type { RouteRuntime } from './route-runtime';
+import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
+import type { GatewayServices } from './services';
+
+type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random'>;
+
+/** The request's plan; the request counts towards the route's retry budget and its record notes the decision. */
+export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined): AttemptPlan {
+  const { route, runtime, record } = exchange;
+  runtime.budget.deposit();
+  const plan = buildPlan(services, route, needs, runtime.strategyState, exchange.context.hints, user);
+  record.decisionReason = plan.reason;
+  record.strategy = plan.strategy;
+  if (plan.variant) record.variant = plan.variant;
+  return plan;
+}
+
+/** Dry run: the plan a chat request would get now, calling no upstream and changing no state. */
+export function previewChatPlan(services: PlanServices, route: Route, runtime: RouteRuntime, request: ChatRequest, hints: RoutingHints | undefined): AttemptPlan {
+  // A copy of the strategy's memory, so a preview does not move a round-robin on.
+  const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
+  return buildPlan(services, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user);
+}
+
+function buildPlan(
+  services: PlanServices,
+  route: Route,
+  needs: RequestNeeds,
+  state: RouteStrategyState,
+  hints: RoutingHints | undefined,
+  user: string | undefined,
+): AttemptPlan {
+  // One instant for the whole plan: every deployment is judged at the same time.
+  const now = services.now();
+  return planRoute({
+    route,
+    catalog: services.catalog,
+    needs,
+    health: (id) => services.store.snapshot(id, now),
+    request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, user),
+    state,
+    random: services.random,
+    now,
+    overrides: overridesFor(route, hints),
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What the pipeline's stages share: the catalog, live health, the upstream client and adapters,
+ * the event bus, and the injected clock, randomness and sleep. Built once by app.ts (or
+ * createRouter) and handed to each stage explicitly.
+ */
+import { adapterFor as defaultAdapterFor } from '../providers';
+import type { ProviderAdapter } from '../providers/types';
+import type { Catalog, Provider } from '../routing/catalog';
+import type { BreakerChange } from '../state/memory/memory-state-store';
+import type { StateStore } from '../state/types';
+import type { Cancel } from './execution/cancel';
+import { UpstreamClient } from './execution/upstream-client';
+import type { GatewayEvents } from './events';
+
+export interface GatewayServices {
+  catalog: Catalog;
+  /** Live health and breakers (memory, or shared through Redis). */
+  store: StateStore;
+  client: UpstreamClient;
+  adapterFor: (provider: Provider) => ProviderAdapter;
+  events: GatewayEvents;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number, cancel: Cancel) => Promise<void>;
+}
+
+export interface ServiceOptions {
+  catalog: Catalog;
+  store: StateStore;
+  events: GatewayEvents;
+  adapterFor?: (provider: Provider) => ProviderAdapter;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, cancel: Cancel) => Promise<void>;
+}
+
+/** The services with the real world filled in where the options leave it out. */
+export function createServices(options: ServiceOptions): GatewayServices {
+  return {
+    catalog: options.catalog,
+    store: options.store,
+    events: options.events,
+    client: new UpstreamClient(),
+    adapterFor: options.adapterFor ?? defaultAdapterFor,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? abortableSleep,
+  };
+}
+
+/** A state store's breaker changes, announced as pipeline events (for metrics, logs, the dashboard). */
+export function announceBreakerChanges(events: GatewayEvents): (change: BreakerChange) => void {
+  return function announceBreakerChange(change) {
+    events.emit({ type: 'breaker-change', deployment: change.deployment, from: change.from.status, to: change.to.status, at: change.at });
+  };
+}
+
+/** setTimeout as a promise that rejects with the cancel's reason when cancelled first. */
+export function abortableSleep(ms: number, cancel: Cancel): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (cancel.aborted) return reject(cancel.reason);
+    const timer = setTimeout(() => {
+      stopListening();
+      resolve();
+    }, ms);
+    const stopListening = cancel.onAbort((reason) => {
+      clearTimeout(timer);
+      reject(reason);
+    });
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * Junction in-process: the same pipeline the gateway runs (routing, health, breakers, retries,
+ * fallback tiers, hedging, stream resume), called from TypeScript with canonical requests, no
+ * HTTP server in between. Health and breakers live in memory unless a store is given (pass a
+ * Redis store to share them with gateway replicas); requests are announced on `events` and
+ * written to `ledger` when one is given.
+ */
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from '../canonical/types';
+import { configFromObject } from '../config/parse-config';
+import type { JunctionConfig } from '../config/types';
+import type { Outcome } from '../gateway/account';
+import type { RequestContext } from '../gateway/context';
+import { GatewayEvents } from '../gateway/events';
+import { Cancel } from '../gateway/execution/cancel';
+import { Pipeline } from '../gateway/pipeline';
+import { timeOrderedId } from '../gateway/request-id';
+import type { RoutingHints } from '../gateway/routing-hints';
+import { announceBreakerChanges, createServices } from '../gateway/services';
+import type { PipelineStages } from '../gateway/stages';
+import type { Ledger } from '../ledger/types';
+import { createOperations, type Operations } from '../operations';
+import { breakerPolicyFor } from '../routing/breaker-policies';
+import { createMemoryStateStore } from '../state/memory/memory-state-store';
+import type { StateStore } from '../state/types';
+import { EventStream } from './event-stream';
+
+export interface RouterOptions {
+  /** A store shared with other processes (e.g. the Redis one); in memory when absent. */
+  store?: StateStore;
+  /** Where each request's ledger entry goes; none when absent (subscribe to `events` instead). */
+  ledger?: Ledger;
+  /** Pluggable pipeline stages (authenticate, admit, cache). */
+  stages?: Partial<PipelineStages>;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Per-call settings. */
+export interface CallOptions {
+  /** Aborts the call and every upstream attempt it has in flight. */
+  signal?: AbortSignal;
+  /** Names the request in the ledger and events; a time-ordered id when absent. */
+  requestId?: string;
+  hints?: RoutingHints;
+  /** For the authenticate stage, when one is configured. */
+  credential?: string;
+}
+
+export interface Router {
+  chat(request: ChatRequest, options?: CallOptions): Promise<{ response: ChatResponse; outcome: Outcome }>;
+  /** A streamed chat: canonical events as they arrive; a stream that breaks throws its error from the iterator. */
+  stream(request: Omit<ChatRequest, 'stream'>, options?: CallOptions): AsyncIterable<StreamEvent>;
+  embeddings(request: EmbeddingRequest, options?: CallOptions): Promise<{ response: EmbeddingResponse; outcome: Outcome }>;
+  /** Decision preview, health and routes: the same operations the HTTP API serves. */
+  operations: Operations;
+  /** Lifecycle events: request-end (with its ledger entry), attempt-end, breaker-change. */
+  events: GatewayEvents;
+  /** Closes upstream connections and the store (not a store or ledger passed in). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a router from a config: the same shape as `junction.yaml` as a plain object (validated
+ * here; a mistake throws a ConfigError naming the path), or a config already validated.
+ */
+export function createRouter(config: JunctionConfig | Record<string, unknown>, options: RouterOptions = {}): Router {
+  const validated = isValidated(config) ? config : configFromObject(config);
+  const events = new GatewayEvents();
+  const ownStore = options.store === undefined;
+  const store = options.store ?? createMemoryStateStore({ policy: breakerPolicyFor(validated.catalog), onBreakerChange: announceBreakerChanges(events) });
+  const services = createServices({ catalog: validated.catalog, store, events, ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
+  const pipeline = new Pipeline(services, { requestTimeoutMs: validated.server.requestTimeoutMs, ...(options.stages ? { stages: options.stages } : {}) });
+  const { ledger } = options;
+  if (ledger) {
+    events.subscribe((event) => {
+      if (event.type === 'request-end') ledger.record(event.entry);
+    });
+  }
+
+  return {
+    async chat(request, callOptions) {
+      return withContext(callOptions, (context) => pipeline.chat({ ...request, stream: false }, context));
+    },
+    stream(request, callOptions) {
+      // A reader that stops early cancels the request like a caller who hangs up.
+      const abandoned = new AbortController();
+      const signal = callOptions?.signal ? AbortSignal.any([callOptions.signal, abandoned.signal]) : abandoned.signal;
+      const stream = new EventStream(() => abandoned.abort());
+      void withContext({ ...callOptions, signal }, (context) => pipeline.chatStream({ ...request, stream: true }, context, stream)).then(
+        () => stream.end(),
+        (error: unknown) => stream.fail(error),
+      );
+      return stream;
+    },
+    async embeddings(request, callOptions) {
+      return withContext(callOptions, (context) => pipeline.embeddings(request, context));
+    },
+    operations: createOperations(pipeline),
+    events,
+    async close() {
+      await services.client.close();
+      if (ownStore) await store.close();
+    },
+  };
+}
+
+/** Runs `call` with a request context tied to the caller's signal. */
+async function withContext<T>(options: CallOptions | undefined, call: (context: RequestContext) => Promise<T>): Promise<T> {
+  const cancel = new Cancel();
+  const signal = options?.signal;
+  const onAbort = () => cancel.abort('client');
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const context: RequestContext = { requestId: options?.requestId ?? timeOrderedId(), ingress: 'library', cancel };
+  if (options?.hints) context.hints = options.hints;
+  if (options?.credential !== undefined) context.credential = options.credential;
+  try {
+    return await call(context);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function isValidated(config: JunctionConfig | Record<string, unknown>): config is JunctionConfig {
+  const catalog = (config as { catalog?: { routes?: unknown } }).catalog;
+  return catalog?.routes instanceof Map;
+}

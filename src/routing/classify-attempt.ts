@@ -1,0 +1,43 @@
+/**
+ * How an attempt's outcome counts towards a deployment's health. Only the deployment's own
+ * faults are failures; the caller's faults and the caller leaving say nothing about it.
+ */
+import type { ErrorCode } from '../errors';
+import type { AttemptVerdict } from '../resilience/types';
+
+// Exhaustive on purpose: a new error code fails to compile here until someone decides
+// whether it is the deployment's fault, rather than silently falling into a default.
+const VERDICT_BY_CODE = {
+  upstream_timeout: 'failure',
+  upstream_connection: 'failure',
+  upstream_server_error: 'failure',
+  upstream_overloaded: 'failure',
+  upstream_bad_response: 'failure',
+  upstream_stream_truncated: 'failure',
+  upstream_rate_limited: 'rate-limited',
+  upstream_auth: 'misconfigured',
+  upstream_bad_request: 'neutral',
+  context_length_exceeded: 'neutral',
+  invalid_json: 'neutral',
+  invalid_request: 'neutral',
+  body_too_large: 'neutral',
+  model_not_found: 'neutral',
+  endpoint_not_found: 'neutral',
+  capability_unsupported: 'neutral',
+  client_closed: 'neutral',
+  request_timeout: 'neutral',
+  // The hedge's loser was cut short by us, not by the deployment.
+  attempt_cancelled: 'neutral',
+  // Raised by Junction about the whole request, never by one deployment's attempt.
+  all_deployments_failed: 'neutral',
+  shutting_down: 'neutral',
+  // A bug in Junction is not the deployment's fault.
+  internal_error: 'neutral',
+} as const satisfies Record<ErrorCode, AttemptVerdict>;
+
+/** The verdict for an attempt that ended with `errorCode`, or succeeded when it is undefined. */
+export function classifyAttempt(errorCode: ErrorCode | undefined): AttemptVerdict {
+  if (errorCode === undefined) return 'success';
+  // Codes arrive from logs and shared state too; an unknown one carries no health signal.
+  return Object.hasOwn(VERDICT_BY_CODE, errorCode) ? VERDICT_BY_CODE[errorCode] : 'neutral';
+}

@@ -1,0 +1,97 @@
+/**
+ * The strategy contract. A strategy is a pure function: capable, admissible candidates plus
+ * their health, the request's context, the route's mutable strategy state and injected
+ * clock/random in; an order and a written reason out. It never adds or drops a candidate, and
+ * returns the very candidate objects it was given.
+ *
+ * Every request runs a strategy, so the contract is also about cost: read each candidate's
+ * health once, write the one-line reason (it goes into every ledger row), and leave the
+ * per-deployment notes, which only the dry-run decision API shows, to be written on demand.
+ */
+import type { HealthSnapshot } from '../health';
+import type { Deployment, Provider } from '../catalog';
+
+export interface Candidate {
+  deployment: Deployment;
+  provider: Provider;
+}
+
+/** What a strategy may know about the request. */
+export interface StrategyRequest {
+  estimatedInputTokens: number;
+  maxOutputTokens?: number;
+  /** Stable caller identity (virtual key, principal or `user`), for A/B stickiness. */
+  callerKey?: string;
+  /** Caller-chosen affinity key (e.g. a conversation id), for the sticky strategy. */
+  stickyKey?: string;
+  /** The caller's region (header or config default), for the geographic strategy. */
+  region?: string;
+}
+
+/** Per-route tuning read by some strategies; every field has a default. */
+export interface StrategyOptions {
+  /** least-latency: deployments within this share of the fastest (e.g. 0.2 = 20%) share load. */
+  latencyTolerance?: number;
+  /** cost: skip deployments whose quality is below this (0..1). */
+  qualityFloor?: number;
+}
+
+/** Mutable state a strategy keeps per route between requests (e.g. round-robin weights). */
+export interface RouteStrategyState {
+  /** Smooth weighted round-robin: current weight per deployment id. */
+  currentWeights: Map<string, number>;
+}
+
+export interface StrategyContext {
+  /**
+   * The deployment's live health. Call it at most once per candidate and keep the values:
+   * the planner serves it from the snapshot it read for this request, but a direct caller's
+   * lookup may read a store and the clock every time.
+   */
+  health: (deploymentId: string) => HealthSnapshot;
+  request: StrategyRequest;
+  options: StrategyOptions;
+  state: RouteStrategyState;
+  /** Uniform in [0, 1). */
+  random: () => number;
+  now: number;
+}
+
+export interface StrategyDecision {
+  ordered: Candidate[];
+  /** One line: why this order. */
+  reason: string;
+  /**
+   * Optional per-deployment notes (score, latency, cost) by deployment id, for the decision
+   * endpoint. A function, called only when someone reads them: formatting a note per
+   * candidate on every request would cost more than choosing the order. It describes the
+   * values the decision was made on, not whatever the state holds when it is called.
+   */
+  notes?: () => Record<string, string>;
+  /** A/B split: the variant (deployment id) this caller was assigned. */
+  variant?: string;
+}
+
+export type Strategy = (candidates: readonly Candidate[], context: StrategyContext) => StrategyDecision;
+
+export const STRATEGY_NAMES = [
+  'priority',
+  'weighted',
+  'round-robin',
+  'least-busy',
+  'least-latency',
+  'p2c',
+  'cost',
+  'capability',
+  'usage-aware',
+  'random',
+  'ab',
+  'geographic',
+  'sticky',
+] as const;
+
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export function newRouteStrategyState(): RouteStrategyState {
+  return { currentWeights: new Map() };
+}
