@@ -2,7 +2,9 @@
  * The one place Junction is wired: from a validated config, the state store, the ledger, the
  * pipeline and its stages, the operations layer, metrics, logs, the HTTP server and (when the
  * config asks) the simulated upstreams; and their shutdown in the right order (stop accepting,
- * finish in-flight requests, flush the ledger).
+ * finish in-flight requests, flush the ledger). A listener that cannot start (port taken,
+ * unknown host) is a ListenError, thrown once whatever had started is stopped again, so the
+ * process can exit cleanly.
  */
 import type { AddressInfo } from 'node:net';
 import type { JunctionConfig } from './config';
@@ -10,6 +12,7 @@ import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
 import { Pipeline } from './gateway/pipeline';
 import { announceBreakerChanges, createServices, type GatewayServices } from './gateway/services';
+import { asListenError, formatAddress } from './http/listen-error';
 import { buildServer } from './http/server';
 import { createLedger } from './ledger';
 import type { Ledger } from './ledger/types';
@@ -37,6 +40,8 @@ export interface Junction {
 export interface StartOptions {
   /** Override the config's listen port (0 = ephemeral, for tests). */
   port?: number;
+  /** Override the config's listen address (`server.host`). */
+  host?: string;
   logger?: Logger;
   ledger?: Ledger;
   /** Injected randomness and clock for routing (deterministic tests). */
@@ -46,9 +51,7 @@ export interface StartOptions {
 
 export async function startJunction(config: JunctionConfig, options: StartOptions = {}): Promise<Junction> {
   const logger = options.logger ?? createLogger(config.logging.level);
-  const simulator = config.simulator
-    ? await startSimulator({ host: config.simulator.host, port: config.simulator.port, defaults: config.simulator.defaults, models: config.simulator.models })
-    : undefined;
+  const simulator = config.simulator ? await startConfiguredSimulator(config.simulator) : undefined;
   const ledger =
     options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
 
@@ -83,7 +86,19 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     isReady: () => ready,
     isShuttingDown: () => stopping,
   });
-  await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    healthChecks?.stop();
+    await app.close();
+    await services.client.close();
+    await store.close();
+    await ledger.close();
+    await simulator?.close();
+    throw asListenError(error, 'gateway', host, port) ?? error;
+  }
   const address = app.server.address() as AddressInfo;
   ready = true;
 
@@ -107,5 +122,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${address.address}:${address.port}`, pipeline, operations, services, ledger, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, simulator, logger, close };
+}
+
+async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {
+  const { host, port, defaults, models } = settings;
+  try {
+    return await startSimulator({ host, port, defaults, models });
+  } catch (error) {
+    throw asListenError(error, 'simulator', host, port) ?? error;
+  }
 }

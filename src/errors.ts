@@ -32,7 +32,7 @@ export const ERROR_CATALOGUE = {
   invalid_http: { status: 400, kind: 'invalid_request', retryable: false, description: 'The request is not valid HTTP/1.1 (bytes a header may not hold, both Content-Length and Transfer-Encoding, a malformed request line); the connection is closed.' },
   headers_too_large: { status: 431, kind: 'too_large', retryable: false, description: 'The request headers are larger than the server accepts (16 KB, Node\'s default); the connection is closed.' },
   client_timeout: { status: 408, kind: 'invalid_request', retryable: false, description: 'The caller did not send its request headers within server.headersTimeoutMs, or the whole request within server.requestBodyTimeoutMs; the connection is closed.' },
-  route_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
+  model_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
   endpoint_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No such HTTP endpoint.' },
   capability_unsupported: { status: 400, kind: 'invalid_request', retryable: false, description: 'No deployment of the route supports what the request needs (tools, embeddings, streaming, context length).' },
   upstream_bad_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The upstream rejected the request as malformed (its 400/404/422).' },

@@ -1,6 +1,6 @@
 /**
- * `junction check <file>`: validate a config and summarise what it sets up, or list every
- * problem. Exit codes: 0 valid, 1 invalid, 2 the file cannot be read.
+ * `junction check <file> [...]`: validate configs and summarise what each sets up, or list every
+ * problem. Exit codes: 0 valid, 1 invalid, 2 a file cannot be read.
  *
  * Secrets are never printed: for API keys only whether one is set, and base URLs are shown
  * without credentials or query strings.
@@ -16,6 +16,20 @@ export interface CheckIo {
   err: (line: string) => void;
 }
 
+/**
+ * Checks every file, not just the first, and exits with the worst outcome: 2 if one cannot be
+ * read, else 1 if one is invalid, else 0. Files are separated by a blank line.
+ */
+export async function checkFiles(files: readonly string[], io: CheckIo, env: Env = process.env): Promise<number> {
+  let worst = 0;
+  for (const [index, file] of files.entries()) {
+    if (index > 0) io.out('');
+    worst = Math.max(worst, await checkCommand(file, io, env));
+  }
+  return worst;
+}
+
+/** Checks one file; see `checkFiles` for the exit codes. */
 export async function checkCommand(file: string, io: CheckIo, env: Env = process.env): Promise<number> {
   let text: string;
   try {

@@ -3,16 +3,16 @@
  * 1 a problem with the input (bad config), 2 a usage error or an unreadable file.
  */
 import { parseArgs } from 'node:util';
-import { checkCommand } from './check-command';
+import { checkFiles } from './check-command';
 import { serveCommand } from './serve-command';
 import { simulateCommand } from './simulate-command';
 
 const USAGE = `Usage: junction <command> [options]
 
 Commands:
-  serve      Run the gateway            junction serve -c junction.yaml [--port 4000] [--workers N]
+  serve      Run the gateway            junction serve -c junction.yaml [--host 127.0.0.1] [--port 4000] [--workers N]
              Run the bundled demo       junction serve --demo
-  check      Validate a config file     junction check junction.yaml
+  check      Validate config files      junction check junction.yaml [more.yaml ...]
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
 
 Options:
@@ -21,19 +21,21 @@ Options:
 `;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: `Usage: junction serve [-c junction.yaml] [--port N] [--workers N] [--demo]
+  serve: `Usage: junction serve [-c junction.yaml] [--host H] [--port N] [--workers N] [--demo]
 
-Runs the gateway with the given config. With --demo, runs the bundled demo config, whose
-upstreams are Junction's simulated providers started in the same process.
+Runs the gateway with the given config. --host and --port override server.host and server.port
+(--host 0.0.0.0 listens on every IPv4 interface). With --demo, runs the bundled demo config,
+whose upstreams are Junction's simulated providers started in the same process.
 With --workers N (N > 1), runs N worker processes sharing the port (node:cluster). Each worker
 keeps its own routing state (health, breakers) unless the config shares it (state: { kind: redis }),
 and its own SQLite ledger file (junction.db → junction.worker-1.db, junction.worker-2.db, …).
 Stops gracefully on SIGTERM or SIGINT: refuses new requests, finishes in-flight ones, flushes the ledger.
 `,
-  check: `Usage: junction check [file]
+  check: `Usage: junction check [file ...]
 
-Validates a config file (default ./junction.yaml). Prints a summary and exits 0 when it is valid;
-prints every mistake as file:line:column: path: what was expected, and exits 1 otherwise.
+Validates each config file (default ./junction.yaml). Prints a summary of each valid one and
+every mistake as file:line:column: path: what was expected. Exits 0 when all are valid, 1 when
+one is invalid, 2 when one cannot be read.
 `,
   simulate: `Usage: junction simulate [-c junction.yaml] [--port N] [--host H]
 
@@ -95,12 +97,20 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     io.err(`junction ${command}: --workers is an integer from 1 to 64, for serve only; got '${values.workers}'`);
     return 2;
   }
-  const file = values.config ?? positionals[0];
+  if (values.host !== undefined && values.host.trim() === '') {
+    io.err(`junction ${command}: --host needs an address or a host name, e.g. 127.0.0.1 or 0.0.0.0`);
+    return 2;
+  }
+  const files = values.config === undefined ? positionals : [values.config, ...positionals];
+  if (command === 'check') return checkFiles(files.length > 0 ? files : ['junction.yaml'], io);
+  if (files.length > 1) {
+    io.err(`junction ${command}: one config file at a time, got ${files.length}: ${files.join(' ')}`);
+    return 2;
+  }
+  const file = files[0];
   switch (command) {
-    case 'check':
-      return checkCommand(file ?? 'junction.yaml', io);
     case 'serve':
-      return serveCommand({ file, demo: values.demo ?? false, port, workers }, io);
+      return serveCommand({ file, demo: values.demo ?? false, port, host: values.host, workers }, io);
     default:
       return simulateCommand({ file, port, host: values.host }, io);
   }

@@ -6,6 +6,8 @@ import { startJunction } from '../app';
 import type { Junction } from '../app';
 import { ConfigError, loadConfigFile } from '../config';
 import type { JunctionConfig } from '../config';
+import { ListenError } from '../http/listen-error';
+import { describeListenFailure } from './listen-failure';
 import type { CliIo } from './main';
 
 /** The bundled demo config, found relative to this file so it works from any directory. */
@@ -15,12 +17,14 @@ export interface ServeArgs {
   file?: string;
   demo: boolean;
   port?: number;
+  /** Overrides `server.host`: the address to listen on (0.0.0.0 for every IPv4 interface). */
+  host?: string;
   /** With more than 1, a node:cluster primary runs this many worker processes on one port. */
   workers?: number;
 }
 
 /** Messages between the cluster primary and its workers. */
-type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' };
+type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' } | { type: 'junction:failed'; line: string };
 
 /**
  * Where worker `index` (from 1) keeps its SQLite ledger: beside the configured file, with the
@@ -52,7 +56,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     }
     throw error;
   }
-  if (cluster.isWorker) return serveWorker(config, args, io);
+  if (cluster.isWorker) return serveWorker(config, file, args, io);
   const workers = args.workers ?? 1;
   if (workers > 1) {
     if (config.simulator) {
@@ -63,9 +67,27 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     return servePrimary(config, file, workers, io);
   }
 
-  const junction = await startJunction(config, { port: args.port });
-  printBanner(io, config, file, junction.url, junction.simulator?.url);
-  return untilStopped(junction, io, false);
+  const started = await start(config, args, file);
+  if (typeof started === 'string') {
+    io.err(started);
+    return 2;
+  }
+  printBanner(io, config, file, started.url, started.simulator?.url);
+  return untilStopped(started, io, false);
+}
+
+/** Starts Junction, or says in one line why it could not listen (a port in use, an unknown host). */
+async function start(config: JunctionConfig, args: ServeArgs, file: string): Promise<Junction | string> {
+  try {
+    return await startJunction(config, { port: args.port, host: args.host });
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    const settings =
+      error.listener === 'gateway'
+        ? { port: `--port or server.port in ${file}`, host: `--host or server.host in ${file}` }
+        : { port: `simulator.port in ${file} (and the baseUrl of the providers that use it)`, host: `simulator.host in ${file}` };
+    return describeListenFailure('serve', error, settings);
+  }
 }
 
 function printBanner(io: CliIo, config: JunctionConfig, file: string, url: string, simulatorUrl?: string, workers?: number): void {
@@ -118,11 +140,18 @@ function untilStopped(junction: Junction, io: CliIo, worker: boolean): Promise<n
   });
 }
 
-async function serveWorker(config: JunctionConfig, args: ServeArgs, io: CliIo): Promise<number> {
+async function serveWorker(config: JunctionConfig, file: string, args: ServeArgs, io: CliIo): Promise<number> {
   const index = Number(process.env.JUNCTION_WORKER_INDEX ?? cluster.worker?.id ?? 1);
   const ledger = config.ledger.kind === 'sqlite' ? { ...config.ledger, path: workerLedgerPath(config.ledger.path, index) } : config.ledger;
-  // Every worker listens on the same address; node:cluster hands the connections out.
-  const junction = await startJunction({ ...config, ledger }, { port: args.port });
+  // Every worker listens on the same address (it re-ran the primary's command line, --port
+  // and --host included); node:cluster hands the connections out.
+  const junction = await start({ ...config, ledger }, args, file);
+  if (typeof junction === 'string') {
+    // The primary prints it once, rather than once per worker.
+    process.send?.({ type: 'junction:failed', line: junction } satisfies WorkerMessage);
+    cluster.worker?.disconnect();
+    return 2;
+  }
   process.send?.({ type: 'junction:ready', url: junction.url } satisfies WorkerMessage);
   const code = await untilStopped(junction, io, true);
   // The IPC channel to the primary would keep this process alive.
@@ -144,12 +173,20 @@ function servePrimary(config: JunctionConfig, file: string, count: number, io: C
     let url: string | undefined;
     let stopping = false;
     let failed = false;
+    /** The first worker's reason it could not listen; every worker would give the same one. */
+    let startFailure: string | undefined;
     let forceTimer: NodeJS.Timeout | undefined;
 
     const fork = (index: number) => {
       const worker = cluster.fork({ JUNCTION_WORKER_INDEX: String(index) });
       live.set(index, worker);
       worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'junction:failed') {
+          if (startFailure === undefined) io.err(message.line);
+          startFailure ??= message.line;
+          if (!stopping) stopAll('start-up failure', true, true);
+          return;
+        }
         if (message.type !== 'junction:ready') return;
         ready.add(index);
         if (url === undefined) url = message.url;
@@ -163,7 +200,7 @@ function servePrimary(config: JunctionConfig, file: string, count: number, io: C
           if (code !== 0) failed = true;
           if (live.size === 0) {
             clearTimeout(forceTimer);
-            resolve(failed ? 1 : 0);
+            resolve(exitCode());
           }
           return;
         }
@@ -173,7 +210,10 @@ function servePrimary(config: JunctionConfig, file: string, count: number, io: C
       });
     };
 
-    const stopAll = (reason: string, failure: boolean) => {
+    // A listener that could not start is the person's to fix (2), like a usage error.
+    const exitCode = () => (startFailure !== undefined ? 2 : failed ? 1 : 0);
+
+    const stopAll = (reason: string, failure: boolean, quiet = false) => {
       if (stopping) {
         io.err(`junction: ${reason} again, exiting now`);
         for (const worker of live.values()) worker.process.kill('SIGKILL');
@@ -181,14 +221,14 @@ function servePrimary(config: JunctionConfig, file: string, count: number, io: C
       }
       stopping = true;
       failed = failure;
-      io.out(`junction: ${reason}, stopping ${live.size} workers`);
+      if (!quiet) io.out(`junction: ${reason}, stopping ${live.size} workers`);
       for (const worker of live.values()) if (worker.isConnected()) worker.send({ type: 'junction:stop' } satisfies WorkerMessage);
       // A worker that cannot finish within the grace period (plus the ledger flush) is killed.
       forceTimer = setTimeout(() => {
         for (const worker of live.values()) worker.process.kill('SIGKILL');
       }, config.server.shutdownGraceMs + 10_000);
       forceTimer.unref();
-      if (live.size === 0) resolve(1);
+      if (live.size === 0) resolve(startFailure !== undefined ? 2 : 1);
     };
 
     process.on('SIGTERM', () => stopAll('SIGTERM received', false));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCommand } from '../cli/check-command';
+import { checkCommand, checkFiles } from '../cli/check-command';
 
 const SECRET = 'sk-live-9f8e7d6c5b4a';
 
@@ -100,5 +100,34 @@ describe('checkCommand', () => {
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err).toEqual([`${file(name)}: cannot read the config file (${reason})`]);
+  });
+
+  describe('several files', () => {
+    async function runAll(names: string[]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await checkFiles(names.map(file), { out: (line) => out.push(line), err: (line) => err.push(line) }, { OPENAI_API_KEY: SECRET });
+      return { code, out, err };
+    }
+
+    it('checks every file, not just the first, and exits 1 when a later one is invalid', async () => {
+      const { code, out, err } = await runAll(['valid.yaml', 'invalid.yaml']);
+      expect(code).toBe(1);
+      expect(out[0]).toBe(`${file('valid.yaml')}: OK (2 providers, 2 deployments, 1 route)`);
+      expect(err.at(-1)).toBe(`${file('invalid.yaml')}: 2 problems found`);
+    });
+
+    it('exits 0 only when every file is valid', async () => {
+      const { code, out } = await runAll(['valid.yaml', 'valid.yaml']);
+      expect(code).toBe(0);
+      expect(out.filter((line) => line.endsWith('OK (2 providers, 2 deployments, 1 route)'))).toHaveLength(2);
+    });
+
+    it('exits 2 when one cannot be read, whatever the others', async () => {
+      const { code, err } = await runAll(['invalid.yaml', 'missing.yaml', 'valid.yaml']);
+      expect(code).toBe(2);
+      expect(err).toContain(`${file('missing.yaml')}: cannot read the config file (no such file)`);
+      expect(err).toContain(`${file('invalid.yaml')}: 2 problems found`);
+    });
   });
 });

@@ -115,7 +115,7 @@ export class Pipeline {
     const route = this.services.catalog.routes.get(model);
     if (route === undefined) {
       const known = [...this.services.catalog.routes.keys()].join(', ');
-      throw new JunctionError('route_not_found', `The model '${echoText(model)}' does not exist; this gateway serves: ${known}`, { param: 'model' });
+      throw new JunctionError('model_not_found', `The model '${echoText(model)}' does not exist; this gateway serves: ${known}`, { param: 'model' });
     }
     return route;
   }

@@ -85,7 +85,7 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   const error = toJunctionError(thrown);
   const outcome = outcomeOfError(thrown);
   // An unknown model is the caller's text, not a route: it has no place in a header (it may not even fit in one).
-  const headers = outcome && error.code !== 'route_not_found' ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
+  const headers = outcome && error.code !== 'model_not_found' ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
   headers['x-junction-error-code'] = error.code;
   if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
   // A refused body was left unread: close the connection rather than read on.

@@ -7,6 +7,7 @@ import type { Pipeline } from '../gateway/pipeline';
 import { previewChatPlan } from '../gateway/planning';
 import type { RoutingHints } from '../gateway/routing-hints';
 import type { Exclusion } from '../routing/plan';
+import { reportHealth } from '../state/health-report';
 import type { StateStore } from '../state/types';
 
 export interface DecisionPreview {
@@ -58,7 +59,7 @@ export function previewDecision(pipeline: Pipeline, request: ChatRequest, hints:
 }
 
 function healthSummary(store: StateStore, deployment: string, now: number): HealthSummary {
-  const health = store.snapshot(deployment, now);
+  const health = reportHealth(store.snapshot(deployment, now));
   return {
     breaker: health.breaker.status,
     latencyMs: health.latencyMs,

@@ -1,6 +1,7 @@
 /** Provider status: every deployment's live health and breaker state, with where it runs. */
 import type { HealthSnapshot } from '../routing/health';
 import type { GatewayServices } from '../gateway/services';
+import { reportHealth } from '../state/health-report';
 
 export interface DeploymentStatus extends HealthSnapshot {
   provider: string;
@@ -13,7 +14,7 @@ export function deploymentStatus(services: Pick<GatewayServices, 'catalog' | 'st
   const { catalog, store } = services;
   const deployments = [...catalog.deployments.values()].filter((deployment) => only === undefined || deployment.id === only);
   return deployments.map((deployment) => ({
-    ...store.snapshot(deployment.id, now),
+    ...reportHealth(store.snapshot(deployment.id, now)),
     provider: deployment.provider,
     kind: catalog.providers.get(deployment.provider)?.kind,
     model: deployment.model,

@@ -12,7 +12,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   invalid_http: 'neutral',
   headers_too_large: 'neutral',
   client_timeout: 'neutral',
-  route_not_found: 'neutral',
+  model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
   capability_unsupported: 'neutral',
   upstream_bad_request: 'neutral',

@@ -25,7 +25,7 @@ const VERDICT_BY_CODE = {
   invalid_http: 'neutral',
   headers_too_large: 'neutral',
   client_timeout: 'neutral',
-  route_not_found: 'neutral',
+  model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
   capability_unsupported: 'neutral',
   client_closed: 'neutral',

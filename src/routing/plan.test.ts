@@ -5,7 +5,7 @@ import { type HealthSnapshot } from './health';
 import type { Catalog, Route, Tier } from './catalog';
 import { planRoute, type PlanInput } from './plan';
 import { candidate, healthSnapshot, seededRandom } from './strategies/__fixtures__/strategy-fixtures';
-import { newRouteStrategyState } from './strategies/types';
+import { newRouteStrategyState, STRATEGY_NAMES } from './strategies/types';
 
 const NOW = 1_700_000_000_000;
 
@@ -124,12 +124,41 @@ describe('planRoute', () => {
     const health = { a: { inFlight: 3 }, c: { misconfigured: true } };
     const plan = planRoute(input(route(tiers, { strategy: 'least-busy' }), catalogOf(['a', 'b', 'c']), health));
     expect(plan.attempts.map((attempt) => attempt.note)).toEqual([
-      'primary #1 (0 in flight)',
-      'primary #2 (3 in flight)',
+      'primary #1: 0 in flight',
+      'primary #2: 3 in flight',
       'credentials refused (401/403); tried only after every healthy deployment',
     ]);
     expect(plan.reason).toBe('primary: least busy: b has 0 in flight; order b → a; last resort: c');
-    expect(JSON.parse(JSON.stringify(plan.attempts[0]))).toMatchObject({ deployment: { id: 'b' }, tier: 'primary', note: 'primary #1 (0 in flight)' });
+    expect(JSON.parse(JSON.stringify(plan.attempts[0]))).toMatchObject({ deployment: { id: 'b' }, tier: 'primary', note: 'primary #1: 0 in flight' });
+  });
+
+  /** How deep parentheses nest in `text`: `a (b (c))` is 2. */
+  function parenthesisDepth(text: string): number {
+    let depth = 0;
+    let deepest = 0;
+    for (const character of text) {
+      if (character === '(') deepest = Math.max(deepest, ++depth);
+      if (character === ')') depth -= 1;
+    }
+    return deepest;
+  }
+
+  it.each(STRATEGY_NAMES)('%s: notes and reasons never nest parentheses', (strategy) => {
+    const catalog: Catalog = { providers: new Map(), deployments: new Map(), routes: new Map() };
+    for (const { deployment, provider } of [
+      candidate('a', { weight: 3, quality: 0.9, limits: { rpm: 100 }, tags: { region: 'eu-west' } }),
+      candidate('b', { weight: 1, quality: 0.5, tags: { region: 'eu-north' } }),
+      candidate('c', { weight: 0, tags: { region: 'us-east' } }),
+    ]) {
+      catalog.deployments.set(deployment.id, deployment);
+      catalog.providers.set(provider.id, provider);
+    }
+    // Latencies close enough to share least-latency's band, one deployment never sampled, one in use.
+    const health = { a: { latencyMs: 148.2, ttftMs: 100, requestsThisMinute: 40 }, b: { latencyMs: 160.7, ttftMs: 120, inFlight: 2 } };
+    const request = { estimatedInputTokens: 100, region: 'eu-west', callerKey: 'caller', stickyKey: 'conversation' };
+    const plan = planRoute(input(route([{ name: 'primary', deployments: ['a', 'b', 'c'] }], { strategy }), catalog, health, { request }));
+    expect(plan.attempts).toHaveLength(3);
+    for (const text of [plan.reason, ...plan.attempts.map((attempt) => attempt.note)]) expect(parenthesisDepth(text), text).toBeLessThanOrEqual(1);
   });
 
   it('writes a bare rank when the strategy writes no notes', () => {

@@ -94,7 +94,8 @@ class PlannedCandidate implements PlannedAttempt {
         this.#note = detail;
       } else {
         const strategyNote = detail?.()[this.deployment.id];
-        this.#note = `${this.tier} #${this.#rank}${strategyNote ? ` (${strategyNote})` : ''}`;
+        // After a colon, not in parentheses: strategies' notes have their own, e.g. `weight 3 (75%)`.
+        this.#note = `${this.tier} #${this.#rank}${strategyNote ? `: ${strategyNote}` : ''}`;
       }
     }
     return this.#note;

@@ -88,7 +88,7 @@ describe('model names that are no route', () => {
   it.each(cases)('%s on %s → 404 in the caller shape, the name cut and escaped, no route header', async (_name, path, body) => {
     const response = await post(path, body);
     expect(response.status).toBe(404);
-    expect(response.headers.get('x-junction-error-code')).toBe('route_not_found');
+    expect(response.headers.get('x-junction-error-code')).toBe('model_not_found');
     expect(response.headers.get('x-junction-route')).toBeNull();
     if (path === '/v1/messages') expect(response.json).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
     else expect(response.json.error).toMatchObject({ type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
@@ -110,7 +110,7 @@ describe('model names that are no route', () => {
     expect([...routeLabels].filter((label) => !harness.junction.services.catalog.routes.has(label))).toEqual(['(unknown)']);
 
     await harness.junction.ledger.flush();
-    const rows = (await harness.junction.ledger.query({ limit: 1_000 })).filter((row) => row.errorCode === 'route_not_found');
+    const rows = (await harness.junction.ledger.query({ limit: 1_000 })).filter((row) => row.errorCode === 'model_not_found');
     expect(rows.length).toBeGreaterThan(200);
     for (const row of rows) {
       expect(row.route).toMatch(/^[ -~]{1,128}…?$/);

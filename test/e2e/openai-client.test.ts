@@ -34,10 +34,14 @@ const upstreams = [
 
 describe.each(upstreams)('openai client → Junction → $route', ({ route, deployment, prices }) => {
   it('answers a plain chat completion with usage and the right cost in the ledger', async () => {
+    const before = Math.floor(Date.now() / 1000);
     const { data, response } = await client.chat.completions
       .create({ model: route, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] })
       .withResponse();
     expect(data.object).toBe('chat.completion');
+    // A real time whatever the upstream's format (Gemini's answers carry none).
+    expect(data.created).toBeGreaterThanOrEqual(before);
+    expect(data.created).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
     expect(data.model).toBe(route);
     expect(data.choices[0].message.role).toBe('assistant');
     expect(data.choices[0].message.content?.length).toBeGreaterThan(0);
@@ -64,8 +68,11 @@ describe.each(upstreams)('openai client → Junction → $route', ({ route, depl
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | null = null;
     let id = '';
+    const before = Math.floor(Date.now() / 1000);
+    const created = new Set<number>();
     for await (const chunk of stream) {
       id = chunk.id;
+      created.add(chunk.created);
       text += chunk.choices[0]?.delta.content ?? '';
       finish = chunk.choices[0]?.finish_reason ?? finish;
       if (chunk.usage) usage = chunk.usage;
@@ -74,6 +81,9 @@ describe.each(upstreams)('openai client → Junction → $route', ({ route, depl
     expect(finish).toBe('stop');
     expect(usage!.completion_tokens).toBeGreaterThan(0);
     expect(id).not.toBe('');
+    expect(created.size).toBe(1);
+    expect([...created][0]).toBeGreaterThanOrEqual(before);
+    expect([...created][0]).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
     const entries = await harness.junction.ledger.query({ route, limit: 50 });
     const entry = entries.find((row) => row.stream && row.outputTokens === usage!.completion_tokens && row.inputTokens === usage!.prompt_tokens);
     expect(entry, 'a ledger row with the streamed usage').toBeDefined();

@@ -67,3 +67,35 @@ describe('GET /v1/providers and health checks', () => {
     expect(decision.plan[2].deployment).toBe('openai-big');
   });
 });
+
+describe('numbers people read', () => {
+  it('/v1/providers and the decision show latency to 0.1 ms and rates to four decimals; routing keeps the exact values', async () => {
+    const { store } = harness.junction.services;
+    const now = Date.now();
+    const ended = (verdict: 'success' | 'failure', latencyMs: number) => ({ verdict, latencyMs, ttftMs: latencyMs / 3, tokens: 10, probe: false });
+    store.attemptStarted('openai-big', now);
+    store.attemptEnded('openai-big', ended('success', 227.075312), now);
+    store.attemptStarted('openai-big', now);
+    store.attemptEnded('openai-big', ended('success', 150.333333), now);
+    store.attemptStarted('openai-big', now);
+    store.attemptEnded('openai-big', { ...ended('failure', 80.1234), errorCode: 'upstream_server_error', errorMessage: 'boom' }, now);
+    const exact = store.snapshot('openai-big', Date.now());
+    // The store's own numbers are not round: otherwise this test would prove nothing.
+    expect(exact.latencyMs! * 10 % 1).not.toBe(0);
+    expect(exact.successRate).toBe(2 / 3);
+
+    const status = (await (await fetch(`${harness.url}/v1/providers`)).json()) as any;
+    const row = status.data.find((item: any) => item.deployment === 'openai-big');
+    expect(row).toMatchObject({
+      latencyMs: Math.round(exact.latencyMs! * 10) / 10,
+      ttftMs: Math.round(exact.ttftMs! * 10) / 10,
+      ttftP95Ms: Math.round(exact.ttftP95Ms! * 10) / 10,
+      successRate: 0.6667,
+    });
+
+    const decision = (await (await post('/v1/routing/decision', { model: 'failover', messages: [{ role: 'user', content: 'hi' }] })).json()) as any;
+    const step = decision.plan.find((item: any) => item.deployment === 'openai-big');
+    expect(step.health).toMatchObject({ latencyMs: row.latencyMs, ttftMs: row.ttftMs, successRate: 0.6667 });
+  });
+});
+

@@ -6,7 +6,9 @@ import type { UpstreamTarget } from '../types';
 import { geminiDeployment, geminiFixtures, geminiProvider } from './__fixtures__/gemini-fixtures';
 import { createGeminiAdapter, geminiAdapter } from './gemini-adapter';
 
-runProviderAdapterSuite('gemini', geminiAdapter, geminiFixtures);
+// 2025-01-02T03:04:05Z. The Gemini API's answers carry no timestamp, so `created` comes from this
+// clock; pinned, it keeps whole and re-chunked replays of a stream identical (`start.created`).
+runProviderAdapterSuite('gemini', createGeminiAdapter({ now: () => 1_735_787_045_000 }), geminiFixtures);
 
 const target: UpstreamTarget = { provider: geminiProvider, deployment: geminiDeployment };
 const hello: ChatRequest = { model: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], stream: false };
@@ -63,9 +65,19 @@ describe('gemini adapter: upstream requests', () => {
 });
 
 describe('gemini adapter: responses', () => {
-  it('uses responseId and modelVersion when present', () => {
-    const response = geminiAdapter.parseChatResponse(geminiFixtures.responses[0].body, target);
-    expect(response).toMatchObject({ id: 'mJ4aZ-plainResponse01', model: 'gemini-2.5-flash', created: 0 });
+  it('uses responseId and modelVersion when present, and dates the answer by when it arrived', () => {
+    const adapter = createGeminiAdapter({ now: () => Date.parse('2025-06-01T12:00:00.750Z') });
+    const response = adapter.parseChatResponse(geminiFixtures.responses[0].body, target);
+    expect(response).toMatchObject({ id: 'mJ4aZ-plainResponse01', model: 'gemini-2.5-flash', created: Date.parse('2025-06-01T12:00:00Z') / 1000 });
+  });
+
+  it.each([
+    ['a createTime', '2025-05-31T08:00:01.123456789Z', Date.parse('2025-05-31T08:00:01Z') / 1000],
+    ['an unreadable createTime', 'yesterday', Date.parse('2025-06-01T12:00:00Z') / 1000],
+  ])('with %s (%s), created is %i', (_name, createTime, created) => {
+    const adapter = createGeminiAdapter({ now: () => Date.parse('2025-06-01T12:00:00.750Z') });
+    const body = { candidates: [{ content: { parts: [{ text: 'ok' }] }, finishReason: 'STOP' }], createTime };
+    expect(adapter.parseChatResponse(body, target).created).toBe(created);
   });
 
   it('falls back to an injected id and the deployment model', () => {
@@ -110,9 +122,9 @@ describe('gemini adapter: responses', () => {
 
 describe('gemini adapter: stream decoding', () => {
   it('starts with the first chunk and uses an injected id when responseId is absent', () => {
-    const decoder = createGeminiAdapter({ generateId: counterIds() }).createStreamDecoder(target);
+    const decoder = createGeminiAdapter({ generateId: counterIds(), now: () => Date.parse('2025-06-01T12:00:00Z') }).createStreamDecoder(target);
     expect(decoder.push({ data: '{"candidates":[{"content":{"parts":[{"text":"Hi"}]}}]}' })).toEqual([
-      { type: 'start', id: 'generated-1', model: 'gemini-2.5-flash', created: 0 },
+      { type: 'start', id: 'generated-1', model: 'gemini-2.5-flash', created: Date.parse('2025-06-01T12:00:00Z') / 1000 },
       { type: 'text-delta', text: 'Hi' },
     ]);
   });

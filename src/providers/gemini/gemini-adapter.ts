@@ -17,7 +17,7 @@ export interface GeminiAdapterOptions {
    * are deterministic; defaults to a random UUID.
    */
   generateId?: () => string;
-  /** Clock (Unix milliseconds) for reading HTTP-date Retry-After headers. */
+  /** Clock (Unix milliseconds): dates answers that carry no `createTime`, and reads HTTP-date Retry-After headers. */
   now?: () => number;
 }
 
@@ -42,11 +42,11 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): GeminiA
     },
 
     parseChatResponse(body, target) {
-      return parseGeminiChatResponse(body, target.deployment.model, generateId);
+      return parseGeminiChatResponse(body, target.deployment.model, generateId, now);
     },
 
     createStreamDecoder(target) {
-      return createGeminiStreamDecoder(target.deployment.model, generateId);
+      return createGeminiStreamDecoder(target.deployment.model, generateId, now);
     },
 
     embeddingRequest(request, target) {

@@ -163,6 +163,8 @@ export const geminiGenerateContentResponseSchema = z.object({
   usageMetadata: geminiUsageMetadataSchema.optional(),
   modelVersion: z.string().optional(),
   responseId: z.string().optional(),
+  /** RFC 3339 time the request reached the server; Vertex AI sends it, the Gemini API does not. */
+  createTime: z.string().optional(),
 });
 export type GeminiGenerateContentResponse = z.infer<typeof geminiGenerateContentResponseSchema>;
 

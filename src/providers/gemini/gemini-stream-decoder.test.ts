@@ -3,21 +3,31 @@ import type { StreamEvent } from '../../canonical/types';
 import { createGeminiStreamDecoder } from './gemini-stream-decoder';
 
 const ids = (): (() => string) => () => 'generated';
+/** When the test's answers arrive: 2025-06-01T12:00:00.750Z. */
+const ARRIVED_MS = 1_748_779_200_750;
 const chunk = (value: unknown) => ({ data: JSON.stringify(value) });
 
 function decode(chunks: unknown[]): StreamEvent[] {
-  const decoder = createGeminiStreamDecoder('gemini-test', ids());
+  const decoder = createGeminiStreamDecoder('gemini-test', ids(), () => ARRIVED_MS);
   return [...chunks.flatMap((value) => decoder.push(chunk(value))), ...decoder.end()];
 }
 
 describe('createGeminiStreamDecoder', () => {
+  it('dates the stream by the first chunk\'s createTime when there is one, else by when it arrived', () => {
+    expect(decode([{ candidates: [{ content: { parts: [{ text: 'A' }] }, finishReason: 'STOP' }], createTime: '2025-05-31T08:00:01.123456Z' }])[0]).toMatchObject({
+      type: 'start',
+      created: 1_748_678_401,
+    });
+    expect(decode([{ candidates: [{ content: { parts: [{ text: 'A' }] }, finishReason: 'STOP' }] }])[0]).toMatchObject({ type: 'start', created: 1_748_779_200 });
+  });
+
   it('keeps the order of text and calls within a chunk and numbers calls across chunks', () => {
     const events = decode([
       { candidates: [{ content: { parts: [{ text: 'A' }, { functionCall: { name: 'f', args: { x: 1 } } }, { text: 'B' }] } }], responseId: 'r1', modelVersion: 'gemini-x' },
       { candidates: [{ content: { parts: [{ functionCall: { id: 'own-id', name: 'g' } }] }, finishReason: 'STOP' }] },
     ]);
     expect(events).toEqual([
-      { type: 'start', id: 'r1', model: 'gemini-x', created: 0 },
+      { type: 'start', id: 'r1', model: 'gemini-x', created: 1_748_779_200 },
       { type: 'text-delta', text: 'A' },
       { type: 'tool-call-start', index: 0, id: 'call_0', name: 'f' },
       { type: 'tool-call-delta', index: 0, argumentsDelta: '{"x":1}' },
@@ -46,7 +56,7 @@ describe('createGeminiStreamDecoder', () => {
 
   it('finishes a blocked prompt as content-filter', () => {
     expect(decode([{ promptFeedback: { blockReason: 'BLOCKLIST' } }])).toEqual([
-      { type: 'start', id: 'generated', model: 'gemini-test', created: 0 },
+      { type: 'start', id: 'generated', model: 'gemini-test', created: 1_748_779_200 },
       { type: 'finish', finishReason: { unified: 'content-filter', raw: 'BLOCKLIST' }, usage: undefined },
     ]);
   });

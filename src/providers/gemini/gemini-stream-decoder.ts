@@ -4,7 +4,7 @@ import type { SseMessage, StreamDecoder } from '../types';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import type { GeminiUsageMetadata } from './gemini-api';
 import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
-import { isAnswerText, isFunctionCall, readGeminiResponse, toToolCall } from './parse-gemini-response';
+import { createdSeconds, isAnswerText, isFunctionCall, readGeminiResponse, toToolCall } from './parse-gemini-response';
 
 /**
  * Decoder of `streamGenerateContent?alt=sse`. Every SSE `data` is a whole
@@ -14,7 +14,7 @@ import { isAnswerText, isFunctionCall, readGeminiResponse, toToolCall } from './
  * `finishReason` is usually the last, and usage may still follow, so `finish` is emitted by
  * `end()`, and only once a finish reason was seen; a stream that just stops is truncated.
  */
-export function createGeminiStreamDecoder(fallbackModel: string, generateId: () => string): StreamDecoder {
+export function createGeminiStreamDecoder(fallbackModel: string, generateId: () => string, now: () => number): StreamDecoder {
   let started = false;
   let toolCallCount = 0;
   let finishReason: string | undefined;
@@ -26,7 +26,7 @@ export function createGeminiStreamDecoder(fallbackModel: string, generateId: () 
     const events: StreamEvent[] = [];
     if (!started) {
       started = true;
-      events.push({ type: 'start', id: chunk.responseId ?? generateId(), model: chunk.modelVersion ?? fallbackModel, created: 0 });
+      events.push({ type: 'start', id: chunk.responseId ?? generateId(), model: chunk.modelVersion ?? fallbackModel, created: createdSeconds(chunk.createTime, now()) });
     }
     if (chunk.usageMetadata !== undefined) usage = chunk.usageMetadata;
     blockReason = chunk.promptFeedback?.blockReason ?? blockReason;

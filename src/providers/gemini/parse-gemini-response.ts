@@ -52,16 +52,26 @@ export function isAnswerText(part: GeminiResponsePart): part is GeminiResponsePa
 }
 
 /**
+ * When an answer was made, in Unix seconds (the `created` of OpenAI's wire): the body's
+ * `createTime` when it has a readable one (Vertex AI sends it), else `arrivedAtMs`, the time
+ * Junction read the answer, since the Gemini API's bodies carry no time at all.
+ */
+export function createdSeconds(createTime: string | undefined, arrivedAtMs: number): number {
+  const made = createTime === undefined ? Number.NaN : Date.parse(createTime);
+  return Math.floor((Number.isNaN(made) ? arrivedAtMs : made) / 1000);
+}
+
+/**
  * A whole `generateContent` body → canonical response, from the first candidate (Junction
  * never asks for more). A prompt blocked before any candidate is a `content-filter` finish with
- * empty text, not an error. Gemini's body carries no creation time, so `created` is 0.
+ * empty text, not an error. `now` (Unix ms) dates an answer that does not say when it was made.
  */
-export function parseGeminiChatResponse(body: unknown, fallbackModel: string, generateId: () => string): ChatResponse {
+export function parseGeminiChatResponse(body: unknown, fallbackModel: string, generateId: () => string, now: () => number): ChatResponse {
   const response = readGeminiResponse(body);
   const base = {
     id: response.responseId ?? generateId(),
     model: response.modelVersion ?? fallbackModel,
-    created: 0,
+    created: createdSeconds(response.createTime, now()),
     usage: convertGeminiUsage(response.usageMetadata),
   };
   const candidate = response.candidates?.[0];

@@ -165,6 +165,8 @@ describe('@anthropic-ai/sdk client → Anthropic ingress', () => {
     expect(failure).toBeInstanceOf(APIError);
     expect((failure as APIError).message).toContain('the upstream is overloaded');
     expect((failure as APIError).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    // The client's own field for a stable code (error.details.error_code).
+    expect((failure as APIError).errorCode).toBe('upstream_overloaded');
   });
 
   it('a decode error arrives as BadRequestError carrying the field path', async () => {
@@ -182,15 +184,17 @@ describe('@anthropic-ai/sdk client → Anthropic ingress', () => {
     expect((failure as APIError).status).toBe(400);
     expect((failure as APIError).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
     expect((failure as APIError).message).toContain("messages[0].content[0].type: 'document' is not supported");
+    expect((failure as APIError).errorCode).toBe('invalid_request');
   });
 
-  it('an unknown route arrives as NotFoundError', async () => {
+  it('an unknown route arrives as NotFoundError with errorCode model_not_found', async () => {
     answer = () => {
-      const { status, body } = renderAnthropicError(new JunctionError('route_not_found', "no route named 'nope'"));
+      const { status, body } = renderAnthropicError(new JunctionError('model_not_found', "no route named 'nope'"));
       return { status, body: JSON.stringify(body) };
     };
     const failure = await client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Anthropic.NotFoundError);
     expect((failure as APIError).error).toMatchObject({ error: { type: 'not_found_error', message: "no route named 'nope'" } });
+    expect((failure as APIError).errorCode).toBe('model_not_found');
   });
 });

@@ -112,7 +112,7 @@ describe('createAnthropicStreamEncoder', () => {
     encoder.encode({ type: 'text-delta', text: 'partial' });
     const text = encoder.error(new JunctionError('upstream_overloaded', 'every deployment is busy'));
     expect(parseSseText(text)).toEqual([
-      { event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'every deployment is busy' } }) },
+      { event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'every deployment is busy', details: { error_code: 'upstream_overloaded' } } }) },
     ]);
     expect(encoder.encode(finish('stop'))).toBe('');
     expect(encoder.error(new JunctionError('internal_error', 'again'))).toBe('');

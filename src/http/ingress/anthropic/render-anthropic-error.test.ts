@@ -16,7 +16,7 @@ const ANTHROPIC_TYPES = [
 describe('renderAnthropicError', () => {
   it.each<[ErrorCode, number, string]>([
     ['invalid_request', 400, 'invalid_request_error'],
-    ['route_not_found', 404, 'not_found_error'],
+    ['model_not_found', 404, 'not_found_error'],
     ['body_too_large', 413, 'request_too_large'],
     ['upstream_rate_limited', 429, 'rate_limit_error'],
     ['upstream_server_error', 502, 'api_error'],
@@ -27,7 +27,7 @@ describe('renderAnthropicError', () => {
     ['internal_error', 500, 'api_error'],
   ])('%s → %i %s', (code, status, type) => {
     const rendered = renderAnthropicError(new JunctionError(code, 'it broke'));
-    expect(rendered).toEqual({ status, body: { type: 'error', error: { type, message: 'it broke' } } });
+    expect(rendered).toEqual({ status, body: { type: 'error', error: { type, message: 'it broke', details: { error_code: code } } } });
   });
 
   it('maps every catalogue code to a documented Anthropic error type', () => {
@@ -36,8 +36,11 @@ describe('renderAnthropicError', () => {
     }
   });
 
-  it('includes details when present', () => {
+  it('includes details when present, beside the code', () => {
     const details = { attempts: [{ deployment: 'a', code: 'upstream_timeout' }] };
-    expect(renderAnthropicError(new JunctionError('all_deployments_failed', 'all failed', { details })).body.error.details).toEqual(details);
+    expect(renderAnthropicError(new JunctionError('all_deployments_failed', 'all failed', { details })).body.error.details).toEqual({
+      error_code: 'all_deployments_failed',
+      ...details,
+    });
   });
 });

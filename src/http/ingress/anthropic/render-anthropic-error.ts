@@ -1,11 +1,15 @@
-import type { ErrorKind, JunctionError } from '../../../errors';
+import type { ErrorCode, ErrorKind, JunctionError } from '../../../errors';
 
-/** The `error` object of an Anthropic error body; the Anthropic clients read `type` and `message`. */
+/**
+ * The `error` object of an Anthropic error body. Anthropic's own errors that have a stable code
+ * carry it as `details.error_code`, and the official clients expose that as `errorCode` on
+ * APIError (and `details` as `details`), so Junction's code goes there too; its structured
+ * extras (e.g. the attempts made) sit beside it.
+ */
 export interface AnthropicErrorObject {
   type: string;
   message: string;
-  /** Junction's structured extras (e.g. the attempts made); absent when there are none. */
-  details?: Record<string, unknown>;
+  details: { error_code: ErrorCode } & Record<string, unknown>;
 }
 
 export interface AnthropicErrorBody {
@@ -37,7 +41,7 @@ export function toAnthropicErrorBody(error: JunctionError): AnthropicErrorBody {
     error: {
       type: ERROR_TYPES[error.kind],
       message: error.message,
-      ...(error.details === undefined ? {} : { details: error.details }),
+      details: { error_code: error.code, ...error.details },
     },
   };
 }

@@ -239,7 +239,7 @@ describe('openai client → OpenAI ingress', () => {
 
   it('an unknown route arrives as NotFoundError with model_not_found', async () => {
     handle = () => {
-      const { status, body } = renderOpenAIError(new JunctionError('route_not_found', "no route named 'nope'"));
+      const { status, body } = renderOpenAIError(new JunctionError('model_not_found', "no route named 'nope'"));
       return json(status, body);
     };
     const failure = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);

@@ -7,7 +7,7 @@ describe('renderOpenAIError', () => {
     ['invalid_request', 400, 'invalid_request_error'],
     ['invalid_json', 400, 'invalid_request_error'],
     ['body_too_large', 413, 'invalid_request_error'],
-    ['route_not_found', 404, 'invalid_request_error'],
+    ['model_not_found', 404, 'invalid_request_error'],
     ['upstream_rate_limited', 429, 'rate_limit_error'],
     ['upstream_server_error', 502, 'server_error'],
     ['upstream_overloaded', 503, 'server_error'],
@@ -21,11 +21,11 @@ describe('renderOpenAIError', () => {
     expect(rendered.body.error.message).toBe('something happened');
   });
 
-  it('renders every catalogue code with a type and a code', () => {
+  it('renders every catalogue code with a type and the code as it is', () => {
     for (const code of Object.keys(ERROR_CATALOGUE) as ErrorCode[]) {
       const { body } = renderOpenAIError(new JunctionError(code, 'x'));
       expect(body.error.type).toMatch(/_error$/);
-      expect(body.error.code).toBe(code === 'route_not_found' ? 'model_not_found' : code);
+      expect(body.error.code).toBe(code);
     }
   });
 
@@ -33,7 +33,7 @@ describe('renderOpenAIError', () => {
     expect(renderOpenAIError(new JunctionError('invalid_request', 'messages: required', { param: 'messages' })).body.error.param).toBe(
       'messages',
     );
-    expect(renderOpenAIError(new JunctionError('route_not_found', 'no route')).body.error).toEqual({
+    expect(renderOpenAIError(new JunctionError('model_not_found', 'no route')).body.error).toEqual({
       message: 'no route',
       type: 'invalid_request_error',
       param: null,

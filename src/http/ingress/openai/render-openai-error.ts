@@ -1,11 +1,12 @@
-import type { ErrorKind, JunctionError } from '../../../errors';
+import type { ErrorCode, ErrorKind, JunctionError } from '../../../errors';
 
 /** The `error` object of an OpenAI error body; the openai clients expose its fields on APIError. */
 export interface OpenAIErrorObject {
   message: string;
   type: string;
   param: string | null;
-  code: string;
+  /** The catalogue code, as it is (`error.code` on the openai clients' APIError). */
+  code: ErrorCode;
   /** Junction's structured extras (e.g. the attempts made); absent when there are none. */
   details?: Record<string, unknown>;
 }
@@ -33,8 +34,7 @@ export function toOpenAIErrorObject(error: JunctionError): OpenAIErrorObject {
     message: error.message,
     type: ERROR_TYPES[error.kind],
     param: error.param ?? null,
-    // OpenAI's own code for an unknown model, which clients and tools already recognise.
-    code: error.code === 'route_not_found' ? 'model_not_found' : error.code,
+    code: error.code,
     ...(error.details === undefined ? {} : { details: error.details }),
   };
 }
