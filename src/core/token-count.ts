@@ -120,11 +120,15 @@ function countWithin(text: string, left: TokenCountLimits, work: TokenCountWork 
       continue;
     }
     if (size > LONG_PIECE_BYTES) {
-      if (size > left.longMerge) return bounded(text, match.index, tokens);
+      if (size > left.longMerge) {
+        releaseLargeBuffers();
+        return bounded(text, match.index, tokens);
+      }
       left.longMerge -= size;
     }
     tokens += mergeCount(pieceBytes, size, vocabulary(), work);
   }
+  releaseLargeBuffers();
   return end === text.length ? { tokens, exact: true } : bounded(text, end, tokens);
 }
 
@@ -219,6 +223,15 @@ function encodePiece(piece: string): number {
   if (pieceBytes.length < piece.length * 3) pieceBytes = new Uint8Array(piece.length * 3);
   return encoder.encodeInto(piece, pieceBytes).written;
 }
+
+/** Give back a buffer grown for one long piece, rather than keep megabytes for the rare next one. */
+function releaseLargeBuffers(): void {
+  if (pieceBytes.length > KEPT_SCRATCH_BYTES * 3) pieceBytes = new Uint8Array(1024);
+  if (scratchBuffers !== undefined && scratchBuffers.next.length > KEPT_SCRATCH_BYTES) scratchBuffers = undefined;
+}
+
+// Pieces longer than this are rare (runs without spaces); their working arrays are not kept.
+const KEPT_SCRATCH_BYTES = 16 * 1024;
 
 /**
  * Whether the piece just encoded is one token. gpt-tokenizer looks the whole piece up as text,
