@@ -4,7 +4,7 @@ import ranks from 'gpt-tokenizer/bpeRanks/o200k_base';
  * The o200k_base vocabulary (gpt-tokenizer's default encoding) looked up by UTF-8 bytes, for
  * the merge loop in `token-count.ts`: an open-addressing table over one byte buffer, probed with
  * a polynomial hash that the loop combines from its parts' hashes, so a lookup allocates
- * nothing. About 5 MB (the token bytes, offsets and the table), built once, on first use.
+ * nothing. About 5 MB (the token bytes, offsets and the table), built once, when loaded.
  */
 export interface Vocabulary {
   /** Rank of `bytes[start, end)`, whose hash is `hash` (see `hashBytes`), or -1. */
@@ -37,11 +37,13 @@ const powers = new Int32Array(MAX_POWER + 1);
 powers[0] = 1;
 for (let index = 1; index <= MAX_POWER; index++) powers[index] = Math.imul(powers[index - 1], MULTIPLIER);
 
-let built: Vocabulary | undefined;
+// Built when the module loads, as gpt-tokenizer builds its own tables, so that no request waits
+// for it (tens of milliseconds): the simulator counts every prompt, and a lazy build delayed its
+// first answer enough to trip the hedging tests.
+const built = buildVocabulary();
 
-/** The vocabulary, built on the first call. */
+/** The vocabulary. */
 export function vocabulary(): Vocabulary {
-  built ??= buildVocabulary();
   return built;
 }
 
