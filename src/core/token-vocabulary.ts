@@ -38,8 +38,8 @@ powers[0] = 1;
 for (let index = 1; index <= MAX_POWER; index++) powers[index] = Math.imul(powers[index - 1], MULTIPLIER);
 
 // Built when the module loads, as gpt-tokenizer builds its own tables, so that no request waits
-// for it (tens of milliseconds): the simulator counts every prompt, and a lazy build delayed its
-// first answer enough to trip the hedging tests.
+// for it (tens of milliseconds): the simulator counts every prompt, and latency tests time its
+// answers.
 const built = buildVocabulary();
 
 /** The vocabulary. */
