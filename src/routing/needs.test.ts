@@ -1,5 +1,7 @@
+import { countTokens as referenceCount } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { chatNeeds, embeddingNeeds } from './needs';
+import { newTokenCountWork } from '../tokens/token-count';
 import type { ChatRequest } from '../canonical/types';
 
 const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
@@ -36,6 +38,33 @@ describe('request needs', () => {
     expect(rough).toBe(10_000);
     expect(exact).toBeLessThan(rough);
     expect(exact).toBeGreaterThan(0);
+  });
+
+  it('counts a 100 KB run without spaces exactly, with work linear in its length', () => {
+    // 100 000 of one letter is 12 500 tokens; a window of exactly 12 500 + max_tokens fits it.
+    const work = newTokenCountWork();
+    const needs = chatNeeds(request('a'.repeat(100_000), { maxTokens: 115_500 }), 128_000, work);
+    expect(needs.estimatedInputTokens).toBe(12_500);
+    expect(needs.estimatedInputTokens + needs.maxOutputTokens!).toBe(128_000);
+    expect(work.chars).toBe(100_000);
+    // gpt-tokenizer's loop rescans the piece at every merge: billions of steps for this input.
+    expect(work.steps).toBeLessThan(40 * work.mergedBytes);
+  });
+
+  it('estimates a CJK character as about a token, not a quarter of one', () => {
+    expect(chatNeeds(request('中'.repeat(1_000))).estimatedInputTokens).toBe(1_000);
+    expect(chatNeeds(request('ab中'.repeat(1_000))).estimatedInputTokens).toBe(1_500);
+  });
+
+  it('counts a Chinese prompt exactly when it nears a window, which the English-based estimate would have missed', () => {
+    // 180 000 characters, 120 000 tokens: counted as English (45 000) it looked far from a
+    // 100 000-token window and would have been sent there.
+    const text = '我们在这里说中文。'.repeat(20_000);
+    const work = newTokenCountWork();
+    const needs = chatNeeds(request(text), 100_000, work);
+    expect(needs.estimatedInputTokens).toBe(referenceCount(text));
+    expect(needs.estimatedInputTokens).toBeGreaterThan(100_000);
+    expect(work.chars).toBe(text.length);
   });
 
   it('counts embeddings input', () => {

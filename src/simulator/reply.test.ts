@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { countTokens as coreCount } from '../tokens/token-count';
 import type { ChatCall, SimTool } from './reply';
 import { chooseTool, countPromptTokens, countTokens, exampleFromSchema, generateReply, planAnswer, splitArguments, splitText } from './reply';
 
@@ -104,6 +105,14 @@ describe('countTokens', () => {
 
   it('counts offered tools as part of the prompt', () => {
     expect(countPromptTokens(call({ tools: [weather] }))).toBeGreaterThan(countPromptTokens(call()));
+  });
+
+  it('counts a prompt of 260 000 of one letter exactly, as the gateway does, without blocking', () => {
+    // gpt-tokenizer's quadratic merge loop took about 40 s on this; the gateway's counter is
+    // linear (its work is asserted in core/token-count.test.ts) and gives the same number.
+    const promptText = 'a'.repeat(260_000);
+    expect(countPromptTokens(call({ promptText }))).toBe(32_500);
+    expect(countPromptTokens(call({ promptText }))).toBe(coreCount(promptText).tokens);
   });
 });
 

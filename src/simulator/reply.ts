@@ -1,4 +1,5 @@
 import { decode, encode } from 'gpt-tokenizer';
+import { countTokens as countTextTokens } from '../tokens/token-count';
 import type { ModelBehaviour } from './behaviour';
 
 /** A tool the caller offered, whatever wire format it arrived in. */
@@ -62,9 +63,14 @@ const DEFAULT_REPLY_TOKENS = 16;
 // Treat special-token text such as "<|endoftext|>" in a prompt as plain text instead of throwing.
 const TOKENIZE_OPTIONS = { disallowedSpecial: new Set<string>() };
 
-/** Token count with the gpt-tokenizer default encoding: the simulator's idea of a real tokenizer. */
+/**
+ * Token count with the gpt-tokenizer default encoding (o200k), the simulator's idea of a real
+ * tokenizer: the gateway's own counter, linear in the text (gpt-tokenizer's merge loop is
+ * quadratic in a run without spaces), so both sides of a test agree on every number. Past the
+ * counter's limits (about a million characters) it is an upper bound, as in the gateway.
+ */
 export function countTokens(text: string): number {
-  return text.length === 0 ? 0 : encode(text, TOKENIZE_OPTIONS).length;
+  return text.length === 0 ? 0 : countTextTokens(text).tokens;
 }
 
 /** Prompt tokens: all message text plus the offered tools as JSON, in a format-independent shape. */
@@ -96,6 +102,7 @@ export function planAnswer(call: ChatCall, behaviour: ModelBehaviour, inputToken
   let outputTokens = countTokens(text);
   let truncated = false;
   if (call.maxTokens !== undefined && call.maxTokens >= 0 && outputTokens > call.maxTokens) {
+    // The reply is the simulator's own words (or the configured one), not the caller's text.
     text = decode(encode(text, TOKENIZE_OPTIONS).slice(0, call.maxTokens));
     outputTokens = countTokens(text);
     truncated = true;

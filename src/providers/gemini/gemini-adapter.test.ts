@@ -4,6 +4,7 @@ import { isJunctionError } from '../../errors';
 import type { ChatRequest } from '../../canonical/types';
 import type { UpstreamTarget } from '../types';
 import { geminiDeployment, geminiFixtures, geminiProvider } from './__fixtures__/gemini-fixtures';
+import { doublingSchema } from './__fixtures__/expanding-schemas';
 import { createGeminiAdapter, geminiAdapter } from './gemini-adapter';
 
 // 2025-01-02T03:04:05Z. The Gemini API's answers carry no timestamp, so `created` comes from this
@@ -43,6 +44,19 @@ describe('gemini adapter: upstream requests', () => {
     const upstream = geminiAdapter.chatRequest(hello, { provider: { ...geminiProvider, headers: { 'x-team': 'blue' } }, deployment: geminiDeployment });
     expect(upstream.headers).toEqual({ 'content-type': 'application/json', 'x-goog-api-key': geminiProvider.apiKey, 'x-team': 'blue' });
     expect(upstream.path).not.toContain(geminiProvider.apiKey!);
+  });
+
+  it('refuses, as the caller\'s invalid request, tool schemas whose $refs expand past the limit, while building the request', () => {
+    // 21 definitions each using the next twice: 2 KB that used to become a 62 MB body.
+    const request: ChatRequest = { ...hello, tools: [{ name: 'ok', parameters: { type: 'object', properties: { q: { type: 'string' } } } }, { name: 'search', parameters: doublingSchema(21) }] };
+    const error = thrownBy(() => geminiAdapter.chatRequest(request, target));
+    expect(isJunctionError(error) && { code: error.code, status: error.status, param: error.param }).toEqual({ code: 'invalid_request', status: 400, param: 'tools[1]' });
+  });
+
+  it('refuses a response_format schema past the limit the same way', () => {
+    const request: ChatRequest = { ...hello, responseFormat: { type: 'json_schema', name: 'answer', schema: doublingSchema(21) } };
+    const error = thrownBy(() => geminiAdapter.chatRequest(request, target));
+    expect(isJunctionError(error) && { code: error.code, param: error.param }).toEqual({ code: 'invalid_request', param: 'response_format' });
   });
 
   it('sends no key header when the provider has no key', () => {

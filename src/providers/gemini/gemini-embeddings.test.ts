@@ -44,4 +44,18 @@ describe('estimateTokens', () => {
   ])('%j → %i', (texts, count) => {
     expect(estimateTokens(texts)).toBe(count);
   });
+
+  it('counts special-token text as text instead of throwing', () => {
+    expect(estimateTokens(['a <|endoftext|> b'])).toBeGreaterThan(3);
+  });
+
+  it('counts long runs without spaces in linear time, within one limit for all the texts', () => {
+    // 100 000 of one letter: 12 500 tokens, for which gpt-tokenizer's encode took seconds.
+    expect(estimateTokens(['a'.repeat(100_000)])).toBe(12_500);
+    // The texts share the exact-count limits rather than each having its own, so the work for
+    // many is bounded too: 300 000 bytes of such runs are merged (three texts of 25 000 tokens
+    // each), and the other texts are bounded by their bytes.
+    const many = Array.from({ length: 40 }, () => 'b'.repeat(100_000));
+    expect(estimateTokens(many)).toBe(3 * 25_000 + 37 * 100_000);
+  });
 });

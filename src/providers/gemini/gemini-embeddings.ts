@@ -1,5 +1,5 @@
-import { encode } from 'gpt-tokenizer';
 import { JunctionError } from '../../errors';
+import { countTotalTokens } from '../../tokens/token-count';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/types';
 import { geminiBatchEmbedContentsResponseSchema, type GeminiBatchEmbedContentsRequest } from './gemini-api';
 
@@ -34,7 +34,10 @@ export function parseGeminiEmbeddingResponse(body: unknown, model: string, reque
   return { model, embeddings, usage: { inputTokens: estimateTokens(request?.input ?? []), outputTokens: 0 } };
 }
 
-/** Token estimate of texts Gemini does not count for us. */
+/**
+ * Token estimate of texts Gemini does not count for us: exact, in linear time, up to limits
+ * shared by all the texts, past which the rest counts at its UTF-8 length (see `token-count.ts`).
+ */
 export function estimateTokens(texts: readonly string[]): number {
-  return texts.reduce((total, text) => total + encode(text).length, 0);
+  return countTotalTokens(texts).tokens;
 }
