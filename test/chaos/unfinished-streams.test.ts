@@ -44,7 +44,8 @@ function expectCutShort(result: CallResult, row: LedgerEntry, deployment: string
   expect(result.error, `${result.id} raised`).toBeDefined();
   expect(result.finish ?? null).toBeNull();
   expect(result.text).toBe(text);
-  expect(row).toMatchObject({ status: 200, errorCode: 'upstream_stream_truncated' });
+  // The ledger names the deployment whose bytes the caller got, as the stream's headers did.
+  expect(row).toMatchObject({ status: 200, errorCode: 'upstream_stream_truncated', deployment });
   expect(row.finishReason).toBeUndefined();
   expect(attemptsOf(row)).toEqual([[deployment, 'error', 'upstream_stream_truncated']]);
 }

@@ -68,6 +68,8 @@ export async function runAttempt<T>(options: ExecuteOptions<T>, candidate: Plann
     );
     const costUsd = record.addAttempt(candidate.deployment, aborted ? 'aborted' : 'error', startedAt, usage, error);
     announce(options, candidate, aborted ? 'aborted' : 'error', latencyMs, usage, costUsd, error);
+    // It answered the caller (a stream that broke after its first byte): the ledger names it, as the response headers did.
+    if (attempt.claimedAt !== undefined) record.deployment = id;
     throw error;
   } finally {
     timeout.stop();
