@@ -7,12 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config';
 import { ConfigError } from './config-error';
 import { formatPath } from './config-path';
-import type { PathIssue } from './config-path';
 import { interpolateEnv } from './interpolate';
 import type { Env } from './interpolate';
 import type { ConfigIssue, JunctionConfig } from './types';
 import { validateConfigData } from './validate';
 import { readYamlSource } from './yaml-source';
+
+export { configFromObject } from './config-from-object';
 
 export interface ParseConfigOptions {
   /** Name used in messages, and by default the base for relative paths. */
@@ -57,18 +58,6 @@ export function loadConfigFile(file: string, env?: Env): JunctionConfig {
   }
   const config = parseConfig(text, { file, env, baseDir: dirname(resolve(file)) });
   return { ...config, file: resolve(file) };
-}
-
-/**
- * Validate a config built in code (tests, library callers) exactly as a file would be.
- * No environment interpolation: values are taken as given.
- */
-export function configFromObject(input: unknown, options: { baseDir?: string } = {}): JunctionConfig {
-  const validation = validateConfigData(input);
-  if (!validation.ok) {
-    throw new ConfigError(validation.issues.map((issue: PathIssue) => ({ file: '<object>', path: formatPath(issue.path), message: issue.message })));
-  }
-  return buildConfig(validation.config, { baseDir: options.baseDir ?? process.cwd() });
 }
 
 export function describeReadError(error: unknown): string {

@@ -12,7 +12,7 @@ import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
-import { modelBehaviourSchema } from '../simulator/behaviour-schema';
+import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
   httpUrl,

@@ -3,7 +3,7 @@
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
 import type { Catalog } from '../routing/catalog';
-import type { ModelBehaviour } from '../simulator/behaviour';
+import type { ModelBehaviour } from './simulator-behaviour';
 
 /** The HTTP listener. */
 export interface ServerSettings {

@@ -13,7 +13,7 @@ import { JunctionError, toJunctionError } from '../errors';
 import type { Route } from '../routing/catalog';
 import { embeddingNeeds, chatNeeds, type RequestNeeds } from '../routing/needs';
 import { responseToEvents } from '../canonical/response-events';
-import { echoText } from '../observability/caller-text';
+import { echoText } from '../wire/caller-text';
 import { Accounting, outcomeOf, type Outcome } from './account';
 import { answerChat } from './chat/chat';
 import { streamChat } from './chat/chat-stream';

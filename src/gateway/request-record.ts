@@ -7,7 +7,7 @@ import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
 import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
-import { echoText } from '../observability/caller-text';
+import { echoText } from '../wire/caller-text';
 
 export interface RequestStart {
   requestId: string;

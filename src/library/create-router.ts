@@ -6,7 +6,7 @@
  * written to `ledger` when one is given.
  */
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from '../canonical/types';
-import { configFromObject } from '../config/parse-config';
+import { configFromObject } from '../config/config-from-object';
 import type { JunctionConfig } from '../config/types';
 import type { Outcome } from '../gateway/account';
 import type { RequestContext } from '../gateway/context';

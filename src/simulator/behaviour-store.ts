@@ -1,4 +1,4 @@
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
 
 /** The model name whose behaviour answers every model without one of its own. */
 export const DEFAULT_MODEL = 'default';

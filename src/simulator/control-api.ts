@@ -9,8 +9,8 @@
  * Errors are `{ error: { message } }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ModelBehaviour } from './behaviour';
-import { modelBehaviourSchema } from './behaviour-schema';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
+import { modelBehaviourSchema } from '../config/simulator-behaviour-schema';
 import { isRecord } from './dialect';
 import { parseJson, readBody } from './http-io';
 import type { SimulatorContext } from './serve-model';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WireFormat } from '../canonical/types';
-import type { UnfinishedAt } from './behaviour';
+import type { UnfinishedAt } from '../config/simulator-behaviour';
 import type { Answer, ChatCall } from './reply';
 
 

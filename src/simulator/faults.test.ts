@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
 import { drawFault, retryAfterFor } from './faults';
 
 /** A random source that plays back fixed draws and counts them. */

@@ -1,4 +1,4 @@
-import type { ModelBehaviour, UnfinishedAt } from './behaviour';
+import type { ModelBehaviour, UnfinishedAt } from '../config/simulator-behaviour';
 
 /**
  * What goes wrong with one request, if anything. `cut-stream` and `unfinished-stream` are only

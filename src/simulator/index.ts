@@ -5,8 +5,8 @@
 export { startSimulator } from './server';
 export type { Simulator, SimulatorOptions } from './server';
 export type { ModelStats, ReceivedRequest, SimulatorStats } from './stats';
-export type { LatencySpec, ModelBehaviour } from './behaviour';
+export type { LatencySpec, ModelBehaviour } from '../config/simulator-behaviour';
 export { DEFAULT_MODEL } from './behaviour-store';
-export { modelBehaviourSchema } from './behaviour-schema';
+export { modelBehaviourSchema } from '../config/simulator-behaviour-schema';
 export { seededRandom } from '../resilience/random';
 export type { WireFormat } from '../canonical/types';

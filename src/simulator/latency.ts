@@ -1,4 +1,4 @@
-import type { LatencySpec } from './behaviour';
+import type { LatencySpec } from '../config/simulator-behaviour';
 
 /** z-score of the 99th percentile of the standard normal distribution. */
 const Z_99 = 2.326347874;

@@ -1,6 +1,6 @@
 import { decode, encode } from 'gpt-tokenizer';
 import { countTokens as countTextTokens } from '../tokens/token-count';
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
 
 /** A tool the caller offered, whatever wire format it arrived in. */
 export interface SimTool {

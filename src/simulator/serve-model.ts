@@ -3,7 +3,7 @@
  * draw the fault → wait the latency → answer (or fail the way the fault says).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
 import type { BehaviourStore } from './behaviour-store';
 import { isRecord, truncateJson, WRONG_SHAPE_BODY } from './dialect';
 import type { ChatDialect, EmbeddingDialect, RouteInfo } from './dialect';

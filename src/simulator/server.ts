@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicDialect } from './anthropic-format';
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from '../config/simulator-behaviour';
 import { BehaviourStore } from './behaviour-store';
 import { serveControl } from './control-api';
 import type { Sleep } from './exchange';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/ledger';
-import type { UnfinishedAt } from '../../src/simulator/behaviour';
+import type { UnfinishedAt } from '../../src/config/simulator-behaviour';
 import { anthropicStream, expectServed, headerOf, ledgerRows, openaiStream, withChaos, type CallResult, type ChaosOptions } from './support';
 
 const REPLY = 'one two three four five six seven eight nine ten eleven twelve';

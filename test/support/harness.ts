@@ -6,7 +6,7 @@ import { startJunction, type Junction } from '../../src/app';
 import { configFromObject } from '../../src/config';
 import { createSqliteLedger, type Ledger } from '../../src/ledger';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import type { ModelBehaviour } from '../../src/simulator/behaviour';
+import type { ModelBehaviour } from '../../src/config/simulator-behaviour';
 import { createLogger } from '../../src/observability/logger';
 
 export interface Harness {

@@ -6,7 +6,7 @@
  */
 import type { core } from 'zod';
 import { z } from 'zod';
-import { echoText } from '../../../observability/caller-text';
+import { echoText } from '../../../wire/caller-text';
 import { acceptedValues, expecting } from '../shared/parse-request-body';
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());

@@ -1,5 +1,5 @@
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../../canonical/types';
-import { echoText } from '../../../observability/caller-text';
+import { echoText } from '../../../wire/caller-text';
 import { invalidRequest } from '../shared/invalid-request';
 import { parseRequestBody } from '../shared/parse-request-body';
 import { convertOpenAIMessages } from './convert-openai-messages';

@@ -4,7 +4,7 @@
  * Used by the control API and by the config's `simulator` section alike.
  */
 import { z } from 'zod';
-import type { ModelBehaviour } from './behaviour';
+import type { ModelBehaviour } from './simulator-behaviour';
 
 const probability = () => z.number().min(0).max(1);
 

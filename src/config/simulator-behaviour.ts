@@ -1,5 +1,6 @@
 /**
- * How a simulated upstream model behaves. Every field is optional; the defaults answer at once
+ * How a simulated upstream model behaves (the `simulator` section of the config and the
+ * simulator's control API). Every field is optional; the defaults answer at once
  * with a short deterministic reply. Rates are probabilities in [0, 1], drawn per request from
  * the simulator's injected random source, checked in this order: down, hang, reset,
  * errorRates, malformedJson, wrongShape; then (streams only) midStreamCut, unfinishedStream.

@@ -1,0 +1,17 @@
+import { buildConfig } from './build-config';
+import { ConfigError } from './config-error';
+import { formatPath, type PathIssue } from './config-path';
+import type { JunctionConfig } from './types';
+import { validateConfigData } from './validate';
+
+/**
+ * Validate a config built in code (tests, library callers) exactly as a file would be.
+ * No environment interpolation: values are taken as given.
+ */
+export function configFromObject(input: unknown, options: { baseDir?: string } = {}): JunctionConfig {
+  const validation = validateConfigData(input);
+  if (!validation.ok) {
+    throw new ConfigError(validation.issues.map((issue: PathIssue) => ({ file: '<object>', path: formatPath(issue.path), message: issue.message })));
+  }
+  return buildConfig(validation.config, { baseDir: options.baseDir ?? process.cwd() });
+}
