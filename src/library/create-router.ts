@@ -47,7 +47,7 @@ export interface CallOptions {
 }
 
 export interface Router {
-  chat(request: ChatRequest, options?: CallOptions): Promise<{ response: ChatResponse; outcome: Outcome }>;
+  chat(request: Omit<ChatRequest, 'stream'>, options?: CallOptions): Promise<{ response: ChatResponse; outcome: Outcome }>;
   /** A streamed chat: canonical events as they arrive; a stream that breaks throws its error from the iterator. */
   stream(request: Omit<ChatRequest, 'stream'>, options?: CallOptions): AsyncIterable<StreamEvent>;
   embeddings(request: EmbeddingRequest, options?: CallOptions): Promise<{ response: EmbeddingResponse; outcome: Outcome }>;
