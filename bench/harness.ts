@@ -29,9 +29,9 @@ export async function pickStrategy(): Promise<{ strategy: string; note?: string 
 }
 
 /** Starts the Junction CLI on an ephemeral port with the bench config. */
-export function startJunction(name: string, env: Record<string, string>, extraArgs: string[], profileDir?: string, logFile?: string): Promise<Child> {
+export function startJunction(name: string, env: Record<string, string>, extraArgs: string[], profileDir?: string, logFile?: string, entry = JUNCTION_ENTRY): Promise<Child> {
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  return startChild(name, [...nodeArgs, JUNCTION_ENTRY, 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000, logFile });
+  return startChild(name, [...nodeArgs, entry, 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000, logFile });
 }
 
 /** One request through a freshly started target, so a broken setup fails before minutes of load. */

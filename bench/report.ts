@@ -70,6 +70,9 @@ export interface Summary {
   added_p99_ms: number | null;
   /** Scenario 5 (streamed) minus the floor streaming the same answer, at `at_rate`. */
   ttfb_added_p50_ms: number | null;
+  /** With --baseline: the other build's scenario 4 (4b) / floor, overall and round by round, measured in the same run. */
+  baseline_throughput_vs_floor?: number | null;
+  baseline_throughput_vs_floor_by_round?: number[] | null;
   /** Scenario 6 (two workers) closed-loop throughput / scenario 4's. */
   workers_vs_single: number | null;
   /**
@@ -155,6 +158,9 @@ export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: nu
     workers_vs_single: ratio(scenarios['6']?.closed?.rps, scenarios['4']?.closed?.rps),
     cpu_per_request_vs_floor: cpuVsFloor(scenarios['4'], scenarios['2']),
     at_rate: atRate,
+    ...(scenarios['4b'] === undefined
+      ? {}
+      : { baseline_throughput_vs_floor: ratio(scenarios['4b'].closed?.rps, scenarios['2']?.closed?.rps), baseline_throughput_vs_floor_by_round: pairedRatios(scenarios['4b'].closed, scenarios['2']?.closed) }),
   };
 }
 
@@ -206,6 +212,9 @@ export function formatReport(report: BenchReport, processNames: string[]): strin
     '',
     `Summary (at ${summary.at_rate} req/s for latency)`,
     `  throughput, Junction (4) / floor (2): ${show(summary.throughput_vs_floor, 3)} (round by round: ${summary.throughput_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'})   two workers (6) / one (4): ${show(summary.workers_vs_single, 3)}`,
+    ...(summary.baseline_throughput_vs_floor === undefined
+      ? []
+      : [`  throughput, baseline build (4b) / floor (2): ${show(summary.baseline_throughput_vs_floor, 3)} (round by round: ${summary.baseline_throughput_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'})`]),
     `  CPU per request, Junction (4) / floor (2): ${summary.cpu_per_request_vs_floor ? `${show(summary.cpu_per_request_vs_floor.ratio, 3)} at ${summary.cpu_per_request_vs_floor.at_rate} req/s` : '-'}`,
     `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
     ...report.notes.map((note) => `  note: ${note}`),

@@ -32,6 +32,13 @@ describe('selectScenarios', () => {
     expect(selectScenarios(['4']).map((scenario) => scenario.id)).toEqual(['4']);
   });
 
+  it('adds the baseline build’s scenario 4b only with --baseline', () => {
+    expect(selectScenarios(undefined, true).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', '5', '6', '4b']);
+    expect(selectScenarios(['2', '4'], true).map((scenario) => scenario.id)).toEqual(['2', '4', '4b']);
+    expect(() => selectScenarios(['4b'])).toThrow(/--baseline/);
+    expect(parseOptions(['--baseline', 'old/junction.js']).baseline).toBe('old/junction.js');
+  });
+
   it('refuses an unknown scenario', () => {
     expect(() => selectScenarios(['9'])).toThrow(/unknown scenario '9'/);
   });

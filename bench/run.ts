@@ -30,10 +30,13 @@ export interface BenchOptions {
   soak?: number;
   /** The soak's rate: the first of --rates when given, else 1000 req/s. */
   soakRate: number;
+  /** Another build's bundle (e.g. the last release's dist/cli/junction.js), measured as scenario 4b alongside this one. */
+  baseline?: string;
 }
 
 const USAGE = `npm run bench -- [--quick] [--scenarios 2,4] [--rates 500,1000] [--duration 10] [--warmup 2]
-                     [--rounds 3] [--connections 50] [--json] [--profile] [--soak 600]`;
+                     [--rounds 3] [--connections 50] [--json] [--profile] [--soak 600]
+                     [--baseline path/to/other/dist/cli/junction.js]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -49,6 +52,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       json: { type: 'boolean' },
       profile: { type: 'boolean' },
       soak: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profile: values.profile ?? false,
     soak: values.soak === undefined ? undefined : positive('soak', values.soak, 0),
     soakRate: rates?.[0] ?? 1000,
+    ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
   };
 }
 
@@ -80,7 +85,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '-');
 
 async function runBench(options: BenchOptions): Promise<void> {
-  const scenarios = selectScenarios(options.scenarios);
+  const scenarios = selectScenarios(options.scenarios, options.baseline !== undefined);
   const needs = new Set<Target>(['upstream', ...scenarios.map((scenario) => scenario.target)]);
   const notes: string[] = [];
   const temp = mkdtempSync(join(tmpdir(), 'junction-bench-'));
@@ -94,13 +99,14 @@ async function runBench(options: BenchOptions): Promise<void> {
     const starting: Array<Promise<void>> = [];
     if (needs.has('floor')) starting.push(startFloor(upstreamUrl).then((child) => void (children.floor = child)));
     let strategy = 'priority';
-    if (needs.has('junction') || needs.has('workers')) {
+    if (needs.has('junction') || needs.has('workers') || needs.has('baseline')) {
       await buildJunction();
       const picked = await pickStrategy();
       strategy = picked.strategy;
       if (picked.note) notes.push(picked.note);
       const env = (ledger: string) => ({ BENCH_UPSTREAM: upstreamUrl, BENCH_LEDGER: join(temp, ledger), BENCH_STRATEGY: strategy });
       if (needs.has('junction')) starting.push(startJunction('junction', env('junction.db'), [], profileDir).then((child) => void (children.junction = child)));
+      if (needs.has('baseline')) starting.push(startJunction('baseline', env('baseline.db'), [], profileDir, undefined, options.baseline).then((child) => void (children.baseline = child)));
       if (needs.has('workers')) starting.push(startJunction('workers', env('workers.db'), ['--workers', '2'], profileDir).then((child) => void (children.workers = child)));
     }
     await Promise.all(starting);

@@ -6,7 +6,7 @@
 import type { RequestKind } from './load';
 
 /** The processes the harness can start. */
-export type Target = 'upstream' | 'floor' | 'junction' | 'workers';
+export type Target = 'upstream' | 'floor' | 'junction' | 'workers' | 'baseline';
 
 export interface Scenario {
   id: string;
@@ -32,15 +32,22 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '4', name: 'junction, route of 3', target: 'junction', request: chat('plain', 'bench-three') },
   { id: '5', name: 'junction, route of 3, SSE', target: 'junction', request: chat('stream', 'bench-three', true) },
   { id: '6', name: 'junction --workers 2', target: 'workers', request: chat('plain', 'bench-three') },
+  // Run only with --baseline: scenario 4 on another build, interleaved with this one's.
+  { id: '4b', name: 'baseline build, route of 3', target: 'baseline', request: chat('plain', 'bench-three') },
 ];
 
-/** The scenarios to run, in table order; all when `ids` is undefined. Throws on an unknown id. */
-export function selectScenarios(ids: readonly string[] | undefined): Scenario[] {
-  if (ids === undefined) return [...SCENARIOS];
+/**
+ * The scenarios to run, in table order; all when `ids` is undefined (4b only with a baseline).
+ * Throws on an unknown id.
+ */
+export function selectScenarios(ids: readonly string[] | undefined, baseline = false): Scenario[] {
+  if (ids === undefined) return SCENARIOS.filter((scenario) => baseline || scenario.target !== 'baseline');
   const wanted = new Set(ids);
   for (const id of wanted) {
     if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new Error(`unknown scenario '${id}' (known: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})`);
   }
   if (wanted.has('5')) wanted.add('2s');
+  if (baseline) wanted.add('4b');
+  if (wanted.has('4b') && !baseline) throw new Error('scenario 4b needs --baseline <bundle>');
   return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
 }
