@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Bundles the CLI into one JavaScript file, dist/cli/junction.js, for `npm start`, the
- * benchmarks and production. Tests and `bin/junction.js` run the TypeScript source through tsx
+ * benchmarks and production, and the library entry (createRouter) into dist/index.js. Tests and `bin/junction.js` run the TypeScript source through tsx
  * instead; the bundle exists because a server that compiles nothing at start-up and carries no
  * per-closure name-keeping wrappers uses less memory and CPU.
  *
@@ -23,6 +23,17 @@ await build({
   format: 'esm',
   target: 'node20',
   // Dependencies stay in node_modules (better-sqlite3 is a native addon).
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: [new URL('src/index.ts', root).pathname],
+  outfile: new URL('dist/index.js', root).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
