@@ -10,8 +10,12 @@ import { latencyOf, runOpenLoop, type Shot } from './open-loop';
 import { summariseLatencies, type LatencySummary } from './percentiles';
 import { benchDeployment, startBenchJunction } from './start-junction';
 
-/** How the primary dies: 503 with Retry-After (a deployment taken down), or connections reset. */
-export type OutageKind = 'down' | 'reset';
+/**
+ * How the primary dies: 503 with Retry-After (a deployment taken down), connections reset, or
+ * silence (it accepts requests and never answers; measured with streams, where the default
+ * first-byte timeout applies).
+ */
+export type OutageKind = 'down' | 'reset' | 'silent';
 
 export interface FailoverOptions {
   outage: OutageKind;
@@ -37,7 +41,7 @@ export interface FailoverFigures {
 }
 
 const LATENCY: ModelBehaviour = { latencyMs: { p50: 20, p99: 50 } };
-const OUTAGES: Record<OutageKind, Partial<ModelBehaviour>> = { down: { down: true }, reset: { resetRate: 1 } };
+const OUTAGES: Record<OutageKind, Partial<ModelBehaviour>> = { down: { down: true }, reset: { resetRate: 1 }, silent: { hangRate: 1 } };
 
 export async function measureFailover(options: FailoverOptions): Promise<FailoverFigures> {
   const simulator = await startSimulator({ models: { primary: LATENCY, secondary: LATENCY }, random: seededRandom(options.seed) });
@@ -61,6 +65,7 @@ export async function measureFailover(options: FailoverOptions): Promise<Failove
       ratePerSecond: options.ratePerSecond,
       durationMs: options.steadyMs + options.windowMs,
       requestTimeoutMs: 10_000,
+      stream: options.outage === 'silent',
       at: {
         offsetMs: options.steadyMs,
         action: () => {

@@ -5,12 +5,18 @@ import type { HedgingFigures } from './hedging';
 const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '—' : `${Math.round(value)} ms`);
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
+const OUTAGE_LABELS: Record<FailoverFigures['outage'], string> = {
+  down: 'down (503 + Retry-After: 1)',
+  reset: 'resetting connections',
+  silent: 'silent (accepts requests, never answers; streamed requests, default first-byte timeout)',
+};
+
 export function formatFailover(figures: FailoverFigures[]): string {
   const lines = [`(a) failover, open loop at ${figures[0]?.ratePerSecond ?? 0} req/s, default retry and breaker policies`];
   for (const figure of figures) {
     const { window } = figure;
     lines.push(
-      `  primary ${figure.outage === 'down' ? 'down (503 + Retry-After: 1)' : 'resetting connections'}:`,
+      `  primary ${OUTAGE_LABELS[figure.outage]}:`,
       `    first answer from the secondary   ${ms(figure.firstServedBySecondaryMs)} after the outage`,
       `    primary breaker opened            ${ms(figure.breakerOpenedMs)} after the outage`,
       `    steady-state p99                  ${ms(figure.steadyP99Ms)}`,

@@ -24,6 +24,8 @@ export interface OpenLoopOptions {
   route: string;
   ratePerSecond: number;
   durationMs: number;
+  /** Streamed requests (latency is to the stream's end). */
+  stream?: boolean;
   /** Give up on one request after this long; it counts as an error. */
   requestTimeoutMs: number;
   /** Called once at this offset from the start (e.g. to take an upstream down); returns nothing. */
@@ -40,7 +42,7 @@ export interface OpenLoopRun {
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRun> {
   const origin = new URL(options.url).origin;
   const pool = new Pool(origin, { connections: 1_024, pipelining: 1 });
-  const body = JSON.stringify({ model: options.route, messages: [{ role: 'user', content: 'hello' }] });
+  const body = JSON.stringify({ model: options.route, messages: [{ role: 'user', content: 'hello' }], ...(options.stream ? { stream: true } : {}) });
   const count = Math.floor((options.durationMs / 1000) * options.ratePerSecond);
   const intervalMs = 1000 / options.ratePerSecond;
   const startedAt = performance.now();

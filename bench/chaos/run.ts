@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
     if (!values.json) console.error(line);
   };
   const failover: FailoverFigures[] = [];
-  for (const outage of ['reset', 'down'] satisfies OutageKind[]) {
+  for (const outage of ['reset', 'down', 'silent'] satisfies OutageKind[]) {
     progress(`failover: primary ${outage} …`);
     failover.push(await measureFailover({ outage, ratePerSecond: 200, steadyMs: quick ? 2_000 : 3_000, windowMs: quick ? 4_000 : 10_000, seed: 7 }));
   }
