@@ -33,8 +33,11 @@ afterAll(() => Promise.all(services.map((service) => service.client.close())));
 function pipelineWith(stages: Partial<PipelineStages>): { pipeline: Pipeline; entries: LedgerEntry[] } {
   const config = configFromObject({
     providers: { sim: { kind: 'openai', baseUrl: `${simulator.url}/v1`, apiKey: 'test-key' } },
-    deployments: { mini: { provider: 'sim', model: 'gpt-4o-mini', pricing: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: ['chat', 'streaming'] } },
-    routes: { chat: { deployments: ['mini'] }, fallback: { deployments: ['mini'], static: { message: 'busy' } } },
+    deployments: {
+      mini: { provider: 'sim', model: 'gpt-4o-mini', pricing: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: ['chat', 'streaming'] },
+      big: { provider: 'sim', model: 'gpt-4o', pricing: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: ['chat', 'streaming'] },
+    },
+    routes: { chat: { deployments: ['mini'] }, fallback: { deployments: ['mini'], static: { message: 'busy' } }, tiered: { deployments: ['big'], secondary: ['mini'] } },
   });
   const events = new GatewayEvents();
   const store = createMemoryStateStore({ policy: breakerPolicyFor(config.catalog), onBreakerChange: announceBreakerChanges(events) });
@@ -166,7 +169,7 @@ describe('pipeline stages', () => {
     ]);
   });
 
-  it('stores only answers that came whole from a deployment: not a static last resort', async () => {
+  it('stores only answers that came whole from a deployment (a secondary tier’s too), not a static last resort', async () => {
     const stored: string[] = [];
     const { pipeline } = pipelineWith({ cache: { lookup: () => undefined, store: (_exchange, _request, response) => stored.push(response.text) } });
     const streamed = new CollectingSink();
@@ -174,9 +177,14 @@ describe('pipeline stages', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toBe(streamed.events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join(''));
 
+    simulator.setBehaviour('gpt-4o', { down: true });
+    const secondary = await pipeline.chat(hello('tiered'), context());
+    expect(secondary.outcome.tier).toBe('secondary');
+    expect(stored).toEqual([stored[0], secondary.response.text]);
+
     simulator.setBehaviour('gpt-4o-mini', { down: true });
     const { response } = await pipeline.chat(hello('fallback'), context());
     expect(response.text).toBe('busy');
-    expect(stored).toHaveLength(1);
+    expect(stored).toHaveLength(2);
   });
 });

@@ -24,6 +24,7 @@ import { Cancel } from './execution/cancel';
 import type { RawAnswer } from './execution/exchange';
 import { timeouts, type Timeout } from './execution/timeouts';
 import type { AbortCause } from './execution/upstream-client';
+import { isLastResort } from './fallback/last-resort';
 import { StaleCache } from './fallback/stale-cache';
 import { planExchange } from './planning';
 import type { RequestRecord } from './request-record';
@@ -71,7 +72,7 @@ export class Pipeline {
       const plan = planExchange(this.services, exchange, needs, request.user);
       const answer = await answerChat(this.services, this.staleCache, exchange, plan, needs, request);
       raw = answer.raw;
-      if (!exchange.record.fallbackTier) this.stages.cache?.store(exchange, request, answer.response);
+      if (!isLastResort(exchange.record.fallbackTier)) this.stages.cache?.store(exchange, request, answer.response);
       return answer.response;
     });
     return raw ? { response: value, outcome, raw } : { response: value, outcome };
@@ -94,8 +95,8 @@ export class Pipeline {
       const plan = planExchange(this.services, exchange, needs, request.user);
       const tracking = await streamChat(this.services, this.staleCache, exchange, plan, needs, request, sink);
       const response = tracking.assembled.response;
-      // Only a stream that finished whole, from a deployment, is worth keeping.
-      if (response && !exchange.record.fallbackTier) this.stages.cache?.store(exchange, request, response);
+      // Only a stream that finished whole, from deployments, is worth keeping.
+      if (response && !isLastResort(exchange.record.fallbackTier)) this.stages.cache?.store(exchange, request, response);
     });
     return outcome;
   }

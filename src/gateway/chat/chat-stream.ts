@@ -10,7 +10,7 @@ import type { AttemptPlan } from '../../routing/plan';
 import type { Exchange } from '../context';
 import { executeOptions } from '../execution/exchange';
 import { executePlan } from '../execution/executor';
-import { finalError, lastResortOrThrow } from '../fallback/last-resort';
+import { finalError, isLastResort, lastResortOrThrow } from '../fallback/last-resort';
 import { canResume, resumeStream } from '../fallback/resume';
 import { StaleCache } from '../fallback/stale-cache';
 import type { GatewayServices } from '../services';
@@ -71,7 +71,7 @@ export async function streamChat(
   if (response) {
     record.usage = response.usage;
     record.finishReason = response.finishReason;
-    if (cacheKey && !record.fallbackTier?.startsWith('st')) staleCache.store(cacheKey, response, services.now());
+    if (cacheKey && !isLastResort(record.fallbackTier)) staleCache.store(cacheKey, response, services.now());
   }
   return tracking;
 }

@@ -33,6 +33,11 @@ export function finalError(route: Route, error: unknown): unknown {
   return isExhausted(error) ? exhaustedError(route, error) : error;
 }
 
+/** Whether the answer came from the emergency answers rather than from a deployment. */
+export function isLastResort(tier: string | undefined): boolean {
+  return tier === 'stale-cache' || tier === 'static';
+}
+
 /** A stale or static answer if the route has one, else undefined. */
 export function lastResortAnswer(route: Route, staleCache: StaleCache, cacheKey: string | undefined, now: number): LastResortAnswer | undefined {
   if (cacheKey !== undefined) {
