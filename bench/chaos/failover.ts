@@ -46,8 +46,13 @@ const OUTAGES: Record<OutageKind, Partial<ModelBehaviour>> = { down: { down: tru
 export async function measureFailover(options: FailoverOptions): Promise<FailoverFigures> {
   const simulator = await startSimulator({ models: { primary: LATENCY, secondary: LATENCY }, random: seededRandom(options.seed) });
   const junction = await startBenchJunction({
-    providers: { sim: { kind: 'openai', baseUrl: `${simulator.url}/v1`, apiKey: 'bench', timeoutMs: 5_000 } },
-    deployments: { primary: benchDeployment('sim', 'primary'), secondary: benchDeployment('sim', 'secondary') },
+    // Two providers (as failover between vendors is), so each has its own connection pool: a
+    // silent primary's held connections do not queue the secondary's requests behind them.
+    providers: {
+      first: { kind: 'openai', baseUrl: `${simulator.url}/v1`, apiKey: 'bench', timeoutMs: 5_000 },
+      second: { kind: 'openai', baseUrl: `${simulator.url}/v1`, apiKey: 'bench', timeoutMs: 5_000 },
+    },
+    deployments: { primary: benchDeployment('first', 'primary'), secondary: benchDeployment('second', 'secondary') },
     // Default retry and breaker policies: the figures describe what a user gets out of the box.
     routes: { failover: { deployments: ['primary'], secondary: ['secondary'] } },
   });

@@ -100,4 +100,23 @@ describe('executePlan', () => {
     expect(error).toMatchObject({ code: 'upstream_bad_request' });
     expect(record.attempts).toHaveLength(1);
   });
+
+  it('after a timeout moves on to the next deployment rather than retry the one that timed out', async () => {
+    const { base, record } = setup(2);
+    const plan: AttemptPlan = { ...base.plan, attempts: [...base.plan.attempts, { ...candidate('b'), tier: 'primary', note: '' }] };
+    const tried: string[] = [];
+    const result = await executePlan({
+      ...base,
+      plan,
+      attempt: async (attempt) => {
+        tried.push(attempt.candidate.deployment.id);
+        if (attempt.candidate.deployment.id === 'a') throw new JunctionError('upstream_timeout', 'silent');
+        attempt.claim();
+        return 'ok';
+      },
+    });
+    expect(result.value).toBe('ok');
+    expect(tried).toEqual(['a', 'b']);
+    expect(record.attempts.map((attempt) => attempt.deployment)).toEqual(['a', 'b']);
+  });
 });

@@ -153,6 +153,8 @@ function retryWait(options: ExecuteOptions<unknown>, error: JunctionError, retry
   if (error.code === 'upstream_auth' || error.code === 'context_length_exceeded') return undefined;
   // An upstream that asked us to wait is better left alone while another deployment can answer now.
   if (error.retryAfterMs !== undefined && (hasAlternatives || error.retryAfterMs > policy.maxDelayMs)) return undefined;
+  // A timeout has already cost the caller the whole wait: another deployment, when there is one, is the better bet.
+  if (error.code === 'upstream_timeout' && hasAlternatives) return undefined;
   if (!options.budget.tryWithdraw()) return undefined;
   return error.retryAfterMs ?? backoffDelay(retry, policy.baseDelayMs, policy.maxDelayMs, options.random);
 }
