@@ -29,11 +29,16 @@ export interface FirstByteInput {
   attemptTimeoutMs: number;
 }
 
+/** Whether the setting bounds an attempt's first byte at all: a number always, `auto` for streams. */
+export function boundsFirstByte(setting: FirstByteSetting, stream: boolean): boolean {
+  return setting !== 'auto' || stream;
+}
+
 /** The first-byte wait in ms, or undefined when the attempt timeout already bounds it. */
 export function firstByteTimeoutMs({ setting, stream, estimatedInputTokens, ttftP95Ms, attemptTimeoutMs }: FirstByteInput): number | undefined {
+  if (!boundsFirstByte(setting, stream)) return undefined;
   let wait: number;
   if (setting !== 'auto') wait = setting;
-  else if (!stream) return undefined;
   else {
     const start = Math.max(AUTO_FIRST_BYTE_FLOOR_MS, AUTO_FIRST_BYTE_P95_FACTOR * (ttftP95Ms ?? 0));
     wait = Math.ceil((start + estimatedInputTokens * AUTO_FIRST_BYTE_MS_PER_INPUT_TOKEN) / STEP_MS) * STEP_MS;

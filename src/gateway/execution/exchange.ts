@@ -6,7 +6,7 @@
 import type { Usage, WireFormat } from '../../canonical/types';
 import { JunctionError } from '../../errors';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../../providers/types';
-import { firstByteTimeoutMs } from '../../routing/first-byte-timeout';
+import { boundsFirstByte, firstByteTimeoutMs } from '../../routing/first-byte-timeout';
 import type { RequestNeeds } from '../../routing/needs';
 import type { AttemptPlan, PlannedAttempt } from '../../routing/plan';
 import type { Exchange } from '../context';
@@ -36,14 +36,17 @@ export function executeOptions<T>(
   const { store, events, now, random, sleep } = services;
   const { route, record, runtime, cancel, deadline } = exchange;
   const stream = record.start.stream;
-  const firstByteTimeout = (candidate: PlannedAttempt, attemptTimeoutMs: number) =>
-    firstByteTimeoutMs({
-      setting: route.firstByteTimeoutMs,
-      stream,
-      estimatedInputTokens: needs.estimatedInputTokens,
-      ttftP95Ms: store.snapshot(candidate.deployment.id, now()).ttftP95Ms,
-      attemptTimeoutMs,
-    });
+  // Most requests (whole answers under `auto`) have no first-byte bound: no closure, no health read per attempt.
+  const firstByteTimeout = boundsFirstByte(route.firstByteTimeoutMs, stream)
+    ? (candidate: PlannedAttempt, attemptTimeoutMs: number) =>
+        firstByteTimeoutMs({
+          setting: route.firstByteTimeoutMs,
+          stream,
+          estimatedInputTokens: needs.estimatedInputTokens,
+          ttftP95Ms: store.snapshot(candidate.deployment.id, now()).ttftP95Ms,
+          attemptTimeoutMs,
+        })
+    : undefined;
   return { plan, route, record, events, store, budget: runtime.budget, cancel, deadline, now, random, sleep, attempt, canFallBack, firstByteTimeoutMs: firstByteTimeout };
 }
 
