@@ -15,28 +15,23 @@ const root = new URL('../', import.meta.url);
 const out = new URL('dist/cli/', root);
 mkdirSync(out, { recursive: true });
 
-await build({
-  entryPoints: [new URL('src/cli/run.ts', root).pathname],
-  outfile: new URL('junction.js', out).pathname,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // Dependencies stay in node_modules (better-sqlite3 is a native addon).
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-await build({
-  entryPoints: [new URL('src/index.ts', root).pathname],
-  outfile: new URL('dist/index.js', root).pathname,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+// The CLI, and the library entry (createRouter). Dependencies stay in node_modules (better-sqlite3 is a native addon).
+const bundles = [
+  ['src/cli/run.ts', new URL('junction.js', out)],
+  ['src/index.ts', new URL('dist/index.js', root)],
+];
+for (const [entry, outfile] of bundles) {
+  await build({
+    entryPoints: [new URL(entry, root).pathname],
+    outfile: outfile.pathname,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
 // Started by the SQLite ledger as a worker thread, from beside the bundle, with the row codec it imports.
 for (const file of ['ledger-worker.mjs', 'row-codec.mjs']) copyFileSync(new URL(`src/ledger/sqlite/${file}`, root), new URL(file, out));
