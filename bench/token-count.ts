@@ -6,17 +6,8 @@
  */
 import { countTokens, EXACT_COUNT_LIMITS } from '../src/tokens/token-count';
 import { vocabulary } from '../src/tokens/token-vocabulary';
+import { pseudoRandom } from '../src/tokens/__fixtures__/pseudo-random-text';
 
-function pseudoRandom(alphabet: string, length: number): string {
-  const characters = [...alphabet];
-  let state = 7;
-  let result = '';
-  for (let index = 0; index < length; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    result += characters[state % characters.length];
-  }
-  return result;
-}
 
 const words = 'the quick brown fox jumps over a lazy dog while routing tokens through gateway models'.split(' ');
 const prose = (chars: number): string => {

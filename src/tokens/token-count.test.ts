@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { countTokens as libraryCount } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { countTokens, countTotalTokens, EXACT_COUNT_LIMITS, LONG_PIECE_BYTES, newTokenCountWork, pieceBoundaryBefore } from './token-count';
+import { pseudoRandom } from './__fixtures__/pseudo-random-text';
 
 // gpt-tokenizer is the reference; on the short texts below its quadratic merge loop is harmless.
 const reference = (text: string): number => libraryCount(text, { disallowedSpecial: new Set() });
@@ -139,14 +140,3 @@ describe('token counting past its limits', () => {
   });
 });
 
-/** A deterministic string of `length` characters drawn from `alphabet`. */
-function pseudoRandom(alphabet: string, length: number): string {
-  const characters = [...alphabet];
-  let state = 7;
-  let result = '';
-  for (let index = 0; index < length; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    result += characters[state % characters.length];
-  }
-  return result;
-}
