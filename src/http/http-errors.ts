@@ -1,6 +1,6 @@
 import { JunctionError, isJunctionError, toJunctionError } from '../errors';
 import { invalidRequest } from './ingress/shared/invalid-request';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../wire/json-depth';
 
 /** Map errors raised by the HTTP framework (body limit, JSON parsing) onto Junction's catalogue. */
 export function fromFrameworkError(error: unknown): JunctionError {

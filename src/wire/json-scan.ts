@@ -4,13 +4,7 @@
  * than the answer is worth: renaming the model in an answer that passes through, and telling
  * whether a stream chunk differs from the last one only in its text.
  */
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-codes';
 
 /** Where a string literal lies in JSON text: from its opening quote to just past its closing one. */
 export interface Span {

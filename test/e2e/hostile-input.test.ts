@@ -5,7 +5,7 @@
  * that names the problem without repeating the input, and none reaches an upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../../src/http/json-depth';
+import { MAX_JSON_DEPTH } from '../../src/wire/json-depth';
 import { startHarness, type Harness } from '../support/harness';
 
 let harness: Harness;

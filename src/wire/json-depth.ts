@@ -5,6 +5,7 @@
  * at that depth runs out of stack. Refusing such bodies before they are parsed is cheaper than
  * guarding each of those walks.
  */
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-codes';
 
 /**
  * The deepest nesting of arrays and objects a request body may have. Real requests need a
@@ -14,12 +15,6 @@
  */
 export const MAX_JSON_DEPTH = 128;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
 /** Strings longer than this are skipped with a native search for their closing quote. */
 const SHORT_STRING = 64;
 
