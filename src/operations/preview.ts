@@ -7,7 +7,7 @@ import type { Pipeline } from '../gateway/pipeline';
 import { previewChatPlan } from '../gateway/planning';
 import type { RoutingHints } from '../gateway/routing-hints';
 import type { Exclusion } from '../routing/plan';
-import { reportHealth } from '../state/health-report';
+import { reportHealth } from './health-report';
 import type { StateStore } from '../state/types';
 
 export interface DecisionPreview {

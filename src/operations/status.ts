@@ -1,7 +1,7 @@
 /** Provider status: every deployment's live health and breaker state, with where it runs. */
 import type { HealthSnapshot } from '../routing/health';
 import type { GatewayServices } from '../gateway/services';
-import { reportHealth } from '../state/health-report';
+import { reportHealth } from './health-report';
 
 export interface DeploymentStatus extends HealthSnapshot {
   provider: string;
