@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
-import type { JunctionConfig, LedgerSettings } from './types';
+import type { AuthSettings, JunctionConfig, LedgerSettings, LimitSettings } from './types';
 
 /** Each hosted API's public endpoint, version prefix included. */
 export const DEFAULT_BASE_URLS: Record<Exclude<ProviderKind, 'openai-compatible'>, string> = {
@@ -22,6 +22,8 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     ledger: buildLedger(raw.ledger, options.baseDir),
     state: raw.state.kind === 'redis' ? { kind: 'redis', url: raw.state.url!, prefix: raw.state.prefix, claimTimeoutMs: raw.state.claimTimeoutMs } : { kind: 'memory' },
     healthChecks: { ...raw.healthChecks },
+    auth: buildAuth(raw.auth),
+    limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
     catalog: buildCatalog(raw),
   };
@@ -31,6 +33,46 @@ function buildLedger(ledger: RawConfig['ledger'], baseDir: string): LedgerSettin
   // `:memory:` is SQLite's name for a throwaway database, not a file.
   const path = ledger.path === ':memory:' || isAbsolute(ledger.path) ? ledger.path : resolve(baseDir, ledger.path);
   return { ...ledger, path };
+}
+
+function buildAuth(auth: RawConfig['auth']): AuthSettings {
+  return {
+    mode: auth.mode,
+    openOnPublicAddress: auth.openOnPublicAddress,
+    adminKeyEnv: auth.adminKeyEnv,
+    keyPollMs: auth.keyPollMs,
+    keys: auth.keys.map(({ expiresAt, name, ...key }) => ({
+      ...key,
+      name: name ?? key.id,
+      ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }),
+    })),
+    teams: Object.entries(auth.teams).map(([id, team]) => ({ id, ...team, name: team.name ?? id })),
+  };
+}
+
+function buildLimits(raw: RawConfig): LimitSettings {
+  const { limits } = raw;
+  return {
+    timeZone: limits.timeZone,
+    tierMultipliers: { ...limits.tierMultipliers },
+    defaultMaxOutputTokens: limits.defaultMaxOutputTokens,
+    onStoreDown: { ...limits.onStoreDown },
+    storeTimeoutMs: limits.storeTimeoutMs,
+    global: { limits: { ...limits.global.limits }, budgets: [...limits.global.budgets] },
+    providers: new Map(Object.entries(limits.providers).map(([id, provider]) => [id, [...provider.budgets]])),
+    routes: new Map(
+      Object.entries(raw.routes).map(([name, route]) => [
+        name,
+        {
+          limits: { ...route.limits },
+          budgets: [...route.budgets],
+          ...(route.downgradeTo === undefined ? {} : { downgradeTo: route.downgradeTo }),
+          ...(route.concurrency === undefined ? {} : { concurrency: { ...route.concurrency } }),
+        },
+      ]),
+    ),
+    alerts: { thresholds: [...limits.alerts.thresholds].sort((a, b) => a - b), ...(limits.alerts.webhook ? { webhook: { ...limits.alerts.webhook } } : {}) },
+  };
 }
 
 export function buildCatalog(raw: RawConfig): Catalog {

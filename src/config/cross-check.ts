@@ -11,7 +11,34 @@ import { didYouMean } from './suggest';
 type Interpolated = ReadonlyMap<string, string>;
 
 export function crossCheck(config: RawConfig, interpolated: Interpolated = new Map()): PathIssue[] {
-  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated)];
+  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config)];
+}
+
+/** Names in the access sections (keys' teams and routes, downgrade targets, provider budgets) must exist. */
+function checkAccess(config: RawConfig): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const routeNames = Object.keys(config.routes);
+  const teamIds = Object.keys(config.auth.teams);
+  const unknown = (path: ConfigPath, what: string, name: string, known: string[]) =>
+    issues.push({ path, message: `unknown ${what} "${name}"${didYouMean(name, known) || `; defined: ${listOrNone(known)}`}` });
+  const seen = new Set<string>();
+  config.auth.keys.forEach((key, index) => {
+    if (seen.has(key.id)) issues.push({ path: ['auth', 'keys', index, 'id'], message: `expected a unique id; "${key.id}" is declared twice` });
+    seen.add(key.id);
+    if (key.team !== undefined && own(config.auth.teams, key.team) === undefined) unknown(['auth', 'keys', index, 'team'], 'team', key.team, teamIds);
+    key.routes.forEach((route, at) => {
+      if (route !== '*' && own(config.routes, route) === undefined) unknown(['auth', 'keys', index, 'routes', at], 'route', route, routeNames);
+    });
+  });
+  for (const [name, route] of Object.entries(config.routes)) {
+    if (route.downgradeTo === undefined) continue;
+    if (route.downgradeTo === name) issues.push({ path: ['routes', name, 'downgradeTo'], message: 'expected another route: a route cannot downgrade to itself' });
+    else if (own(config.routes, route.downgradeTo) === undefined) unknown(['routes', name, 'downgradeTo'], 'route', route.downgradeTo, routeNames);
+  }
+  for (const id of Object.keys(config.limits.providers)) {
+    if (own(config.providers, id) === undefined) unknown(['limits', 'providers', id], 'provider', id, Object.keys(config.providers));
+  }
+  return issues;
 }
 
 function checkProviders(config: RawConfig): PathIssue[] {

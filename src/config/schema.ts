@@ -12,6 +12,7 @@ import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
+import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -200,6 +201,7 @@ const routeSchema = z.strictObject({
   overrides: z
     .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true) })
     .prefault({}),
+  ...routeAccessFields,
 });
 
 export const configSchema = z.strictObject({
@@ -208,6 +210,8 @@ export const configSchema = z.strictObject({
   ledger: ledgerSchema,
   state: stateSchema,
   healthChecks: healthChecksSchema,
+  auth: authSchema,
+  limits: limitsSchema,
   simulator: simulatorSchema.optional(),
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(headerName(), deploymentSchema),

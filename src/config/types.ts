@@ -2,6 +2,7 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
+import type { Budget, KeyTier, RateLimits, Scope } from '../access/types';
 import type { Catalog } from '../routing/catalog';
 import type { ModelBehaviour } from './simulator-behaviour';
 
@@ -56,6 +57,63 @@ export interface SimulatorSettings {
 /** Pino log level, `silent` included. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** A key declared in the config (GitOps): the key itself (from the environment) or its hash. */
+export interface DeclaredKey {
+  id: string;
+  name: string;
+  key?: string;
+  hash?: string;
+  team?: string;
+  tier: KeyTier;
+  scopes: Scope[];
+  routes: string[];
+  expiresAt?: number;
+  metadata: Record<string, string>;
+  limits: RateLimits;
+  budgets: Budget[];
+}
+
+export interface DeclaredTeam {
+  id: string;
+  name: string;
+  metadata: Record<string, string>;
+  limits: RateLimits;
+  budgets: Budget[];
+}
+
+/** Who may call: open access, or virtual keys. */
+export interface AuthSettings {
+  mode: 'open' | 'keys';
+  /** Open access on a non-loopback address was asked for by name. */
+  openOnPublicAddress: boolean;
+  /** Environment variable holding the admin key. */
+  adminKeyEnv: string;
+  keyPollMs: number;
+  keys: DeclaredKey[];
+  teams: DeclaredTeam[];
+}
+
+/** What one route adds to the access rules. */
+export interface RouteAccess {
+  limits: RateLimits;
+  budgets: Budget[];
+  downgradeTo?: string;
+  concurrency?: { max: number; queue: number };
+}
+
+/** Limits and budgets beyond those of keys and teams, and how they are kept. */
+export interface LimitSettings {
+  timeZone: string;
+  tierMultipliers: Record<KeyTier, number>;
+  defaultMaxOutputTokens: number;
+  onStoreDown: { rateLimits: 'open' | 'closed'; budgets: 'open' | 'closed' };
+  storeTimeoutMs: number;
+  global: { limits: RateLimits; budgets: Budget[] };
+  providers: Map<string, Budget[]>;
+  routes: Map<string, RouteAccess>;
+  alerts: { thresholds: number[]; webhook?: { url: string; headers: Record<string, string> } };
+}
+
 /** A validated, defaulted Junction configuration. */
 export interface JunctionConfig {
   /** The file it was loaded from, when it came from a file. */
@@ -65,6 +123,8 @@ export interface JunctionConfig {
   ledger: LedgerSettings;
   state: StateSettings;
   healthChecks: HealthCheckSettings;
+  auth: AuthSettings;
+  limits: LimitSettings;
   simulator?: SimulatorSettings;
   catalog: Catalog;
 }
