@@ -49,6 +49,13 @@ export const ERROR_CATALOGUE = {
   request_timeout: { status: 504, kind: 'timeout', retryable: false, description: 'The request\'s overall deadline passed.' },
   attempt_cancelled: { status: 499, kind: 'internal', retryable: false, description: 'A hedged attempt lost the race to another and was cancelled.' },
   client_closed: { status: 499, kind: 'invalid_request', retryable: false, description: 'The caller disconnected before the response was complete.' },
+  missing_api_key: { status: 401, kind: 'authentication', retryable: false, description: 'No API key was sent (`Authorization: Bearer <key>` or `x-api-key: <key>`) and the gateway requires one.' },
+  invalid_api_key: { status: 401, kind: 'authentication', retryable: false, description: 'The API key is not one this gateway knows.' },
+  api_key_revoked: { status: 401, kind: 'authentication', retryable: false, description: 'The API key was revoked.' },
+  api_key_expired: { status: 401, kind: 'authentication', retryable: false, description: 'The API key is past its expiry (or the grace period after a rotation ended).' },
+  permission_denied: { status: 403, kind: 'permission', retryable: false, description: 'The API key lacks the scope this endpoint needs, or may not use this route.' },
+  rate_limit_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A rate limit (requests or tokens per minute or day, or requests in flight) of the key, team, route or gateway is reached; the message names it, Retry-After says when to try again.' },
+  budget_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A spending budget of the key, team, route, provider or gateway would be exceeded by this request; the message names it. Not retried by the official clients (`x-should-retry: false`).' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
 } as const satisfies Record<string, ErrorSpec>;

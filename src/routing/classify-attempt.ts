@@ -35,6 +35,14 @@ const VERDICT_BY_CODE = {
   // Raised by Junction about the whole request, never by one deployment's attempt.
   all_deployments_failed: 'neutral',
   shutting_down: 'neutral',
+  // The caller's key, limits and budgets: decided before any deployment is asked.
+  missing_api_key: 'neutral',
+  invalid_api_key: 'neutral',
+  api_key_revoked: 'neutral',
+  api_key_expired: 'neutral',
+  permission_denied: 'neutral',
+  rate_limit_exceeded: 'neutral',
+  budget_exceeded: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;
