@@ -56,6 +56,8 @@ export const ERROR_CATALOGUE = {
   permission_denied: { status: 403, kind: 'permission', retryable: false, description: 'The API key lacks the scope this endpoint needs, or may not use this route.' },
   rate_limit_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A rate limit (requests or tokens per minute or day, or requests in flight) of the key, team, route or gateway is reached; the message names it, Retry-After says when to try again.' },
   budget_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A spending budget of the key, team, route, provider or gateway would be exceeded by this request; the message names it. Not retried by the official clients (`x-should-retry: false`).' },
+  queue_full: { status: 429, kind: 'rate_limit', retryable: true, description: 'The route or deployment is at its concurrency limit and its waiting queue is full (or a higher-priority request took this one\'s place); another deployment may have room.' },
+  queue_timeout: { status: 503, kind: 'overloaded', retryable: false, description: 'The request waited for a free slot at a saturated route or deployment until its deadline passed.' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
 } as const satisfies Record<string, ErrorSpec>;

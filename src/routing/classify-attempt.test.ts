@@ -35,6 +35,8 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   permission_denied: 'neutral',
   rate_limit_exceeded: 'neutral',
   budget_exceeded: 'neutral',
+  queue_full: 'neutral',
+  queue_timeout: 'neutral',
   attempt_cancelled: 'neutral',
   shutting_down: 'neutral',
   internal_error: 'neutral',

@@ -43,6 +43,9 @@ const VERDICT_BY_CODE = {
   permission_denied: 'neutral',
   rate_limit_exceeded: 'neutral',
   budget_exceeded: 'neutral',
+  // Junction's own concurrency gate refused or timed out the wait: no attempt reached the deployment.
+  queue_full: 'neutral',
+  queue_timeout: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;
