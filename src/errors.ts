@@ -56,6 +56,7 @@ export const ERROR_CATALOGUE = {
   permission_denied: { status: 403, kind: 'permission', retryable: false, description: 'The API key lacks the scope this endpoint needs, or may not use this route.' },
   rate_limit_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A rate limit (requests or tokens per minute or day, or requests in flight) of the key, team, route or gateway is reached; the message names it, Retry-After says when to try again.' },
   budget_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A spending budget of the key, team, route, provider or gateway would be exceeded by this request; the message names it. Not retried by the official clients (`x-should-retry: false`).' },
+  limits_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The shared limit store (Redis) did not answer in time, and the gateway is set to refuse requests it cannot count (`limits.onStoreDown`).' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -35,6 +35,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   permission_denied: 'neutral',
   rate_limit_exceeded: 'neutral',
   budget_exceeded: 'neutral',
+  limits_unavailable: 'neutral',
   attempt_cancelled: 'neutral',
   shutting_down: 'neutral',
   internal_error: 'neutral',

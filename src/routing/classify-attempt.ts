@@ -43,6 +43,7 @@ const VERDICT_BY_CODE = {
   permission_denied: 'neutral',
   rate_limit_exceeded: 'neutral',
   budget_exceeded: 'neutral',
+  limits_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;
