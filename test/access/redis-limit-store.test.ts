@@ -103,4 +103,21 @@ describe('redis limit store: shared by replicas', () => {
     expect(ttls['lim:r:rpm']).toBeGreaterThan(60_000);
     expect(ttls['lim:r:rpm']).toBeLessThanOrEqual(62_000);
   });
+
+  it('keeps a counter’s holds exactly as long as the counter, so no reserved amount outlives its hold', async () => {
+    const { stores, prefix } = await replicas(1);
+    const [store] = stores;
+    const now = Date.now();
+    // The window ends before the first lease does: that lease sets how long the counter is kept.
+    const budget: LimitRule = { kind: 'quota', key: 'short-window', limit: 100, windowEnd: now + 1_000 };
+    const long = await store.reserve([{ rule: budget, amount: 10 }], now, 2 * HOUR);
+    if (!long.admitted) throw new Error('expected an admission');
+    await store.settle(long.reservation, [10], now);
+    // Its holds are gone (and their set with them); a shorter lease now must not get a shorter-lived set of holds.
+    expect((await store.reserve([{ rule: budget, amount: 10 }], now, 60_000)).admitted).toBe(true);
+    direct = new Redis(REDIS_URL);
+    const [counterTtl, holdsTtl] = await Promise.all([direct.pttl(`${prefix}lim:q:short-window`), direct.pttl(`${prefix}lim:qh:short-window`)]);
+    expect(counterTtl).toBeGreaterThan(2 * HOUR);
+    expect(Math.abs(counterTtl - holdsTtl)).toBeLessThan(1_000);
+  });
 });

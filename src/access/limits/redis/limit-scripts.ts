@@ -38,10 +38,10 @@ end
 
 local function amount_of(member) return tonumber(string.match(member, '^[^:]+')) end
 
--- A counter as at now, its lapsed holds released (and the release written).
+-- A counter as at now, its lapsed holds released (and the release written); fresh if it did not exist.
 local function held_load(h, z, now)
   local s = redis.call('HMGET', h, 'u', 'r')
-  local st = { u = tonumber(s[1]) or 0, r = tonumber(s[2]) or 0 }
+  local st = { u = tonumber(s[1]) or 0, r = tonumber(s[2]) or 0, fresh = not s[1] }
   local gone = redis.call('ZRANGEBYSCORE', z, '-inf', '(' .. fmt(now))
   if #gone > 0 then
     for _, member in ipairs(gone) do st.r = st.r - amount_of(member) end
@@ -55,22 +55,21 @@ local function held_load(h, z, now)
   return st
 end
 
--- Only ever lengthens a key's time to live: another reservation's longer lease must not be cut short.
-local function extend(key, ms)
-  local ttl = redis.call('PTTL', key)
-  if ttl == -1 or (ttl >= 0 and ttl < ms) then redis.call('PEXPIRE', key, ms) end
-end
-
+-- keep_ms: how long the counter must now be kept (nil: for ever, or as long as it already is).
 local function held_store(h, z, st, keep_ms)
   if st.u == 0 and st.r == 0 and redis.call('EXISTS', z) == 0 then
     redis.call('DEL', h)
     return
   end
   redis.call('HSET', h, 'u', fmt(st.u), 'r', fmt(st.r))
-  if keep_ms then
-    extend(h, keep_ms)
-    extend(z, keep_ms)
-  end
+  if not keep_ms then return end
+  -- Only ever lengthened (another reservation's longer lease must not be cut short), and the
+  -- holds expire with the counter: holds gone while their amounts stay reserved would never
+  -- be released.
+  local ms, ttl = keep_ms, -2
+  if not st.fresh then ttl = redis.call('PTTL', h) end
+  if ttl > ms then ms = ttl else redis.call('PEXPIRE', h, ms) end
+  redis.call('PEXPIRE', z, ms)
 end
 `;
 
@@ -128,7 +127,7 @@ for i = 1, n do
       end
       return { 0, i - 1, retry, p1, math.max(p1 - st.u - st.r, 0) }
     end
-    st = { u = st.u, r = st.r + amount }
+    st = { u = st.u, r = st.r + amount, fresh = st.fresh }
     staged[h] = st
     table.insert(result, math.max(p1 - st.u - st.r, 0))
     if kind == 'q' then
@@ -201,7 +200,9 @@ for i = 1, n do
         j = j + 1
       end
     end
-    held_store(h, z, st, keep)
+    -- The keys' time to live was set when this reservation's hold was taken; only a counter
+    -- that expired meanwhile (a late settlement) needs one again.
+    if st.fresh then held_store(h, z, st, keep) else held_store(h, z, st, nil) end
   end
 end
 return result

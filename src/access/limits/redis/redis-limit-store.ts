@@ -9,8 +9,9 @@
  * the lapsed ones; a replica that dies mid-request frees what it held within its lease.
  * Settling writes a marker kept until a minute after the lease would have ended, so a settlement
  * sent twice charges once. Every key has a time to live (a quota: its window's end plus an hour,
- * none for a lifetime; a rate: until its bucket is full again, plus a minute; concurrency and
- * markers: their leases), so nothing grows without bound.
+ * none for a lifetime; a rate: until its bucket is full again, plus a minute; concurrency: its
+ * longest lease plus an hour; a marker: its lease plus a minute), so nothing grows without
+ * bound; a counter's holds always expire with it.
  *
  * Time is the caller's `now`, not Redis's: tests inject clocks, and every replica's view is the
  * one it would have alone. The price is clock skew: a replica whose clock runs ahead pays off
