@@ -23,7 +23,8 @@
  * (`enableOfflineQueue: false`) nor sent again after a dropped connection, and each call has its
  * own time limit (`timeoutMs`): past it, a reservation throws `limits_unavailable` (the caller
  * fails open or closed, as configured), and if Redis then admits it after all, it is released
- * at once. A settlement that fails or is not answered in time is queued, bounded, and sent again
+ * at once. One whose connection drops before the answer may have been applied unseen: its holds
+ * lapse with its lease, and its rate draws stay charged (erring on the side of the limit). A settlement that fails or is not answered in time is queued, bounded, and sent again
  * in order when Redis answers (see settlement-queue.ts); its crossings are then told to
  * `onLateCrossings`. If the process dies meanwhile, those charges are lost; their holds lapse
  * with their leases. Errors are reported spaced out, not once per request.
@@ -172,7 +173,8 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     if (queue.length > 0) void queue.flush();
   }, RETRY_INTERVAL_MS);
   retryTimer.unref();
-  client.on('ready', () => void queue.flush());
+  const flushOnReady = () => void queue.flush();
+  client.on('ready', flushOnReady);
 
   async function settleOnce(reservation: Reservation, actual: number[], now: number): Promise<Crossing[]> {
     const settlement: QueuedSettlement = { reservation, actual, now, done: false, inFlight: false };
@@ -252,6 +254,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
     close(): Promise<void> {
       closed ??= (async () => {
         clearInterval(retryTimer);
+        client.off('ready', flushOnReady);
         await settledOrAfter(queue.flush(), CLOSE_GRACE_MS);
         const left = queue.length;
         if (left > 0) onError(new Error(`${left} settlement(s) never reached Redis; their charges are lost`));
