@@ -58,6 +58,7 @@ export const ERROR_CATALOGUE = {
   budget_exceeded: { status: 429, kind: 'rate_limit', retryable: false, description: 'A spending budget of the key, team, route, provider or gateway would be exceeded by this request; the message names it. Not retried by the official clients (`x-should-retry: false`).' },
   queue_full: { status: 429, kind: 'rate_limit', retryable: true, description: 'The route or deployment is at its concurrency limit and its waiting queue is full (or a higher-priority request took this one\'s place); another deployment may have room.' },
   queue_timeout: { status: 503, kind: 'overloaded', retryable: false, description: 'The request waited for a free slot at a saturated route or deployment until its deadline passed.' },
+  limits_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The shared limit store (Redis) did not answer in time, and the gateway is set to refuse requests it cannot count (`limits.onStoreDown`).' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
 } as const satisfies Record<string, ErrorSpec>;

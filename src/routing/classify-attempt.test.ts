@@ -37,6 +37,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   budget_exceeded: 'neutral',
   queue_full: 'neutral',
   queue_timeout: 'neutral',
+  limits_unavailable: 'neutral',
   attempt_cancelled: 'neutral',
   shutting_down: 'neutral',
   internal_error: 'neutral',

@@ -46,6 +46,7 @@ const VERDICT_BY_CODE = {
   // Junction's own concurrency gate refused or timed out the wait: no attempt reached the deployment.
   queue_full: 'neutral',
   queue_timeout: 'neutral',
+  limits_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;

@@ -1,0 +1,249 @@
+/**
+ * The LimitStore of one process: counters in maps, answers synchronous. Reservation is
+ * check-then-apply over a staged copy of the counters it touches, so a refusal on any draw
+ * leaves every counter as it was (two draws on one counter see each other).
+ *
+ * Memory stays bounded without a timer: each call looks at a few entries of each map, in turn,
+ * and drops those that have become the same as absent (a rate bucket full again, a counter with
+ * nothing charged or held) or that outlived their keeping (a quota a while after its window
+ * ended, a settled reservation after its lease); a counter's lapsed holds are released when it
+ * is next touched, which is also when anyone could see them.
+ */
+import { checkActual, checkDraws } from './check-draws';
+import { debtAt, rateFits, rateRemaining, rateResetMs, rateRetryAfterMs, rateTake, rateUsed, type RateState } from './gcra';
+import { QUOTA_KEEP_MS, SETTLED_KEEP_MS, crossedThresholds, holdFits, holdRemaining, holdRetryAfterMs, lapsed, windowResetMs, type Hold } from './holds';
+import type { Crossing, Draw, Headroom, LimitRule, LimitStore, Reservation, ReserveOutcome } from './types';
+
+export interface MemoryLimitStoreOptions {
+  /** Random source in [0, 1) for reservation ids; `Math.random` when absent. */
+  random?: () => number;
+}
+
+/** A memory store answers at once: reserve and settle return plain values. */
+export interface MemoryLimitStore extends LimitStore {
+  reserve(draws: Draw[], now: number, leaseMs: number): ReserveOutcome;
+  settle(reservation: Reservation, actual: number[], now: number): Crossing[];
+  /** Entries kept (counters and remembered settlements): for checking that memory stays bounded. */
+  size(): number;
+}
+
+interface StoredRate {
+  state: RateState;
+  perMinute: number;
+}
+
+interface Counter {
+  used: number;
+  reserved: number;
+  /** By `<draw index>:<reservation id>`. */
+  holds: Map<string, Hold>;
+  /** The earliest `expiresAt` of the holds (Infinity when none): nothing can lapse before it. */
+  nextLapse: number;
+  /** After this the counter is dropped, whatever it holds (a quota's window plus a margin, or its last lease plus one). */
+  keepUntil: number;
+}
+
+/** Entries of each map looked at per call, in turn: enough to outpace what calls add. */
+const SWEEP_STEP = 4;
+
+export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): MemoryLimitStore {
+  const random = options.random ?? Math.random;
+  const rates = new Map<string, StoredRate>();
+  const counters = new Map<string, Counter>();
+  /** Settled reservation ids, until when they are remembered. */
+  const settled = new Map<string, number>();
+  let sequence = 0;
+  const instance = Math.floor(random() * 36 ** 6).toString(36);
+
+  const sweepRates = sweeper(rates, (entry, now) => debtAt(entry.state, now, entry.perMinute).debt === 0);
+  const sweepCounters = sweeper(counters, (counter, now) => {
+    releaseLapsed(counter, now);
+    return now > counter.keepUntil || isEmpty(counter);
+  });
+  const sweepSettled = sweeper(settled, (forgetAt, now) => now > forgetAt);
+
+  function sweep(now: number): void {
+    sweepRates(now);
+    sweepCounters(now);
+    sweepSettled(now);
+  }
+
+  /** The counter as at `now`, its lapsed holds released; undefined if it is gone or as good as absent. */
+  function counterAt(key: string, now: number): Counter | undefined {
+    const counter = counters.get(key);
+    if (counter === undefined) return undefined;
+    if (now > counter.keepUntil) {
+      counters.delete(key);
+      return undefined;
+    }
+    releaseLapsed(counter, now);
+    return counter;
+  }
+
+  function counterFor(key: string, now: number): Counter {
+    let counter = counterAt(key, now);
+    if (counter === undefined) {
+      counter = { used: 0, reserved: 0, holds: new Map(), nextLapse: Number.POSITIVE_INFINITY, keepUntil: Number.NEGATIVE_INFINITY };
+      counters.set(key, counter);
+    }
+    return counter;
+  }
+
+  function storeRate(key: string, state: RateState, perMinute: number): void {
+    if (state.debt === 0) rates.delete(key);
+    else rates.set(key, { state, perMinute });
+  }
+
+  return {
+    reserve(draws: Draw[], now: number, leaseMs: number): ReserveOutcome {
+      checkDraws(draws, leaseMs);
+      sweep(now);
+      // Staged per counter key: a rate's state, or a counter's used and reserved.
+      const staged = new Map<string, RateState | { used: number; reserved: number }>();
+      const headroom: Headroom[] = [];
+      for (const [index, { rule, amount }] of draws.entries()) {
+        const key = storageKey(rule);
+        if (rule.kind === 'rate') {
+          const state = (staged.get(key) as RateState | undefined) ?? debtAt(rates.get(key)?.state, now, rule.perMinute);
+          if (!rateFits(state, amount, rule)) {
+            return refused(rule, index, rateRetryAfterMs(state, amount, rule, now), rule.capacity, rateRemaining(state, rule));
+          }
+          const after = rateTake(state, amount);
+          staged.set(key, after);
+          headroom.push({ remaining: rateRemaining(after, rule), resetMs: rateResetMs(after, now, rule.perMinute) });
+          continue;
+        }
+        const counter = counterAt(key, now);
+        const state = (staged.get(key) as { used: number; reserved: number } | undefined) ?? { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
+        const windowEnd = rule.kind === 'quota' ? rule.windowEnd : Number.POSITIVE_INFINITY;
+        if (!holdFits(rule.limit, state.used, state.reserved, amount)) {
+          const holds = counter === undefined ? [] : [...counter.holds.values()].sort((a, b) => a.expiresAt - b.expiresAt);
+          return refused(rule, index, holdRetryAfterMs(rule.limit, state.used, state.reserved, amount, holds, windowEnd, now), rule.limit, holdRemaining(rule.limit, state.used, state.reserved));
+        }
+        const after = { used: state.used, reserved: state.reserved + amount };
+        staged.set(key, after);
+        headroom.push({ remaining: holdRemaining(rule.limit, after.used, after.reserved), resetMs: rule.kind === 'quota' ? windowResetMs(windowEnd, now) : 0 });
+      }
+
+      sequence += 1;
+      const id = `${instance}-${sequence.toString(36)}`;
+      const expiresAt = now + leaseMs;
+      for (const [index, { rule, amount }] of draws.entries()) {
+        const key = storageKey(rule);
+        if (rule.kind === 'rate') {
+          storeRate(key, staged.get(key) as RateState, rule.perMinute);
+          continue;
+        }
+        const counter = counterFor(key, now);
+        counter.reserved += amount;
+        counter.holds.set(`${index}:${id}`, { amount, expiresAt });
+        counter.nextLapse = Math.min(counter.nextLapse, expiresAt);
+        counter.keepUntil = Math.max(counter.keepUntil, keepUntil(rule, expiresAt));
+      }
+      return { admitted: true, reservation: { id, draws, expiresAt, headroom } };
+    },
+
+    settle(reservation: Reservation, actual: number[], now: number): Crossing[] {
+      checkActual(reservation, actual);
+      sweep(now);
+      const { id, draws, expiresAt } = reservation;
+      if (settled.has(id)) return [];
+      settled.set(id, Math.max(expiresAt, now) + SETTLED_KEEP_MS);
+      const crossings: Crossing[] = [];
+      for (const [index, { rule, amount }] of draws.entries()) {
+        const key = storageKey(rule);
+        if (rule.kind === 'rate') {
+          storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index] - amount), rule.perMinute);
+          continue;
+        }
+        const counter = counterFor(key, now);
+        const member = `${index}:${id}`;
+        const hold = counter.holds.get(member);
+        // A lapsed hold was released already: the charge still counts, the release does not repeat.
+        if (hold !== undefined) {
+          counter.holds.delete(member);
+          counter.reserved -= hold.amount;
+        }
+        if (rule.kind === 'quota') {
+          const before = counter.used;
+          counter.used += actual[index];
+          for (const threshold of crossedThresholds(rule.limit, rule.alertAt ?? [], before, counter.used)) {
+            crossings.push({ rule, threshold: rule.alertAt![threshold], used: counter.used });
+          }
+        }
+        counter.keepUntil = Math.max(counter.keepUntil, keepUntil(rule, expiresAt));
+        if (isEmpty(counter)) counters.delete(key);
+      }
+      return crossings;
+    },
+
+    async usage(rules: LimitRule[], now: number): Promise<Array<{ used: number; reserved: number }>> {
+      return rules.map((rule) => {
+        const key = storageKey(rule);
+        if (rule.kind === 'rate') return { used: rateUsed(debtAt(rates.get(key)?.state, now, rule.perMinute)), reserved: 0 };
+        const counter = counterAt(key, now);
+        if (rule.kind === 'quota') return { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
+        return { used: counter?.reserved ?? 0, reserved: 0 };
+      });
+    },
+
+    size(): number {
+      return rates.size + counters.size + settled.size;
+    },
+
+    async close(): Promise<void> {
+      rates.clear();
+      counters.clear();
+      settled.clear();
+    },
+  };
+}
+
+/** Rules of different kinds never share a counter, whatever their keys. */
+function storageKey(rule: LimitRule): string {
+  return `${rule.kind === 'rate' ? 'r' : rule.kind === 'quota' ? 'q' : 'c'}:${rule.key}`;
+}
+
+function refused(rule: LimitRule, index: number, retryAfterMs: number, limit: number, remaining: number): ReserveOutcome {
+  return { admitted: false, refusal: { rule, index, retryAfterMs, limit, remaining } };
+}
+
+/** Until when a counter holding a reservation with this lease is kept. */
+function keepUntil(rule: LimitRule, expiresAt: number): number {
+  if (rule.kind === 'quota') return Math.max(rule.windowEnd, expiresAt) + QUOTA_KEEP_MS;
+  return expiresAt + QUOTA_KEEP_MS;
+}
+
+function releaseLapsed(counter: Counter, now: number): void {
+  if (!lapsed(counter.nextLapse, now)) return;
+  let nextLapse = Number.POSITIVE_INFINITY;
+  for (const [member, hold] of counter.holds) {
+    if (lapsed(hold.expiresAt, now)) {
+      counter.holds.delete(member);
+      counter.reserved -= hold.amount;
+    } else if (hold.expiresAt < nextLapse) {
+      nextLapse = hold.expiresAt;
+    }
+  }
+  counter.nextLapse = nextLapse;
+}
+
+function isEmpty(counter: Counter): boolean {
+  return counter.used === 0 && counter.reserved === 0 && counter.holds.size === 0;
+}
+
+/** Looks at the next `SWEEP_STEP` entries of `map` (starting over at its end) and drops the stale ones. */
+function sweeper<V>(map: Map<string, V>, stale: (value: V, now: number) => boolean): (now: number) => void {
+  let cursor = map.entries();
+  return function sweepSome(now: number): void {
+    for (let step = 0; step < SWEEP_STEP; step += 1) {
+      const next = cursor.next();
+      if (next.done === true) {
+        cursor = map.entries();
+        return;
+      }
+      const [key, value] = next.value;
+      if (stale(value, now)) map.delete(key);
+    }
+  };
+}
