@@ -69,7 +69,7 @@ export interface PostgresLedgerOptions {
   now?: () => number;
   /** Giving up on opening a connection. Default 5,000. */
   connectTimeoutMs?: number;
-  /** Giving up on one statement: PostgreSQL cancels it, and the client stops waiting a second later. Default 30,000. */
+  /** Giving up on one statement: PostgreSQL cancels it, and the client stops waiting a second later. Default 10,000. */
   statementTimeoutMs?: number;
   /** While PostgreSQL is failing, how often to try it again (and replay the spool). Default 1,000. */
   retryIntervalMs?: number;
@@ -96,7 +96,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   if (retentionDays !== undefined && !(retentionDays > 0)) throw new RangeError(`retentionDays must be positive, got ${retentionDays}`);
   const schema = options.schema ?? 'public';
   const tables = ledgerTables(schema);
-  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
+  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const flushIntervalMs = options.flushIntervalMs ?? 100;
   const retryIntervalMs = options.retryIntervalMs ?? 1_000;

@@ -7,7 +7,7 @@
  * batch of the file aside: rows already written are skipped by their key, so that is harmless.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RowBatch } from './write-batch';
@@ -32,12 +32,22 @@ export class SpoolLineUnreadableError extends Error {
   }
 }
 
-const hasBytes = (path: string): boolean => existsSync(path) && statSync(path).size > 0;
+/** Whether the file exists and is not empty. Synchronous: only for opening, at startup. */
+const hasBytesNow = (path: string): boolean => existsSync(path) && statSync(path).size > 0;
+
+async function hasBytes(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
 
 export function openSpool(path: string, onError: (error: unknown) => void): Spool {
   const aside = `${path}.replaying`;
   // Known at start (a previous process may have left batches) and kept up to date after.
-  let liveHasData = hasBytes(path);
+  let liveHasData = hasBytesNow(path);
   let asideExists = existsSync(aside);
   // Appends and the move aside take turns: a batch is never written into a file being moved.
   let turn: Promise<unknown> = Promise.resolve();
@@ -57,15 +67,20 @@ export function openSpool(path: string, onError: (error: unknown) => void): Spoo
         directoryReady = undefined;
         throw error;
       });
-      const created = !existsSync(path);
-      const file = await open(path, 'a');
+      // 'ax' creates the file or fails if it is there: then it is appended to, and only a new
+      // file's name needs making durable (else a power cut could lose the whole file).
+      let created = true;
+      const file = await open(path, 'ax').catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        created = false;
+        return open(path, 'a');
+      });
       try {
         await file.writeFile(line, 'utf8');
         await file.datasync();
       } finally {
         await file.close();
       }
-      // A new file's name must be durable too, or a power cut could lose the whole file.
       if (created) await syncDirectory(dirname(path));
       liveHasData = true;
     });
@@ -99,7 +114,7 @@ export function openSpool(path: string, onError: (error: unknown) => void): Spoo
       for (;;) {
         if (!asideExists) {
           const moved = await inTurn(async () => {
-            if (!liveHasData && !hasBytes(path)) return false;
+            if (!liveHasData && !(await hasBytes(path))) return false;
             await rename(path, aside);
             await syncDirectory(dirname(path));
             liveHasData = false;
