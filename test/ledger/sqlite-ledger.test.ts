@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { createSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger';
-import { SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
+import { ADD_TO_DAILY_TOTALS, migrate, SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { WriteBufferOverflowError } from '../../src/ledger/write-buffer';
 import { runLedgerSuite, sampleEntry } from '../conformance/ledger.suite';
@@ -31,6 +31,16 @@ describe('sqlite ledger', () => {
     expect(indexes).toEqual(expect.arrayContaining(['requests_request_id', 'requests_ts', 'requests_route_ts']));
     const key = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk = 1').pluck().all('requests');
     expect(key).toEqual(['id']);
+  });
+
+  it('adds each batch to the daily totals by reading only the new rows, by id', () => {
+    const db = new Database(':memory:');
+    cleanup.push(() => db.close());
+    db.function('ledger_day', (_timestamp: unknown) => null);
+    migrate(db);
+    // Through the ts index, every batch would read the whole table: the dated range looks selective.
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${ADD_TO_DAILY_TOTALS}`).all(0) as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail)).toContainEqual(expect.stringMatching(/^SEARCH requests USING INTEGER PRIMARY KEY \(rowid>\?\)/));
   });
 
   it('record does not write inline, not even when a batch is full', async () => {

@@ -93,14 +93,15 @@ CREATE INDEX daily_totals_principal_day ON daily_totals (principal, day);
 /**
  * Adds the requests with `id` above the parameter to the daily totals. `ledger_day(ts)` is an
  * application function (see calendar-day.ts) that every connection running this registers;
- * entries outside the dated range count in no day.
+ * entries outside the dated range count in no day. The unary `+` keeps SQLite from reading the
+ * whole table through the `ts` index (the range looks selective): the new rows are found by `id`.
  */
 export const ADD_TO_DAILY_TOTALS = `
 INSERT INTO daily_totals (day, principal, team, route, deployment, model, requests, errors, input_tokens, output_tokens, cost_usd)
 SELECT ledger_day(ts), COALESCE(principal, ''), COALESCE(team, ''), route, COALESCE(deployment, ''), COALESCE(model, ''),
        COUNT(*), SUM(status >= 400), SUM(input_tokens), SUM(output_tokens), SUM(cost_usd)
 FROM requests
-WHERE id > ? AND ts >= ${FIRST_DATED_MS} AND ts < ${END_OF_DATED_MS}
+WHERE id > ? AND +ts >= ${FIRST_DATED_MS} AND +ts < ${END_OF_DATED_MS}
 GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT (day, principal, team, route, deployment, model) DO UPDATE SET
   requests = requests + excluded.requests,
