@@ -140,7 +140,8 @@ describe('postgres ledger', () => {
 
     it('deletes raw rows older than retentionDays and keeps the daily totals', async () => {
       const schema = freshSchema();
-      const ledger = open({ schema, retentionDays: 7, now: () => now });
+      // No background pruning: the counts below are this prune's alone.
+      const ledger = open({ schema, retentionDays: 7, retentionIntervalMs: 0, now: () => now });
       ledger.record(sampleEntry(1, { timestamp: now - 30 * DAY, costUsd: 1 }));
       ledger.record(sampleEntry(2, { timestamp: now - 7 * DAY - 1, costUsd: 2 }));
       ledger.record(sampleEntry(3, { timestamp: now - 7 * DAY, costUsd: 4 }));
@@ -157,7 +158,7 @@ describe('postgres ledger', () => {
 
     it('deletes in chunks until nothing old is left', async () => {
       const schema = freshSchema();
-      const ledger = open({ schema, retentionDays: 1, now: () => now, batchSize: 1_000 });
+      const ledger = open({ schema, retentionDays: 1, retentionIntervalMs: 0, now: () => now, batchSize: 1_000 });
       for (let index = 0; index < 25_000; index += 1) ledger.record(sampleEntry(index, { timestamp: now - 2 * DAY }));
       ledger.record(sampleEntry(99_999, { timestamp: now }));
       expect(await ledger.prune()).toBe(25_000);

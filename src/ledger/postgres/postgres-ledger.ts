@@ -73,7 +73,7 @@ export interface PostgresLedgerOptions {
   statementTimeoutMs?: number;
   /** While PostgreSQL is failing, how often to try it again (and replay the spool). Default 1,000. */
   retryIntervalMs?: number;
-  /** How often retention runs. Default one hour. */
+  /** How often retention runs in the background (also once at start). 0: only when `prune()` is called, e.g. by a scheduled job. Default one hour. */
   retentionIntervalMs?: number;
   /** Connections in the pool. Default 4. */
   maxConnections?: number;
@@ -196,7 +196,14 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
   retryTimer.unref();
 
   let pruning: Promise<number> | undefined;
-  async function prune(): Promise<number> {
+  // Prunes run one after another, the background one and `prune()` alike, so each one's count is its own.
+  let pruneQueue: Promise<unknown> = Promise.resolve();
+  function prune(): Promise<number> {
+    const run = pruneQueue.then(pruneNow);
+    pruneQueue = run.catch(() => undefined);
+    return run;
+  }
+  async function pruneNow(): Promise<number> {
     if (retentionDays === undefined) return 0;
     const cutoff = now() - retentionDays * DAY_MS;
     let deleted = 0;
@@ -216,10 +223,12 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       })
       .finally(() => (pruning = undefined));
   }
-  const retentionTimer = retentionDays === undefined ? undefined : setInterval(pruneInBackground, options.retentionIntervalMs ?? 3_600_000);
+  const retentionIntervalMs = options.retentionIntervalMs ?? 3_600_000;
+  const pruneInTheBackground = retentionDays !== undefined && retentionIntervalMs > 0;
+  const retentionTimer = pruneInTheBackground ? setInterval(pruneInBackground, retentionIntervalMs) : undefined;
   retentionTimer?.unref();
   // Also once at start: a process restarted more often than the interval would otherwise never prune.
-  const firstPrune = retentionDays === undefined ? undefined : setTimeout(pruneInBackground, 0);
+  const firstPrune = pruneInTheBackground ? setTimeout(pruneInBackground, 0) : undefined;
   firstPrune?.unref();
 
   let closed = false;
@@ -310,7 +319,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
           // A last replay while PostgreSQL answers; what stays spooled waits for the next start.
           if (spool.hasData && !failing) await replay().catch(onError);
         } finally {
-          await Promise.allSettled([replaying, pruning]);
+          await Promise.allSettled([replaying, pruning, pruneQueue]);
           await endPool(pool, connectTimeoutMs);
         }
       })();

@@ -104,7 +104,8 @@ if (store !== undefined) serve(store);
 /**
  * The calendar day of a timestamp in `timeZone`, as `YYYY-MM-DD`: a copy of calendarDayIn in
  * calendar-day.ts (this file cannot import TypeScript), which explains the minute cache. Keep
- * the two in step; the daily totals tests check them against each other.
+ * the two in step: the spend report suite holds this one (SQLite's reports) and that one (the
+ * memory ledger's, and the SQLite upgrade's) to the same days, in zones with DST and half hours.
  */
 function calendarDayIn(timeZone) {
   const format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
