@@ -51,13 +51,18 @@ export async function checkCommand(file: string, io: CheckIo, env: Env = process
   return 0;
 }
 
+function describeLedger(ledger: JunctionConfig['ledger']): string {
+  if (ledger.kind === 'postgres') return `ledger: postgres at ${safeUrl(ledger.url)}, schema ${ledger.schema ?? 'public'}, spool ${ledger.spoolPath}`;
+  return ledger.kind === 'none' ? 'ledger: none' : `ledger: sqlite at ${ledger.path}`;
+}
+
 /** The lines `junction check` prints for a valid config. */
 export function summarizeConfig(file: string, config: JunctionConfig): string[] {
   const { providers, deployments, routes } = config.catalog;
   const lines = [
     `${file}: OK (${count(providers.size, 'provider')}, ${count(deployments.size, 'deployment')}, ${count(routes.size, 'route')})`,
     `server: http://${config.server.host}:${config.server.port}`,
-    config.ledger.kind === 'none' ? 'ledger: none' : `ledger: sqlite at ${config.ledger.path}`,
+    describeLedger(config.ledger),
     config.state.kind === 'memory' ? 'state: memory (this process)' : `state: redis at ${safeUrl(config.state.url)}, prefix ${config.state.prefix}`,
   ];
   if (config.simulator) {

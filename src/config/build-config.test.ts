@@ -185,17 +185,17 @@ describe('ledger path', () => {
     [':memory:', ':memory:'],
   ])('%s resolves against the config file directory to %s', (path, expected) => {
     const config = parseConfig(text(path), { file: resolve('srv', 'app', 'junction.yaml'), env: {} });
-    expect(config.ledger.path).toBe(expected);
+    expect(config.ledger).toMatchObject({ path: expected });
   });
 
   it('keeps an absolute path', () => {
     const absolute = resolve('var', 'ledger.db');
-    expect(parseConfig(text(absolute), { file: 'junction.yaml', env: {} }).ledger.path).toBe(absolute);
+    expect(parseConfig(text(absolute), { file: 'junction.yaml', env: {} }).ledger).toMatchObject({ path: absolute });
   });
 
   it('prefers an explicit base directory', () => {
     const config = parseConfig(text('junction.db'), { file: 'junction.yaml', env: {}, baseDir: resolve('elsewhere') });
-    expect(config.ledger.path).toBe(resolve('elsewhere', 'junction.db'));
+    expect(config.ledger).toMatchObject({ path: resolve('elsewhere', 'junction.db') });
   });
 });
 
@@ -221,7 +221,7 @@ describe('loadConfigFile', () => {
     );
     const config = loadConfigFile(file, { KEY: 'sk-file' });
     expect(config.file).toBe(file);
-    expect(config.ledger.path).toBe(join(directory, 'conf', 'state', 'junction.db'));
+    expect(config.ledger).toMatchObject({ path: join(directory, 'conf', 'state', 'junction.db') });
     expect(config.catalog.providers.get('openai')?.apiKey).toBe('sk-file');
   });
 

@@ -25,13 +25,32 @@ export interface ServerSettings {
 }
 
 /** Where the request ledger is written. */
-export interface LedgerSettings {
+export type LedgerSettings = FileLedgerSettings | PostgresLedgerSettings;
+
+/** The ledger in a SQLite file beside the config, or none. */
+export interface FileLedgerSettings {
   /** `none` keeps no entries: `query` returns nothing, but `count` still counts what was recorded. */
   kind: 'sqlite' | 'none';
   /** Absolute path of the SQLite file (or `:memory:`), resolved against the config file's directory. */
   path: string;
   batchSize: number;
   flushIntervalMs: number;
+}
+
+/** The ledger in PostgreSQL, shared by replicas, with a local spool for outages. */
+export interface PostgresLedgerSettings {
+  kind: 'postgres';
+  url: string;
+  /** Schema of the ledger's tables; default `public`. */
+  schema?: string;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Local file for batches PostgreSQL cannot take; one per process. */
+  spoolPath: string;
+  /** Raw rows are deleted after this many days; daily totals are kept. */
+  retentionDays: number;
+  /** IANA zone of the daily totals' days. */
+  timeZone: string;
 }
 
 /** Where live health and breaker state are kept; `redis` shares them between replicas and workers. */

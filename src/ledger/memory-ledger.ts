@@ -3,12 +3,21 @@
  * every record is kept (two under one request id are two requests), timestamp ties come out
  * latest-recorded first, and entries come back as copies with absent optional fields absent.
  */
+import { calendarDayIn } from './calendar-day';
 import { ledgerClosedError } from './errors';
 import { assertValidQuery } from './query';
+import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from './reports';
+import { spendFromEntries } from './spend-from-entries';
 import type { Ledger, LedgerEntry, LedgerQuery } from './types';
 
-export function createMemoryLedger(): Ledger {
+export interface MemoryLedgerOptions {
+  /** The IANA time zone whose calendar days spend reports count in. Default UTC. */
+  timeZone?: string;
+}
+
+export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & SpendReport {
   const entries: LedgerEntry[] = [];
+  const dayOf = calendarDayIn(options.timeZone ?? 'UTC');
   let closed = false;
 
   return {
@@ -31,6 +40,11 @@ export function createMemoryLedger(): Ledger {
     async count(): Promise<number> {
       if (closed) throw ledgerClosedError();
       return entries.length;
+    },
+    async spend(query: SpendQuery): Promise<SpendRow[]> {
+      if (closed) throw ledgerClosedError();
+      assertValidSpendQuery(query);
+      return spendFromEntries(entries, query, dayOf);
     },
     async close(): Promise<void> {
       closed = true;

@@ -1,12 +1,14 @@
 /**
  * The ledger for `kind: none`: it keeps nothing, so `query` is always empty, but it still counts
- * what was recorded so request totals stay visible with the ledger switched off.
+ * what was recorded so request totals stay visible with the ledger switched off. Its spend
+ * reports are empty too.
  */
 import { ledgerClosedError } from './errors';
 import { assertValidQuery } from './query';
+import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from './reports';
 import type { Ledger, LedgerEntry, LedgerQuery } from './types';
 
-export function createNullLedger(): Ledger {
+export function createNullLedger(): Ledger & SpendReport {
   let recorded = 0;
   let closed = false;
 
@@ -24,6 +26,11 @@ export function createNullLedger(): Ledger {
     async count(): Promise<number> {
       if (closed) throw ledgerClosedError();
       return recorded;
+    },
+    async spend(query: SpendQuery): Promise<SpendRow[]> {
+      if (closed) throw ledgerClosedError();
+      assertValidSpendQuery(query);
+      return [];
     },
     async close(): Promise<void> {
       closed = true;

@@ -25,6 +25,8 @@ export interface LedgerEntry {
   /** Unix milliseconds when the request arrived. */
   timestamp: number;
   principal?: string;
+  /** The caller's team, when its key belongs to one. */
+  team?: string;
   route: string;
   /** Wire format the caller used, or `library` for an in-process call. */
   ingress: Ingress;
@@ -32,6 +34,8 @@ export interface LedgerEntry {
   stream: boolean;
   /** The deployment that produced the answer, if any did. */
   deployment?: string;
+  /** The upstream model id of the deployment that answered, if any did. */
+  model?: string;
   attempts: AttemptRecord[];
   inputTokens: number;
   outputTokens: number;

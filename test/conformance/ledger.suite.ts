@@ -25,11 +25,13 @@ export function sampleEntry(index: number, overrides: Partial<LedgerEntry> = {})
     requestId: `req-${index}`,
     timestamp: 1_700_000_000_000 + index,
     principal: 'team-a',
+    team: 'platform',
     route: 'chat-fast',
     ingress: 'openai',
     endpoint: 'chat',
     stream: true,
     deployment: 'gpt-4o-mini@openai',
+    model: 'gpt-4o-mini-2024-07-18',
     attempts: [
       { deployment: 'gpt-4o@azure', outcome: 'error', errorCode: 'upstream_rate_limited', upstreamStatus: 429, latencyMs: 81.25, inputTokens: 0, outputTokens: 0, costUsd: 0 },
       { deployment: 'gpt-4o-mini@openai', outcome: 'success', upstreamStatus: 200, latencyMs: 412, inputTokens: 1200, outputTokens: 340, costUsd: 0.1 + 0.2 },
@@ -105,11 +107,13 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
     requestId: text(1),
     timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
     principal: optionalText,
+    team: optionalText,
     route: text(),
     ingress: fc.constantFrom('openai' as const, 'anthropic' as const),
     endpoint: fc.constantFrom('chat' as const, 'embeddings' as const),
     stream: fc.boolean(),
     deployment: optionalText,
+    model: optionalText,
     attempts: fc.array(attemptArbitrary, { maxLength: 4 }),
     inputTokens: fc.nat(),
     outputTokens: fc.nat(),
@@ -130,7 +134,7 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
   { noNullPrototype: true, requiredKeys: ['requestId', 'timestamp', 'route', 'ingress', 'endpoint', 'stream', 'attempts', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens', 'costUsd', 'latencyMs', 'status'] },
 ).map((entry) => {
   // fc.option may yield an explicit undefined; the contract is about absent fields.
-  for (const key of ['principal', 'deployment'] as const) if (entry[key] === undefined) delete entry[key];
+  for (const key of ['principal', 'team', 'deployment', 'model'] as const) if (entry[key] === undefined) delete entry[key];
   return entry;
 });
 

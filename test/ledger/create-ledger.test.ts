@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isJunctionError } from '../../src/errors';
 import { createLedger } from '../../src/ledger';
 import { sampleEntry } from '../conformance/ledger.suite';
+import { POSTGRES_URL, postgresLedgerFixtures } from './postgres-fixtures';
+
+const { freshSchema, freshSpool, rowCount } = postgresLedgerFixtures('create');
 
 const settings = { path: ':memory:', batchSize: 10, flushIntervalMs: 200 };
 
@@ -11,6 +14,28 @@ describe('createLedger', () => {
     ledger.record(sampleEntry(1));
     expect(await ledger.query()).toStrictEqual([sampleEntry(1)]);
     await ledger.close();
+  });
+
+  it('kind postgres stores entries in its schema and reports spend', async () => {
+    const schema = freshSchema();
+    const ledger = createLedger({ kind: 'postgres', url: POSTGRES_URL, schema, batchSize: 10, flushIntervalMs: 200, spoolPath: freshSpool(), retentionDays: 36_500, timeZone: 'Asia/Tokyo' });
+    // 2023-11-14T22:13:20Z is the 15th in Tokyo.
+    ledger.record(sampleEntry(1));
+    expect(await ledger.query()).toStrictEqual([sampleEntry(1)]);
+    expect(await ledger.spend({ groupBy: ['day', 'team'] })).toMatchObject([{ day: '2023-11-15', team: 'platform', requests: 1 }]);
+    await ledger.close();
+    expect(await rowCount(schema)).toBe(1);
+  });
+
+  it('kind sqlite and kind none report spend too', async () => {
+    const sqlite = createLedger({ ...settings, kind: 'sqlite' });
+    sqlite.record(sampleEntry(1));
+    expect(await sqlite.spend({ groupBy: ['model'] })).toMatchObject([{ model: 'gpt-4o-mini-2024-07-18', requests: 1 }]);
+    await sqlite.close();
+    const none = createLedger({ ...settings, kind: 'none' });
+    none.record(sampleEntry(1));
+    expect(await none.spend({ groupBy: ['model'] })).toEqual([]);
+    await none.close();
   });
 
   it('kind none keeps nothing but still counts', async () => {

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { startLedgerWorker } from '../../src/ledger/sqlite/ledger-worker-client';
 import { encodeRow, joinRows } from '../../src/ledger/sqlite/row-codec.mjs';
-import { fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from '../../src/ledger/sqlite/schema';
+import { ADD_TO_DAILY_TOTALS, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from '../../src/ledger/sqlite/schema';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { sampleEntry } from '../conformance/ledger.suite';
 import { sqliteLedgerFixtures } from './sqlite-fixtures';
@@ -115,7 +115,7 @@ describe('sqlite ledger worker', () => {
 
 describe('ledger worker client', () => {
   it('rejects requests to a thread that cannot open its database with its reason, and tries a new thread for the next', async () => {
-    const worker = startLedgerWorker({ source: ':memory:', pragmas: [], insertSql: 'INSERT INTO missing VALUES (1)' });
+    const worker = startLedgerWorker({ source: ':memory:', pragmas: [], insertSql: 'INSERT INTO missing VALUES (1)', totalsSql: ADD_TO_DAILY_TOTALS, timeZone: 'UTC' });
     cleanup.push(() => worker.stop());
     await expect(worker.request({ op: 'read', sql: 'SELECT 1 AS one', params: [] })).rejects.toMatchObject({
       code: 'SQLITE_ERROR',
@@ -125,7 +125,7 @@ describe('ledger worker client', () => {
   });
 
   it('answers requests in order, and refuses them after stop', async () => {
-    const worker = startLedgerWorker({ source: freshPathWithSchema(), pragmas: [], insertSql: INSERT_ENTRY });
+    const worker = startLedgerWorker({ source: freshPathWithSchema(), pragmas: [], insertSql: INSERT_ENTRY, totalsSql: ADD_TO_DAILY_TOTALS, timeZone: 'UTC' });
     const wrote = worker.request({ op: 'write', rows: joinRows([encodeRow(toRowValues(sampleEntry(1))), encodeRow(toRowValues(sampleEntry(2)))]) });
     const read = worker.request({ op: 'read', sql: 'SELECT COUNT(*) AS count FROM requests', params: [] });
     await expect(Promise.all([wrote, read])).resolves.toEqual([[], [{ count: 2 }]]);

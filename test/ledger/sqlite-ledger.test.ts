@@ -3,16 +3,18 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { createSqliteLedger } from '../../src/ledger/sqlite/sqlite-ledger';
-import { SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
+import { ADD_TO_DAILY_TOTALS, migrate, SCHEMA_VERSION } from '../../src/ledger/sqlite/schema';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { WriteBufferOverflowError } from '../../src/ledger/write-buffer';
 import { runLedgerSuite, sampleEntry } from '../conformance/ledger.suite';
+import { runSpendReportSuite } from '../conformance/spend-report.suite';
 import { sqliteLedgerFixtures } from './sqlite-fixtures';
 
 const { freshPath, cleanup, open, observe, rowsOnDisk } = sqliteLedgerFixtures('junction-ledger-');
 
 runLedgerSuite('sqlite file', { create: () => createSqliteLedger({ path: freshPath(), batchSize: 64 }) });
 runLedgerSuite('sqlite :memory:', { create: () => createSqliteLedger({ path: ':memory:' }) });
+runSpendReportSuite('sqlite file', { create: ({ timeZone }) => createSqliteLedger({ path: freshPath(), batchSize: 3, timeZone }) });
 
 describe('sqlite ledger', () => {
   it('creates the schema with typed columns, indexes and a version', () => {
@@ -29,6 +31,16 @@ describe('sqlite ledger', () => {
     expect(indexes).toEqual(expect.arrayContaining(['requests_request_id', 'requests_ts', 'requests_route_ts']));
     const key = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk = 1').pluck().all('requests');
     expect(key).toEqual(['id']);
+  });
+
+  it('adds each batch to the daily totals by reading only the new rows, by id', () => {
+    const db = new Database(':memory:');
+    cleanup.push(() => db.close());
+    db.function('ledger_day', (_timestamp: unknown) => null);
+    migrate(db);
+    // Through the ts index, every batch would read the whole table: the dated range looks selective.
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${ADD_TO_DAILY_TOTALS}`).all(0) as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail)).toContainEqual(expect.stringMatching(/^SEARCH requests USING INTEGER PRIMARY KEY \(rowid>\?\)/));
   });
 
   it('record does not write inline, not even when a batch is full', async () => {
@@ -204,6 +216,39 @@ describe('SQLite ledger schema migration', () => {
     expect(rows.map((row) => row.requestId).sort()).toEqual(['new', 'old']);
     expect(rows.find((row) => row.requestId === 'new')).toMatchObject({ strategy: 'p2c', fallbackTier: 'secondary' });
     expect(rows.find((row) => row.requestId === 'old')).toMatchObject({ route: 'chat', costUsd: 0.5 });
+  });
+
+  it('upgrades a version-3 file: team and model columns, and daily totals built from the rows already there, in the ledger time zone', async () => {
+    const path = freshPath();
+    const v3 = new Database(path);
+    v3.exec(`CREATE TABLE requests (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, ts INTEGER NOT NULL, principal TEXT, route TEXT NOT NULL,
+      ingress TEXT NOT NULL, endpoint TEXT NOT NULL, stream INTEGER NOT NULL, deployment TEXT, attempts TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      latency_ms REAL NOT NULL, ttft_ms REAL, status INTEGER NOT NULL, error_code TEXT, finish_reason TEXT, decision_reason TEXT,
+      strategy TEXT, variant TEXT, fallback_tier TEXT, hedge TEXT)`);
+    const row = (id: string, principal: string | null, iso: string, status: number, cost: number) =>
+      v3.prepare(`INSERT INTO requests VALUES (NULL, ?, ?, ?, 'chat', 'openai', 'chat', 0, 'd', '[]', 10, 2, 0, 0, ?, 10, NULL, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`)
+        .run(id, Date.parse(iso), principal, cost, status);
+    // In Paris (UTC+2 in May) the first two fall on 2 May, the third on 1 May.
+    row('a', 'k1', '2024-05-01T23:30:00Z', 200, 0.5);
+    row('b', 'k1', '2024-05-02T01:00:00Z', 500, 0.25);
+    row('c', null, '2024-05-01T21:00:00Z', 200, 1);
+    v3.pragma('user_version = 3');
+    v3.close();
+
+    const ledger = createSqliteLedger({ path, timeZone: 'Europe/Paris' });
+    expect(await ledger.spend({ groupBy: ['day', 'key'] })).toEqual([
+      { day: '2024-05-01', key: null, requests: 1, errors: 0, inputTokens: 10, outputTokens: 2, costUsd: 1 },
+      { day: '2024-05-02', key: 'k1', requests: 2, errors: 1, inputTokens: 20, outputTokens: 4, costUsd: 0.75 },
+    ]);
+    ledger.record(sampleEntry(1, { principal: 'k1', timestamp: Date.parse('2024-05-02T12:00:00Z'), costUsd: 0.25, inputTokens: 1, outputTokens: 1 }));
+    expect(await ledger.spend({ groupBy: ['key', 'team', 'model'], since: '2024-05-02' })).toEqual([
+      { key: 'k1', team: null, model: null, requests: 2, errors: 1, inputTokens: 20, outputTokens: 4, costUsd: 0.75 },
+      { key: 'k1', team: 'platform', model: 'gpt-4o-mini-2024-07-18', requests: 1, errors: 0, inputTokens: 1, outputTokens: 1, costUsd: 0.25 },
+    ]);
+    expect((await ledger.query()).find((entry) => entry.requestId === 'a')).not.toHaveProperty('team');
+    await ledger.close();
+    expect(observe(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 
   it('upgrades a version-2 file keyed by request id: rows, their order and indexes kept, a reused id then stored twice', async () => {

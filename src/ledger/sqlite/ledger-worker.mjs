@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { decodeRows } from './row-codec.mjs';
 
 /** Opens the database and prepares what the requests need; throws if the file cannot be used. */
-function openStore({ source, pragmas, insertSql }) {
+function openStore({ source, pragmas, insertSql, totalsSql, timeZone }) {
   // An in-memory database arrives as bytes; structured clone turns a Buffer into a plain
   // Uint8Array, and better-sqlite3 opens only a Buffer.
   const file = typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
@@ -22,12 +22,17 @@ function openStore({ source, pragmas, insertSql }) {
   const db = new Database(file, { timeout: 0 });
   try {
     for (const pragma of pragmas) db.pragma(pragma);
+    db.function('ledger_day', { deterministic: true }, calendarDayIn(timeZone));
     const insert = db.prepare(insertSql);
+    const lastId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM requests').pluck();
+    const addToTotals = db.prepare(totalsSql);
     const reads = new Map();
 
-    // One transaction per batch. A row refused for its content is skipped and named in the
-    // reply rather than failing the batch: retrying it would wedge every row behind it forever.
+    // One transaction per batch, daily totals included. A row refused for its content is
+    // skipped and named in the reply rather than failing the batch: retrying it would wedge
+    // every row behind it forever.
     const insertBatch = db.transaction(function insertBatch(rows) {
+      const before = lastId.get();
       const rejected = [];
       for (let index = 0; index < rows.length; index += 1) {
         try {
@@ -37,6 +42,7 @@ function openStore({ source, pragmas, insertSql }) {
           rejected.push({ index, error: describeError(error) });
         }
       }
+      addToTotals.run(before);
       return rejected;
     });
 
@@ -94,6 +100,36 @@ try {
   parentPort.close();
 }
 if (store !== undefined) serve(store);
+
+/**
+ * The calendar day of a timestamp in `timeZone`, as `YYYY-MM-DD`: a copy of calendarDayIn in
+ * calendar-day.ts (this file cannot import TypeScript), which explains the minute cache. Keep
+ * the two in step: the spend report suite holds this one (SQLite's reports) and that one (the
+ * memory ledger's, and the SQLite upgrade's) to the same days, in zones with DST and half hours.
+ */
+function calendarDayIn(timeZone) {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  let lastMinute = Number.NaN;
+  let lastDay = '';
+  return function calendarDay(timestamp) {
+    // The dated range: the SQL that calls this skips what lies outside.
+    if (!(timestamp >= 0 && timestamp < 253_402_300_800_000)) return null;
+    const minute = Math.floor(timestamp / 60_000);
+    if (minute !== lastMinute) {
+      let year = '';
+      let month = '';
+      let day = '';
+      for (const part of format.formatToParts(timestamp)) {
+        if (part.type === 'year') year = part.value;
+        else if (part.type === 'month') month = part.value;
+        else if (part.type === 'day') day = part.value;
+      }
+      lastDay = `${year.padStart(4, '0')}-${month}-${day}`;
+      lastMinute = minute;
+    }
+    return lastDay;
+  };
+}
 
 /** Errors caused by one row's content, as opposed to the database being unavailable. */
 function isRowError(error) {

@@ -4,28 +4,35 @@
  * shape is nested, is JSON text.
  */
 import type { Database } from 'better-sqlite3';
+import { END_OF_DATED_MS, FIRST_DATED_MS } from '../calendar-day';
 import type { AttemptRecord, LedgerEntry } from '../types';
 import type { RowValue } from './row-codec.mjs';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
-/** The columns a write fills, in the order a row's values come in. */
-export const COLUMNS = [
+/** The columns of version 3, which the move to version 3 copies. */
+const V3_COLUMNS = [
   'request_id', 'ts', 'principal', 'route', 'ingress', 'endpoint', 'stream', 'deployment', 'attempts',
   'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost_usd',
   'latency_ms', 'ttft_ms', 'status', 'error_code', 'finish_reason', 'decision_reason',
   'strategy', 'variant', 'fallback_tier', 'hedge',
 ] as const;
 
-const COLUMN_LIST = COLUMNS.join(', ');
+/** The columns a write fills, in the order a row's values come in. */
+export const COLUMNS = [...V3_COLUMNS, 'team', 'model'] as const;
+
+/** Columns added by version 4, last in the table as ALTER TABLE puts them. */
+const V4_REQUEST_COLUMNS = `,
+  team                TEXT,
+  model               TEXT`;
 
 /**
  * The requests table under a given name. Rows are keyed by the order they were recorded in
  * (`id`, SQLite's rowid), not by request id: the request id may be the caller's own
  * `x-request-id`, and a caller that sends one twice has still made two requests.
  */
-const requestsTable = (name: string): string => `
+const requestsTable = (name: string, laterColumns = ''): string => `
 CREATE TABLE ${name} (
   id                  INTEGER PRIMARY KEY,
   request_id          TEXT NOT NULL,
@@ -51,7 +58,7 @@ CREATE TABLE ${name} (
   strategy            TEXT,
   variant             TEXT,
   fallback_tier       TEXT,
-  hedge               TEXT
+  hedge               TEXT${laterColumns}
 );`;
 
 const INDEXES = `
@@ -59,6 +66,49 @@ CREATE INDEX requests_request_id ON requests (request_id);
 CREATE INDEX requests_ts ON requests (ts);
 CREATE INDEX requests_route_ts ON requests (route, ts);
 `;
+
+/**
+ * Totals per calendar day (in the ledger's time zone) and group, which spend reports read
+ * instead of the requests. A group value an entry did not have is `''`, so that the key is
+ * unique (NULLs never conflict). Kept in step by the worker, in the transaction of each batch.
+ */
+const DAILY_TOTALS = `
+CREATE TABLE daily_totals (
+  day           TEXT NOT NULL,
+  principal     TEXT NOT NULL,
+  team          TEXT NOT NULL,
+  route         TEXT NOT NULL,
+  deployment    TEXT NOT NULL,
+  model         TEXT NOT NULL,
+  requests      INTEGER NOT NULL,
+  errors        INTEGER NOT NULL,
+  input_tokens  INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd      REAL NOT NULL,
+  PRIMARY KEY (day, principal, team, route, deployment, model)
+) WITHOUT ROWID;
+CREATE INDEX daily_totals_principal_day ON daily_totals (principal, day);
+`;
+
+/**
+ * Adds the requests with `id` above the parameter to the daily totals. `ledger_day(ts)` is an
+ * application function (see calendar-day.ts) that every connection running this registers;
+ * entries outside the dated range count in no day. The unary `+` keeps SQLite from reading the
+ * whole table through the `ts` index (the range looks selective): the new rows are found by `id`.
+ */
+export const ADD_TO_DAILY_TOTALS = `
+INSERT INTO daily_totals (day, principal, team, route, deployment, model, requests, errors, input_tokens, output_tokens, cost_usd)
+SELECT ledger_day(ts), COALESCE(principal, ''), COALESCE(team, ''), route, COALESCE(deployment, ''), COALESCE(model, ''),
+       COUNT(*), SUM(status >= 400), SUM(input_tokens), SUM(output_tokens), SUM(cost_usd)
+FROM requests
+WHERE id > ? AND +ts >= ${FIRST_DATED_MS} AND +ts < ${END_OF_DATED_MS}
+GROUP BY 1, 2, 3, 4, 5, 6
+ON CONFLICT (day, principal, team, route, deployment, model) DO UPDATE SET
+  requests = requests + excluded.requests,
+  errors = errors + excluded.errors,
+  input_tokens = input_tokens + excluded.input_tokens,
+  output_tokens = output_tokens + excluded.output_tokens,
+  cost_usd = cost_usd + excluded.cost_usd`;
 
 /** Version 2 records how each request was routed. */
 const MIGRATE_1_TO_2 = `
@@ -75,12 +125,21 @@ ALTER TABLE requests ADD COLUMN hedge TEXT;
  */
 const MIGRATE_2_TO_3 = `
 ${requestsTable('requests_v3')}
-INSERT INTO requests_v3 (id, ${COLUMN_LIST}) SELECT rowid, ${COLUMN_LIST} FROM requests;
+INSERT INTO requests_v3 (id, ${V3_COLUMNS.join(', ')}) SELECT rowid, ${V3_COLUMNS.join(', ')} FROM requests;
 DROP TABLE requests;
 ALTER TABLE requests_v3 RENAME TO requests;
 ${INDEXES}`;
 
-/** Creates the schema on a new file and refuses a file written by a newer schema. */
+/** Version 4 records the caller's team and the answering model, and keeps daily totals, built here from the rows already stored. */
+const MIGRATE_3_TO_4 = `
+ALTER TABLE requests ADD COLUMN team TEXT;
+ALTER TABLE requests ADD COLUMN model TEXT;
+${DAILY_TOTALS}`;
+
+/**
+ * Creates the schema on a new file, upgrades an older one, and refuses a file written by a
+ * newer schema. The caller registers `ledger_day` first: the move to version 4 uses it.
+ */
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
@@ -89,10 +148,12 @@ export function migrate(db: Database): void {
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
     if (version === 0) {
-      db.exec(requestsTable('requests') + INDEXES);
+      db.exec(requestsTable('requests', V4_REQUEST_COLUMNS) + INDEXES + DAILY_TOTALS);
     } else {
       if (version === 1) db.exec(MIGRATE_1_TO_2);
-      db.exec(MIGRATE_2_TO_3);
+      if (version <= 2) db.exec(MIGRATE_2_TO_3);
+      db.exec(MIGRATE_3_TO_4);
+      db.prepare(ADD_TO_DAILY_TOTALS).run(Number.MIN_SAFE_INTEGER);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
@@ -102,7 +163,7 @@ export function migrate(db: Database): void {
  * Every record is a new row, whatever its request id. Parameters are positional: rows cross to
  * the worker as encoded arrays of values (row-codec.mjs).
  */
-export const INSERT_ENTRY = `INSERT INTO requests (${COLUMN_LIST}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+export const INSERT_ENTRY = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** One row to write: its values in {@link COLUMNS} order. */
 export type RowValues = RowValue[];
@@ -135,6 +196,8 @@ export interface RequestRow {
   variant: string | null;
   fallback_tier: string | null;
   hedge: string | null;
+  team: string | null;
+  model: string | null;
 }
 
 /** An entry as the values of its row, in column order. */
@@ -164,6 +227,8 @@ export function toRowValues(entry: LedgerEntry): RowValues {
     entry.variant ?? null,
     entry.fallbackTier ?? null,
     entry.hedge ?? null,
+    entry.team ?? null,
+    entry.model ?? null,
   ];
 }
 
@@ -195,5 +260,7 @@ export function fromRow(row: RequestRow): LedgerEntry {
   if (row.variant !== null) entry.variant = row.variant;
   if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
   if (row.hedge !== null) entry.hedge = row.hedge;
+  if (row.team !== null) entry.team = row.team;
+  if (row.model !== null) entry.model = row.model;
   return entry;
 }

@@ -8,17 +8,22 @@
  * data, background failures go to `onError`, and the timer retries.
  */
 import Database from 'better-sqlite3';
+import { calendarDayIn } from '../calendar-day';
 import { LedgerEntryRejectedError, ledgerClosedError, warnLedgerError } from '../errors';
 import { assertValidQuery } from '../query';
+import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from '../reports';
+import { spendSql, toSpendRow, type SpendResultRow, type SpendSqlDialect } from '../spend-sql';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { startLedgerWorker } from './ledger-worker-client';
 import { decodeRows, encodeRow, joinRows } from './row-codec.mjs';
-import { COLUMNS, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from './schema';
+import { ADD_TO_DAILY_TOTALS, COLUMNS, fromRow, INSERT_ENTRY, migrate, toRowValues, type RequestRow } from './schema';
 import { reviveError, type RejectedRow } from './worker-protocol';
 
 /** While the file refuses writes, how often the timer retries (and `onError` hears of it). */
 const RETRY_INTERVAL_MS = 200;
+
+const SPEND_DIALECT: SpendSqlDialect = { table: 'daily_totals', placeholder: () => '?', dayText: 'day', dayParameter: (placeholder) => placeholder, byteOrder: '' };
 
 export interface SqliteLedgerOptions {
   /** Database file; `':memory:'` for a throwaway ledger. Created if missing. */
@@ -31,11 +36,17 @@ export interface SqliteLedgerOptions {
   maxBufferedEntries?: number;
   /** Hears of failed background flushes (retried every 200 ms or so), rejected entries and dropped entries. Defaults to a process warning. */
   onError?: (error: unknown) => void;
+  /**
+   * The IANA time zone whose calendar days the daily totals (and so spend reports) count in.
+   * Default UTC. Totals already stored keep the days they were counted in.
+   */
+  timeZone?: string;
 }
 
-export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
+export function createSqliteLedger(options: SqliteLedgerOptions): Ledger & SpendReport {
   const onError = options.onError ?? warnLedgerError;
-  const source = prepareDatabase(options.path);
+  const timeZone = options.timeZone ?? 'UTC';
+  const source = prepareDatabase(options.path, timeZone);
   const flushIntervalMs = options.flushIntervalMs ?? 25;
 
   // Rows are kept encoded until the worker has committed them, so a failed write can be retried.
@@ -53,7 +64,7 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
     onError,
   });
   // Started after the buffer has checked its options, so a bad option leaves no thread behind.
-  const worker = startLedgerWorker({ source, pragmas: ['synchronous = NORMAL'], insertSql: INSERT_ENTRY });
+  const worker = startLedgerWorker({ source, pragmas: ['synchronous = NORMAL'], insertSql: INSERT_ENTRY, totalsSql: ADD_TO_DAILY_TOTALS, timeZone });
 
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -108,6 +119,14 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
       const [row] = await worker.request<Array<{ count: number }>>({ op: 'read', sql: 'SELECT COUNT(*) AS count FROM requests', params: [] });
       return row.count;
     },
+    async spend(query: SpendQuery): Promise<SpendRow[]> {
+      if (closed) throw ledgerClosedError();
+      assertValidSpendQuery(query);
+      await buffer.flush();
+      const { sql, params } = spendSql(query, SPEND_DIALECT);
+      const rows = await worker.request<SpendResultRow[]>({ op: 'read', sql, params });
+      return rows.map((row) => toSpendRow(query.groupBy, row));
+    },
     close(): Promise<void> {
       closed = true;
       closing ??= (async () => {
@@ -130,11 +149,14 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger {
  * synchronously. Returns what the worker should open: the same path, or, for an in-memory
  * database (which exists only inside its connection), its bytes.
  */
-function prepareDatabase(path: string): string | Buffer {
+function prepareDatabase(path: string, timeZone: string): string | Buffer {
+  const dayOf = calendarDayIn(timeZone);
   // No busy wait: a locked file fails at once rather than blocking the event loop.
   const db = new Database(path, { timeout: 0 });
   try {
     db.pragma('journal_mode = WAL');
+    // Upgrading a file to version 4 builds its daily totals.
+    db.function('ledger_day', { deterministic: true }, (timestamp) => dayOf(Number(timestamp)) ?? null);
     migrate(db);
     return db.memory ? db.serialize() : path;
   } finally {

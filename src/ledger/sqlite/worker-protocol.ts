@@ -14,6 +14,10 @@ export interface LedgerWorkerData {
   /** Per-connection pragmas; the journal mode is stored in the file and set at migration. */
   pragmas: string[];
   insertSql: string;
+  /** Run after each batch's inserts, in its transaction, with the last `id` before them: adds the new rows to the daily totals. */
+  totalsSql: string;
+  /** The IANA zone the daily totals' days are in; the worker registers `ledger_day` with it. */
+  timeZone: string;
 }
 
 /**
