@@ -49,6 +49,10 @@ export const ERROR_CATALOGUE = {
   request_timeout: { status: 504, kind: 'timeout', retryable: false, description: 'The request\'s overall deadline passed.' },
   attempt_cancelled: { status: 499, kind: 'internal', retryable: false, description: 'A hedged attempt lost the race to another and was cancelled.' },
   client_closed: { status: 499, kind: 'invalid_request', retryable: false, description: 'The caller disconnected before the response was complete.' },
+  conflict: { status: 409, kind: 'invalid_request', retryable: false, description: 'What the request would create exists already (a key or team with that id, a key with that hash).' },
+  key_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No key has that id.' },
+  team_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No team has that id.' },
+  access_store_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The access store (keys, teams, audit log) cannot be reached or did not answer in time.' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },
   internal_error: { status: 500, kind: 'internal', retryable: false, description: 'A bug in Junction.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -35,6 +35,11 @@ const VERDICT_BY_CODE = {
   // Raised by Junction about the whole request, never by one deployment's attempt.
   all_deployments_failed: 'neutral',
   shutting_down: 'neutral',
+  // Keys, teams and their store: about the caller or the gateway, never a deployment.
+  conflict: 'neutral',
+  key_not_found: 'neutral',
+  team_not_found: 'neutral',
+  access_store_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;
