@@ -328,7 +328,7 @@ describe('admin operations: audit, spend and usage', () => {
     const { admin } = harness();
     const { record } = await admin.createKey('admin', { name: 'a' });
     expect((await admin.usage({ key: record.id })).limits[0]).toEqual({ name: 'rpm', limit: 60, used: 3, reserved: 1 });
-    expect((await failure(admin.usage({}))).message).toBe('request body: expected exactly one of key or team');
+    expect((await failure(admin.usage({}))).message).toBe('key: expected exactly one of key or team');
     expect((await failure(admin.usage({ key: 'a', team: 'b' }))).code).toBe('invalid_request');
     expect((await failure(admin.usage({ key: 'ghost' }))).code).toBe('key_not_found');
     expect((await failure(admin.usage({ team: 'ghost' }))).code).toBe('team_not_found');

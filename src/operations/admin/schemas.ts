@@ -146,4 +146,4 @@ export const spendQuerySchema = z
 
 export const usageTargetSchema = z
   .strictObject({ key: z.string().min(1).optional(), team: z.string().min(1).optional() })
-  .refine((target) => (target.key === undefined) !== (target.team === undefined), { message: 'expected exactly one of key or team' });
+  .refine((target) => (target.key === undefined) !== (target.team === undefined), { path: ['key'], message: 'expected exactly one of key or team' });
