@@ -112,7 +112,11 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     const at = clock();
     if (options.onError === undefined || at - lastReportAt < errorIntervalMs) return;
     lastReportAt = at;
-    options.onError(error);
+    try {
+      options.onError(error);
+    } catch {
+      // A failing reporter must not turn a store error into a failed check or a stopped poll.
+    }
   }
 
   /** Takes a record from the store unless the ring holds a newer version of it already. */

@@ -309,6 +309,17 @@ describe('key ring', () => {
     expect(Object.isFrozen(check.team!.budgets[0])).toBe(true);
   });
 
+  it('answers and keeps polling even when its error reporter throws', async () => {
+    const { store, fail, calls } = instrumented();
+    const keys = ring(store, { pollMs: 10, onError: () => { throw new Error('reporter broke'); } });
+    await keys.ready;
+    fail(new JunctionError('access_store_unavailable', 'down'));
+    expect(await keys.check(generateKey().key, now)).toEqual({ ok: false, reason: 'unknown' });
+    await keys.refresh();
+    const polls = calls.changesSince;
+    await until(() => calls.changesSince > polls + 1, 'polling goes on');
+  });
+
   it('refuses misses after close without asking the store', async () => {
     const { store, calls } = instrumented();
     const keys = ring(store);
