@@ -30,6 +30,8 @@ export interface AccessStoreSuiteOptions {
 }
 
 const T = 1_700_000_000_000;
+/** Concurrent creates in the concurrent-writers test: enough that commits interleave with the follower's reads. */
+const WRITES = 200;
 
 /** A key with every field set; `overrides` replace fields. */
 export function sampleKey(index: number, overrides: Partial<KeyRecord> = {}): KeyRecord {
@@ -410,13 +412,13 @@ export function runAccessStoreSuite(name: string, options: AccessStoreSuiteOptio
             await new Promise((resolve) => setImmediate(resolve));
           }
         })();
-        const created = await Promise.all(Array.from({ length: 60 }, (_, index) => writers[index % 2].createKey(activeKey(index, { hash: hashKey(`c${index}`) }))));
+        const created = await Promise.all(Array.from({ length: WRITES }, (_, index) => writers[index % 2].createKey(activeKey(index, { hash: hashKey(`c${index}`) }))));
         writing = false;
         await follow;
         const last = await first.changesSince(cursor);
         for (const record of last.keys) seen.add(record.id);
-        expect(seen.size).toBe(60);
-        expect(new Set(created.map((record) => record.version)).size).toBe(60);
+        expect(seen.size).toBe(WRITES);
+        expect(new Set(created.map((record) => record.version)).size).toBe(WRITES);
       });
     });
 
