@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { generateKey, hashKey } from '../../access/keys';
 import { createMemoryAccessStore } from '../../access/store/memory-access-store';
 import type { AccessStore } from '../../access/store/types';
-import type { KeyRecord } from '../../access/types';
+import type { KeyRecord, TeamRecord } from '../../access/types';
 import { JunctionError } from '../../errors';
 import { createAdminOperations, type AdminOperations, type SpendQuery, type UsageReport } from '.';
 
@@ -17,7 +17,7 @@ interface Harness {
   spendQueries: SpendQuery[];
 }
 
-function harness(overrides: { routeNames?: string[]; withSources?: boolean } = {}): Harness {
+function harness(overrides: { routeNames?: string[]; withSources?: boolean; declared?: { keys: KeyRecord[]; teams: TeamRecord[] } } = {}): Harness {
   const store = createMemoryAccessStore();
   const clock = { now: START };
   let ids = 0;
@@ -30,6 +30,7 @@ function harness(overrides: { routeNames?: string[]; withSources?: boolean } = {
     newKeyId: () => `key_${++ids}`,
     newTeamId: () => `team_${++ids}`,
     routeNames: overrides.routeNames ? () => overrides.routeNames! : undefined,
+    declared: overrides.declared ? () => overrides.declared! : undefined,
     ...(overrides.withSources === false
       ? {}
       : {
@@ -269,6 +270,30 @@ describe('admin operations: keys', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('admin operations: keys and teams declared in the config', () => {
+  it('lists and shows them with the stored ones, lets keys join their teams, and changes none of them', async () => {
+    const platform: TeamRecord = { id: 'platform', name: 'Platform', metadata: {}, limits: { rpm: 100 }, budgets: [], createdAt: START - 1, source: 'config', version: 0 };
+    const ci = configKey({ team: 'platform', createdAt: START - 1 });
+    const h = harness({ declared: { keys: [ci], teams: [platform] } });
+    const { record } = await h.admin.createKey('admin', { name: 'svc', team: 'platform' });
+    expect((await h.admin.listKeys()).map((key) => [key.id, key.source])).toEqual([
+      ['ci', 'config'],
+      [record.id, 'admin'],
+    ]);
+    expect((await h.admin.listKeys({ team: 'platform' })).map((key) => key.id)).toEqual(['ci', record.id]);
+    expect(await h.admin.getKey('ci')).toMatchObject({ id: 'ci', source: 'config', status: 'active' });
+    expect(await h.admin.getKey('ci')).not.toHaveProperty('hash');
+    expect((await h.admin.listTeams()).map((team) => team.id)).toEqual(['platform']);
+    expect((await h.admin.getTeam('platform')).name).toBe('Platform');
+    expect((await h.admin.usage({ key: 'ci' })).limits).toHaveLength(1);
+
+    expect((await failure(h.admin.revokeKey('admin', 'ci'))).message).toContain('declared in the config');
+    expect((await failure(h.admin.updateTeam('admin', 'platform', { name: 'x' }))).message).toContain('declared in the config');
+    expect((await failure(h.admin.createTeam('admin', { id: 'platform' }))).code).toBe('conflict');
+    expect(await h.store.listTeams()).toEqual([]);
   });
 });
 

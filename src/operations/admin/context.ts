@@ -1,7 +1,9 @@
 /** What the admin operations are built from, and the checks several of them share. */
 import type { GeneratedKey } from '../../access/keys';
 import type { AccessStore } from '../../access/store/types';
+import type { KeyRecord, TeamRecord } from '../../access/types';
 import { JunctionError } from '../../errors';
+import type { AccessView } from './access-view';
 import type { SpendSource, UsageSource } from './types';
 import { invalidField } from './validate';
 
@@ -16,6 +18,11 @@ export interface AdminOptions {
   newTeamId?: () => string;
   /** The configured route names; when given, keys may name only these (or `*`). */
   routeNames?: () => readonly string[];
+  /**
+   * The keys and teams the config declares now (access/config-keys.ts records, as seeded into
+   * the key ring). They are listed and shown with the store's, and are read-only here.
+   */
+  declared?: () => { keys: readonly KeyRecord[]; teams: readonly TeamRecord[] };
   /** Spend reports from the ledger; without one, `spend` is refused. */
   spend?: SpendSource;
   /** Current usage from the limit store; without one, `usage` is refused. */
@@ -46,7 +53,7 @@ export function assertKnownRoutes(routes: readonly string[] | undefined, routeNa
   });
 }
 
-export async function assertTeamExists(store: AccessStore, team: string | null | undefined): Promise<void> {
+export async function assertTeamExists(view: AccessView, team: string | null | undefined): Promise<void> {
   if (typeof team !== 'string') return;
-  if ((await store.getTeam(team)) === undefined) throw invalidField('team', `no team has id "${team}"; create it first`);
+  if ((await view.findTeam(team)) === undefined) throw invalidField('team', `no team has id "${team}"; create it first`);
 }

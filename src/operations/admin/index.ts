@@ -3,6 +3,7 @@
  * through it the CLI) calls these, as would any other admin surface.
  */
 import { JunctionError } from '../../errors';
+import { createAccessView } from './access-view';
 import type { AdminOptions } from './context';
 import { createKeyOperations } from './keys';
 import { auditQuerySchema, spendQuerySchema, usageTargetSchema } from './schemas';
@@ -37,6 +38,7 @@ export type {
 
 export function createAdminOperations(options: AdminOptions): AdminOperations {
   const { store } = options;
+  const view = createAccessView(options);
   return {
     ...createKeyOperations(options),
     ...createTeamOperations(options),
@@ -55,8 +57,8 @@ export function createAdminOperations(options: AdminOptions): AdminOperations {
       const { key, team } = parseInput(usageTargetSchema, target);
       if (options.usage === undefined) throw new JunctionError('endpoint_not_found', 'This gateway keeps no limit store, so it has no usage to report.');
       // An unknown id is the caller's mistake, not an idle key with nothing used.
-      if (key !== undefined && (await store.getKey(key)) === undefined) throw new JunctionError('key_not_found', `no key has id ${key}`);
-      if (team !== undefined && (await store.getTeam(team)) === undefined) throw new JunctionError('team_not_found', `no team has id ${team}`);
+      if (key !== undefined && (await view.findKey(key)) === undefined) throw new JunctionError('key_not_found', `no key has id ${key}`);
+      if (team !== undefined && (await view.findTeam(team)) === undefined) throw new JunctionError('team_not_found', `no team has id ${team}`);
       return options.usage(key === undefined ? { team } : { key });
     },
   };

@@ -6,6 +6,7 @@ import { newKeyId } from '../../access/keys';
 import type { KeyPatch } from '../../access/store/types';
 import type { KeyRecord } from '../../access/types';
 import { JunctionError } from '../../errors';
+import { createAccessView } from './access-view';
 import { assertAdminManaged, assertFuture, assertKnownRoutes, assertTeamExists, type AdminOptions } from './context';
 import { changesBetween, isoInstant, keySettings, mergeEntries, toAdminKey } from './records';
 import { keyInputSchema, keyQuerySchema, keyUpdateSchema, rotateSchema } from './schemas';
@@ -19,9 +20,10 @@ const CHANGEABLE: ReadonlyArray<keyof KeyPatch & keyof KeyRecord> = ['name', 'te
 export function createKeyOperations(options: AdminOptions): KeyOperations {
   const { store, now } = options;
   const nextKeyId = options.newKeyId ?? (() => newKeyId());
+  const view = createAccessView(options);
 
   async function existing(id: string): Promise<KeyRecord> {
-    const record = await store.getKey(id);
+    const record = await view.findKey(id);
     if (record === undefined) throw new JunctionError('key_not_found', `no key has id ${id}`);
     return record;
   }
@@ -40,14 +42,14 @@ export function createKeyOperations(options: AdminOptions): KeyOperations {
       const at = now();
       assertFuture(settings.expiresAt, at);
       assertKnownRoutes(settings.routes, options.routeNames);
-      await assertTeamExists(store, settings.team);
+      await assertTeamExists(view, settings.team);
       return issue(actor, settings, at);
     },
 
     async listKeys(query: KeyQuery = {}) {
       const { team, includeInactive } = parseInput(keyQuerySchema, query);
       const at = now();
-      const records = await store.listKeys({ team, includeInactive: includeInactive ?? false, now: at });
+      const records = await view.listKeys({ team, includeInactive: includeInactive ?? false, now: at });
       return records.map((record) => toAdminKey(record, at));
     },
 
@@ -62,7 +64,7 @@ export function createKeyOperations(options: AdminOptions): KeyOperations {
       assertAdminManaged(before, 'key');
       assertFuture(change.expiresAt, at);
       assertKnownRoutes(change.routes, options.routeNames);
-      await assertTeamExists(store, change.team);
+      await assertTeamExists(view, change.team);
 
       const patch: KeyPatch = {};
       if (change.name !== undefined) patch.name = change.name;

@@ -3,6 +3,7 @@ import { newTeamId } from '../../access/keys';
 import type { TeamPatch } from '../../access/store/types';
 import type { TeamRecord } from '../../access/types';
 import { JunctionError } from '../../errors';
+import { createAccessView } from './access-view';
 import { assertAdminManaged, type AdminOptions } from './context';
 import { changesBetween, mergeEntries, teamSettings } from './records';
 import { teamInputSchema, teamUpdateSchema } from './schemas';
@@ -16,9 +17,10 @@ const CHANGEABLE: ReadonlyArray<keyof TeamPatch & keyof TeamRecord> = ['name', '
 export function createTeamOperations(options: AdminOptions): TeamOperations {
   const { store, now } = options;
   const nextTeamId = options.newTeamId ?? (() => newTeamId());
+  const view = createAccessView(options);
 
   async function existing(id: string): Promise<TeamRecord> {
-    const record = await store.getTeam(id);
+    const record = await view.findTeam(id);
     if (record === undefined) throw new JunctionError('team_not_found', `no team has id ${id}`);
     return record;
   }
@@ -27,6 +29,8 @@ export function createTeamOperations(options: AdminOptions): TeamOperations {
     async createTeam(actor: string, input: TeamInput) {
       const { id: given, name, ...settings } = parseInput(teamInputSchema, input);
       const id = given ?? nextTeamId();
+      // The store does not know config teams; a second team by that id would be shadowed by it.
+      if (options.declared?.().teams.some((team) => team.id === id)) throw new JunctionError('conflict', `team ${id} is declared in the config (auth.teams)`);
       const at = now();
       const stored = await store.createTeam({ id, name: name ?? id, ...settings, createdAt: at, source: 'admin', version: 0 });
       await store.audit({ at, actor, action: 'team.create', target: id, details: teamSettings(stored) });
@@ -50,7 +54,7 @@ export function createTeamOperations(options: AdminOptions): TeamOperations {
       return after;
     },
 
-    listTeams: () => store.listTeams(),
+    listTeams: () => view.listTeams(),
 
     getTeam: existing,
   };
