@@ -59,13 +59,16 @@ export interface KeyRecord {
   /** Routes it may call; `['*']` for all. */
   routes: string[];
   scopes: Scope[];
-  /** After this instant the key is refused. */
+  /** From this instant on the key is refused (as `expired`). */
   expiresAt?: number;
   metadata: Record<string, string>;
   limits: RateLimits;
   budgets: Budget[];
   createdAt: number;
-  /** Set once revoked; a revoked key is refused from then on, by every replica within a second. */
+  /**
+   * Set once revoked; the key is refused from this instant on, by every replica within a
+   * second. An instant in the future leaves it working until then (e.g. a rotated key's grace period).
+   */
   revokedAt?: number;
   /** Declared in the config (not changeable through the admin API) or created through it. */
   source: 'config' | 'admin';

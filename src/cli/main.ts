@@ -1,8 +1,11 @@
 /**
- * `junction serve | check | simulate`. Each command returns its exit code: 0 success,
- * 1 a problem with the input (bad config), 2 a usage error or an unreadable file.
+ * `junction serve | check | simulate`, and the admin commands `keys | teams | spend | usage |
+ * audit`, which talk to a running gateway's admin API. Each command returns its exit code:
+ * 0 success, 1 a problem with the input (bad config) or a gateway that cannot be reached or
+ * refused, 2 a usage error or an unreadable file.
  */
 import { parseArgs } from 'node:util';
+import { ADMIN_COMMANDS, runAdminCommand } from './admin/admin-commands';
 import { checkFiles } from './check-command';
 import { serveCommand } from './serve-command';
 import { simulateCommand } from './simulate-command';
@@ -14,6 +17,15 @@ Commands:
              Run the bundled demo       junction serve --demo
   check      Validate config files      junction check junction.yaml [more.yaml ...]
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
+
+Admin (talk to a running gateway at --url, default $JUNCTION_URL or http://127.0.0.1:4000,
+with the admin key from JUNCTION_ADMIN_KEY):
+  keys       Virtual keys               junction keys create --name notebooks --team research
+                                        junction keys list | show <id> | revoke <id> | rotate <id>
+  teams      Teams                      junction teams create research --rpm 600 --budget-usd 100
+  spend      Spend from the ledger      junction spend --by team,route --since 2026-01-01
+  usage      Usage against limits       junction usage --key <id> | --team <id>
+  audit      Admin actions              junction audit --since 7d
 
 Options:
   -c, --config <file>   config file (default: ./junction.yaml)
@@ -52,12 +64,13 @@ export interface CliIo {
 
 const stdio: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
+export async function main(argv: string[], io: CliIo = stdio, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (Object.hasOwn(ADMIN_COMMANDS, command)) return runAdminCommand(command, rest, { io, env, now: Date.now });
   if (!(command in COMMAND_HELP)) {
     io.err(`junction: unknown command '${command}'\n`);
     io.err(USAGE);

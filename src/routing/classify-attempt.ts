@@ -47,6 +47,11 @@ const VERDICT_BY_CODE = {
   queue_full: 'neutral',
   queue_timeout: 'neutral',
   limits_unavailable: 'neutral',
+  // Keys, teams and their store: about the caller or the gateway, never a deployment.
+  conflict: 'neutral',
+  key_not_found: 'neutral',
+  team_not_found: 'neutral',
+  access_store_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',
 } as const satisfies Record<ErrorCode, AttemptVerdict>;
