@@ -11,7 +11,8 @@ import { createPostgresAccessStore, type PostgresAccessStore } from '../../src/a
 import type { KeyRecord } from '../../src/access/types';
 import { until } from '../support/until';
 
-const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The shared test server (trust auth); every test here works in schemas of its own. */
+const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const FILE_SCHEMA = `jt_${randomBytes(6).toString('hex')}`;
 let schemas = 0;
 

@@ -14,7 +14,8 @@ import { isJunctionError } from '../../src/errors';
 import { runAccessStoreSuite, sampleKey } from '../conformance/access-store.suite';
 import { settlesWithin } from '../support/until';
 
-const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The shared test server (trust auth); every test here works in schemas of its own. */
+const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Every schema this file makes starts with this, so afterAll can drop them all. */
 const FILE_SCHEMA = `jt_${randomBytes(6).toString('hex')}`;
 let schemas = 0;
