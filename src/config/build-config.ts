@@ -19,7 +19,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     ...(options.file === undefined ? {} : { file: options.file }),
     server: { ...raw.server },
     logging: { level: raw.logging.level },
-    ledger: buildLedger(raw.ledger, options.baseDir),
+    ledger: buildLedger(raw.ledger, raw.limits.timeZone, options.baseDir),
     state: raw.state.kind === 'redis' ? { kind: 'redis', url: raw.state.url!, prefix: raw.state.prefix, claimTimeoutMs: raw.state.claimTimeoutMs } : { kind: 'memory' },
     healthChecks: { ...raw.healthChecks },
     auth: buildAuth(raw.auth),
@@ -29,10 +29,23 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
   };
 }
 
-function buildLedger(ledger: RawConfig['ledger'], baseDir: string): LedgerSettings {
+function buildLedger(ledger: RawConfig['ledger'], timeZone: string, baseDir: string): LedgerSettings {
   // `:memory:` is SQLite's name for a throwaway database, not a file.
-  const path = ledger.path === ':memory:' || isAbsolute(ledger.path) ? ledger.path : resolve(baseDir, ledger.path);
-  return { ...ledger, path };
+  const local = (path: string) => (path === ':memory:' || isAbsolute(path) ? path : resolve(baseDir, path));
+  const { batchSize, flushIntervalMs } = ledger;
+  if (ledger.kind === 'postgres') {
+    return {
+      kind: 'postgres',
+      url: ledger.url!,
+      ...(ledger.schema === undefined ? {} : { schema: ledger.schema }),
+      batchSize,
+      flushIntervalMs,
+      spoolPath: local(ledger.spoolPath),
+      retentionDays: ledger.retentionDays,
+      timeZone,
+    };
+  }
+  return { kind: ledger.kind, path: local(ledger.path), batchSize, flushIntervalMs };
 }
 
 function buildAuth(auth: RawConfig['auth']): AuthSettings {
@@ -56,6 +69,7 @@ function buildLimits(raw: RawConfig): LimitSettings {
     timeZone: limits.timeZone,
     tierMultipliers: { ...limits.tierMultipliers },
     defaultMaxOutputTokens: limits.defaultMaxOutputTokens,
+    keyDefaults: { ...limits.keyDefaults },
     onStoreDown: { ...limits.onStoreDown },
     storeTimeoutMs: limits.storeTimeoutMs,
     global: { limits: { ...limits.global.limits }, budgets: [...limits.global.budgets] },

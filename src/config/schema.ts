@@ -70,13 +70,23 @@ const serverSchema = z
 
 const loggingSchema = z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({});
 
+/**
+ * The ledger (and, beside it, the keys, teams and audit log): a SQLite file for one process, or
+ * PostgreSQL shared by replicas (`url`, `schema`; `spoolPath` keeps batches PostgreSQL cannot
+ * take until it is back; raw rows are kept `retentionDays`, daily totals for ever).
+ */
 const ledgerSchema = z
   .strictObject({
-    kind: z.enum(['sqlite', 'none']).default('sqlite'),
+    kind: z.enum(['sqlite', 'postgres', 'none']).default('sqlite'),
     path: nonEmptyString().default('junction.db'),
+    url: z.string().regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL such as postgres://user@127.0.0.1:5432/junction' }).optional(),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'expected a lowercase SQL identifier' }).optional(),
+    spoolPath: nonEmptyString().default('junction-ledger.spool'),
+    retentionDays: positiveInteger().default(90),
     batchSize: positiveInteger().default(128),
     flushIntervalMs: positiveInteger().default(25),
   })
+  .refine((ledger) => ledger.kind !== 'postgres' || ledger.url !== undefined, { message: 'a postgres:// URL when kind is postgres', path: ['url'] })
   .prefault({});
 
 /** Where live health and breaker state are kept: this process's memory, or Redis shared by replicas. */

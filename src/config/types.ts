@@ -125,6 +125,8 @@ export interface LimitSettings {
   timeZone: string;
   tierMultipliers: Record<KeyTier, number>;
   defaultMaxOutputTokens: number;
+  /** Limits of keys that set none of their own (before the tier multiplier). */
+  keyDefaults: RateLimits;
   onStoreDown: { rateLimits: 'open' | 'closed'; budgets: 'open' | 'closed' };
   storeTimeoutMs: number;
   global: { limits: RateLimits; budgets: Budget[] };

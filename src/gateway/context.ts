@@ -19,12 +19,16 @@ export interface RequestContext {
   /** The caller's API key as sent (`Authorization: Bearer`, `x-api-key`), for the authenticate stage; never logged. */
   credential?: string;
   hints?: RoutingHints;
+  /** Headers the stages add to the answer, success or error (rate-limit headroom, `x-should-retry`). */
+  responseHeaders?: Record<string, string>;
 }
 
 /** Who is calling, as the authenticate stage established it. */
 export interface Principal {
   /** Stable id for the ledger and limits (a key's id, never the key itself). */
   id: string;
+  /** The caller's team, for the ledger. */
+  team?: string;
 }
 
 /** One request in flight, once it is authenticated and its route resolved. */

@@ -140,7 +140,10 @@ export class Pipeline {
       // Stages that decide from memory answer at once: no promise, no extra turn of the event loop.
       const who = this.stages.authenticate(context);
       const principal = who instanceof Promise ? await who : who;
-      if (principal) record.start.principal = principal.id;
+      if (principal) {
+        record.start.principal = principal.id;
+        if (principal.team !== undefined) record.start.team = principal.team;
+      }
       const route = this.resolve(model);
       const timeoutMs = route.timeoutMs ?? this.options.requestTimeoutMs;
       deadline = timeouts.start(timeoutMs, cancel, 'deadline' satisfies AbortCause);

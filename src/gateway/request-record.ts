@@ -17,12 +17,16 @@ export interface RequestStart {
   endpoint: EndpointKind;
   stream: boolean;
   principal?: string;
+  /** The caller's team, when its key belongs to one. */
+  team?: string;
   startedAt: number;
 }
 
 export class RequestRecord {
   readonly attempts: AttemptRecord[] = [];
   deployment?: string;
+  /** The upstream model of `deployment`. */
+  model?: string;
   usage?: Usage;
   ttftMs?: number;
   finishReason?: FinishReason;
@@ -39,6 +43,12 @@ export class RequestRecord {
   private answered: { latencyMs: number; overheadMs: number } | undefined;
 
   constructor(readonly start: RequestStart, private readonly now: () => number) {}
+
+  /** The deployment whose answer (or broken stream) reached the caller. */
+  answeredBy(deployment: Deployment): void {
+    this.deployment = deployment.id;
+    this.model = deployment.model;
+  }
 
   /** Record one finished attempt; returns its cost. */
   addAttempt(deployment: Deployment, outcome: AttemptOutcome, startedAt: number, usage?: Usage, error?: JunctionError): number {
@@ -118,7 +128,9 @@ export class RequestRecord {
       status,
     };
     if (start.principal) entry.principal = start.principal;
+    if (start.team) entry.team = start.team;
     if (this.deployment) entry.deployment = this.deployment;
+    if (this.model) entry.model = this.model;
     if (this.ttftMs !== undefined) entry.ttftMs = this.ttftMs;
     if (error) entry.errorCode = error.code;
     if (this.finishReason) entry.finishReason = this.finishReason.raw ?? this.finishReason.unified;

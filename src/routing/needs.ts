@@ -9,7 +9,16 @@ export interface RequestNeeds {
   estimatedInputTokens: number;
   /** Output tokens the caller reserved, if it said. */
   maxOutputTokens?: number;
+  /**
+   * A bound no tokeniser's count of the prompt can exceed: its UTF-8 bytes (every token of a
+   * byte-level BPE is at least one byte) plus a chat template's few tokens a message. Budgets
+   * reserve on it, so a prompt that tokenises badly cannot spend past a cap.
+   */
+  inputTokenBound?: number;
 }
+
+/** Tokens a chat template adds per message (role markers, separators), with room to spare. */
+const TEMPLATE_TOKENS_PER_MESSAGE = 8;
 
 // A cheap estimate (about four characters a token for English text and JSON) keeps tokenising
 // off the hot path; it only has to tell a 4k prompt from a 200k one.
@@ -73,7 +82,8 @@ function roughChatNeeds(request: ChatRequest): RequestNeeds {
   if (vision) capabilities.push('vision');
   if (request.responseFormat && request.responseFormat.type !== 'text') capabilities.push('json');
   if (request.stream) capabilities.push('streaming');
-  return { capabilities, estimatedInputTokens: size.roughTokens(), maxOutputTokens: request.maxTokens };
+  const inputTokenBound = size.maxBytes() + TEMPLATE_TOKENS_PER_MESSAGE * (request.messages.length + 1);
+  return { capabilities, estimatedInputTokens: size.roughTokens(), maxOutputTokens: request.maxTokens, inputTokenBound };
 }
 
 /**
@@ -98,9 +108,14 @@ class TextSize {
   roughTokens(): number {
     return roughTokens(this.ascii) + this.other;
   }
+
+  /** At most three UTF-8 bytes per UTF-16 unit (a surrogate pair is four bytes for two units). */
+  maxBytes(): number {
+    return this.ascii + 3 * this.other;
+  }
 }
 
 export function embeddingNeeds(request: EmbeddingRequest): RequestNeeds {
   const chars = request.input.reduce((sum, text) => sum + text.length, 0);
-  return { capabilities: ['embeddings'], estimatedInputTokens: roughTokens(chars) };
+  return { capabilities: ['embeddings'], estimatedInputTokens: roughTokens(chars), inputTokenBound: 3 * chars + request.input.length };
 }

@@ -41,7 +41,7 @@ export async function runAttempt<T>(options: ExecuteOptions<T>, candidate: Plann
     store.attemptEnded(id, { verdict: 'success', latencyMs, ttftMs: (attempt.claimedAt ?? now()) - startedAt, tokens: tokensOf(usage), probe }, now());
     const costUsd = record.addAttempt(candidate.deployment, 'success', startedAt, usage);
     announce(options, candidate, 'success', latencyMs, usage, costUsd);
-    record.deployment = id;
+    record.answeredBy(candidate.deployment);
     return value;
   } catch (thrown) {
     const { usage } = attempt;
@@ -69,7 +69,7 @@ export async function runAttempt<T>(options: ExecuteOptions<T>, candidate: Plann
     const costUsd = record.addAttempt(candidate.deployment, aborted ? 'aborted' : 'error', startedAt, usage, error);
     announce(options, candidate, aborted ? 'aborted' : 'error', latencyMs, usage, costUsd, error);
     // It answered the caller (a stream that broke after its first byte): the ledger names it, as the response headers did.
-    if (attempt.claimedAt !== undefined) record.deployment = id;
+    if (attempt.claimedAt !== undefined) record.answeredBy(candidate.deployment);
     throw error;
   } finally {
     timeout.stop();
