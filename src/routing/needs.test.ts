@@ -68,6 +68,6 @@ describe('request needs', () => {
   });
 
   it('counts embeddings input', () => {
-    expect(embeddingNeeds({ model: 'e', input: ['abcd', 'efgh'] })).toEqual({ capabilities: ['embeddings'], estimatedInputTokens: 2 });
+    expect(embeddingNeeds({ model: 'e', input: ['abcd', 'efgh'] })).toEqual({ capabilities: ['embeddings'], estimatedInputTokens: 2, inputTokenBound: 3 * 8 + 2 });
   });
 });
