@@ -10,29 +10,20 @@ import { httpUrl, nameKey, nonEmptyString, positiveInteger } from './schema-help
 
 const amount = () => z.number().int().min(0);
 
-/** Rate limits of a key, team, route or the whole gateway; absent fields are unlimited. */
-export const rateLimitsSchema = z
-  .strictObject({
-    rpm: positiveInteger().optional(),
-    rpd: positiveInteger().optional(),
-    tpm: positiveInteger().optional(),
-    tpd: positiveInteger().optional(),
-    burst: amount().optional(),
-    tokenBurst: amount().optional(),
-  })
-  .default(() => ({}));
+const rateLimitFields = {
+  rpm: positiveInteger().optional(),
+  rpd: positiveInteger().optional(),
+  tpm: positiveInteger().optional(),
+  tpd: positiveInteger().optional(),
+  burst: amount().optional(),
+  tokenBurst: amount().optional(),
+};
 
-const keyLimitsSchema = z
-  .strictObject({
-    rpm: positiveInteger().optional(),
-    rpd: positiveInteger().optional(),
-    tpm: positiveInteger().optional(),
-    tpd: positiveInteger().optional(),
-    burst: amount().optional(),
-    tokenBurst: amount().optional(),
-    maxConcurrent: positiveInteger().optional(),
-  })
-  .default(() => ({}));
+/** Rate limits of a team, route or the whole gateway; absent fields are unlimited. */
+export const rateLimitsSchema = z.strictObject(rateLimitFields).default(() => ({}));
+
+/** A key's rate limits, and how many of its requests may be in flight at once. */
+const keyLimitsSchema = z.strictObject({ ...rateLimitFields, maxConcurrent: positiveInteger().optional() }).default(() => ({}));
 
 export const budgetsSchema = z
   .array(z.strictObject({ usd: z.number().gt(0), period: z.enum(['day', 'week', 'month', 'lifetime']) }))
