@@ -106,18 +106,8 @@ export class DrawPolicy {
     const reservedTokens = size.inputTokens + Math.max(0, size.outputTokens ?? this.settings.defaultMaxOutputTokens);
     const bound = costs.bound(size, this.settings.defaultMaxOutputTokens);
     if (caller) {
-      const { key, team } = caller;
-      const multiplier = this.settings.tierMultipliers[key.tier];
-      this.rates(plan, 'key', key.id, scaled({ ...this.settings.keyDefaults, ...key.limits }, multiplier), reservedTokens, now);
-      const maxConcurrent = key.limits.maxConcurrent ?? this.settings.keyDefaults.maxConcurrent;
-      if (maxConcurrent !== undefined) {
-        this.add(plan, { kind: 'concurrency', key: `key:${key.id}:concurrent`, limit: Math.max(1, Math.floor(maxConcurrent * multiplier)) }, 1, { owner: 'key', id: key.id, limit: 'concurrent', sort: 'rate' });
-      }
-      this.budgets(plan, 'key', key.id, key.budgets, bound.total, now);
-      if (team) {
-        this.rates(plan, 'team', team.id, team.limits, reservedTokens, now);
-        this.budgets(plan, 'team', team.id, team.budgets, bound.total, now);
-      }
+      this.keyDraws(plan, caller.key, reservedTokens, bound.total, now);
+      if (caller.team) this.teamDraws(plan, caller.team, reservedTokens, bound.total, now);
     }
     const access: RouteAccess | undefined = this.settings.routes.get(route.name);
     if (access) {
@@ -131,6 +121,29 @@ export class DrawPolicy {
       if (budgets) this.budgets(plan, 'provider', provider, budgets, bound.byProvider.get(provider) ?? 0, now);
     }
     return plan;
+  }
+
+  /** A key's or a team's own counters, drawing nothing: what a usage report reads. */
+  counters(owner: { key: KeyRecord } | { team: TeamRecord }, now: number): DrawPlan {
+    const plan: DrawPlan = { draws: [], labels: [] };
+    if ('key' in owner) this.keyDraws(plan, owner.key, 0, 0, now);
+    else this.teamDraws(plan, owner.team, 0, 0, now);
+    return plan;
+  }
+
+  private keyDraws(plan: DrawPlan, key: KeyRecord, tokens: number, maxCostUsd: number, now: number): void {
+    const multiplier = this.settings.tierMultipliers[key.tier];
+    this.rates(plan, 'key', key.id, scaled({ ...this.settings.keyDefaults, ...key.limits }, multiplier), tokens, now);
+    const maxConcurrent = key.limits.maxConcurrent ?? this.settings.keyDefaults.maxConcurrent;
+    if (maxConcurrent !== undefined) {
+      this.add(plan, { kind: 'concurrency', key: `key:${key.id}:concurrent`, limit: Math.max(1, Math.floor(maxConcurrent * multiplier)) }, 1, { owner: 'key', id: key.id, limit: 'concurrent', sort: 'rate' });
+    }
+    this.budgets(plan, 'key', key.id, key.budgets, maxCostUsd, now);
+  }
+
+  private teamDraws(plan: DrawPlan, team: TeamRecord, tokens: number, maxCostUsd: number, now: number): void {
+    this.rates(plan, 'team', team.id, team.limits, tokens, now);
+    this.budgets(plan, 'team', team.id, team.budgets, maxCostUsd, now);
   }
 
   private rates(plan: DrawPlan, owner: DrawLabel['owner'], id: string, limits: RateLimits, tokens: number, now: number): void {
