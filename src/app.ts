@@ -6,8 +6,12 @@
  * unknown host) is a ListenError, thrown once whatever had started is stopped again, so the
  * process can exit cleanly.
  */
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { startAccess, type Access } from './access/start-access';
+import { generateKey } from './access/keys';
+import { createUsageSource } from './access/usage-report';
 import type { JunctionConfig } from './config';
+import { ConfigError } from './config/config-error';
 import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
 import { Pipeline } from './gateway/pipeline';
@@ -16,9 +20,12 @@ import { asListenError, formatAddress } from './http/listen-error';
 import { buildServer } from './http/server';
 import { createLedger } from './ledger';
 import type { Ledger } from './ledger/types';
+import type { SpendReport } from './ledger/reports';
 import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
+import { createAdminOperations } from './operations/admin';
+import { createAccessView } from './operations/admin/access-view';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
@@ -31,6 +38,8 @@ export interface Junction {
   /** Catalog, live health (`services.store`), upstream client, events, clock. */
   services: GatewayServices;
   ledger: Ledger;
+  /** Keys, limits and budgets: the key store and ring, the limit store, the pipeline's access stages. */
+  access: Access;
   simulator?: Simulator;
   logger: Logger;
   /** Graceful stop: refuse new requests, wait for in-flight ones (up to the grace period), flush the ledger. */
@@ -47,9 +56,16 @@ export interface StartOptions {
   /** Injected randomness and clock for routing (deterministic tests). */
   random?: () => number;
   now?: () => number;
+  /** The environment the admin key is read from (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The key store's SQLite file when the ledger is one (default: beside the ledger's file; workers share the primary's). */
+  accessStorePath?: string;
 }
 
 export async function startJunction(config: JunctionConfig, options: StartOptions = {}): Promise<Junction> {
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  assertSafeExposure(config, host);
   const logger = options.logger ?? createLogger(config.logging.level);
   const simulator = config.simulator ? await startConfiguredSimulator(config.simulator) : undefined;
   const ledger =
@@ -62,14 +78,34 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     onError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
   });
   const services = createServices({ catalog: config.catalog, store, events, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}) });
-  const pipeline = new Pipeline(services, { requestTimeoutMs: config.server.requestTimeoutMs });
+  const metrics = createMetrics(events, { isKnownRoute: (name) => config.catalog.routes.has(name) });
+  const access = startAccess(config, {
+    logger,
+    now: services.now,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.accessStorePath ? { storePath: options.accessStorePath } : {}),
+    onBudgetAlert: (alert) => metrics.budgetAlert(alert.counter.slice(0, alert.counter.indexOf(':')), alert.threshold),
+    onLimitsUnavailable: () => metrics.limitStoreUnavailable(),
+  });
+  const pipeline = new Pipeline(services, {
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}) },
+  });
   const operations = createOperations(pipeline);
+  const admin = createAdminOperations({
+    store: access.store,
+    now: services.now,
+    generateKey: () => generateKey(),
+    routeNames: () => [...config.catalog.routes.keys()],
+    declared: access.declared,
+    ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
+    usage: createUsageSource({ limits: config.limits, store: access.limits, ...createAccessView({ store: access.store, declared: access.declared }), now: services.now }),
+  });
 
   // Account: the ledger, metrics and logs hear of every request through the pipeline's events.
   events.subscribe((event) => {
     if (event.type === 'request-end') ledger.record(event.entry);
   });
-  const metrics = createMetrics(events, { isKnownRoute: (name) => config.catalog.routes.has(name) });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
@@ -85,15 +121,16 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     maxConnections: config.server.maxConnections,
     isReady: () => ready,
     isShuttingDown: () => stopping,
+    access: access.control,
+    admin,
   });
-  const host = options.host ?? config.server.host;
-  const port = options.port ?? config.server.port;
   try {
     await app.listen({ host, port });
   } catch (error) {
     healthChecks?.stop();
     await app.close();
     await services.client.close();
+    await access.close();
     await store.close();
     await ledger.close();
     await simulator?.close();
@@ -116,13 +153,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       }
       await pipeline.drain();
       await services.client.close();
+      await access.close();
       await store.close();
       await ledger.close();
       await simulator?.close();
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, access, simulator, logger, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {
@@ -132,4 +170,29 @@ async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['si
   } catch (error) {
     throw asListenError(error, 'simulator', host, port) ?? error;
   }
+}
+
+/**
+ * Open access on an address others can reach must be asked for by name (`auth.openOnPublicAddress`):
+ * a gateway that spends real money is not left open by a forgotten `host: 0.0.0.0`.
+ */
+function assertSafeExposure(config: JunctionConfig, host: string): void {
+  if (config.auth.mode !== 'open' || config.auth.openOnPublicAddress || isLoopback(host)) return;
+  throw new ConfigError([
+    {
+      file: '<config>',
+      path: 'auth.mode',
+      message: `refusing to listen on ${host} with open access: anyone who reaches it could spend without limit. Set auth.mode: keys, listen on a loopback address, or set auth.openOnPublicAddress: true to accept that.`,
+    },
+  ]);
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host.toLowerCase() === '::ffff:127.0.0.1';
+}
+
+function hasSpendReport(ledger: Ledger): ledger is Ledger & SpendReport {
+  return typeof (ledger as Partial<SpendReport>).spend === 'function';
 }

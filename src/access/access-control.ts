@@ -62,8 +62,11 @@ const REFUSAL_TEXT = {
 export interface AccessControl {
   authenticate: Authenticate;
   admit: Admit | undefined;
-  /** For endpoints outside the pipeline: the caller, or a coded 401/403. `admin` is the environment's admin key. */
-  require(credential: string | undefined, scope: Scope): KeyPrincipal | 'admin' | undefined | Promise<KeyPrincipal | 'admin' | undefined>;
+  /**
+   * For endpoints outside the pipeline: the caller, or a coded 401/403. `admin` is the
+   * environment's admin key; a `null` scope accepts any valid key.
+   */
+  require(credential: string | undefined, scope: Scope | null): KeyPrincipal | 'admin' | undefined | Promise<KeyPrincipal | 'admin' | undefined>;
 }
 
 export function createAccessControl(options: AccessControlOptions): AccessControl {
@@ -166,14 +169,14 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
     return undefined;
   }
 
-  function require(credential: string | undefined, scope: Scope): KeyPrincipal | 'admin' | undefined | Promise<KeyPrincipal | 'admin' | undefined> {
+  function require(credential: string | undefined, scope: Scope | null): KeyPrincipal | 'admin' | undefined | Promise<KeyPrincipal | 'admin' | undefined> {
     if (options.adminKey !== undefined && credential !== undefined && constantTimeEqual(credential, options.adminKey)) return 'admin';
     if (options.mode === 'open' && scope !== 'admin') return undefined;
     if (options.mode === 'open' && credential === undefined) throw new JunctionError('missing_api_key', REFUSAL_TEXT.missing);
     const check = ring.check(credential, now());
     const decide = (result: KeyCheck) => {
       const principal = principalOf(result);
-      if (!principal.key.scopes.includes(scope)) throw new JunctionError('permission_denied', `This API key lacks the '${scope}' scope`);
+      if (scope !== null && !principal.key.scopes.includes(scope)) throw new JunctionError('permission_denied', `This API key lacks the '${scope}' scope`);
       return principal;
     };
     return check instanceof Promise ? check.then(decide) : decide(check);

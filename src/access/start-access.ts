@@ -46,6 +46,8 @@ export interface StartAccessOptions {
   now: () => number;
   /** The environment, for the admin key. */
   env?: NodeJS.ProcessEnv;
+  /** The key store's SQLite file, when the ledger is one (default: {@link accessStorePath} of the ledger's). */
+  storePath?: string;
   /** Also told of every budget alert (the metric). */
   onBudgetAlert?: (alert: BudgetAlert) => void;
   /** Also told when the limit store could not answer and a request went on uncounted (the metric). */
@@ -55,7 +57,7 @@ export interface StartAccessOptions {
 export function startAccess(config: JunctionConfig, options: StartAccessOptions): Access {
   const { logger, now } = options;
   const env = options.env ?? process.env;
-  const store = accessStoreFor(config);
+  const store = accessStoreFor(config, options.storePath);
   const ring = createKeyRing({
     store,
     now,
@@ -123,11 +125,11 @@ export function startAccess(config: JunctionConfig, options: StartAccessOptions)
 }
 
 /** The key store lives where the ledger does; with no ledger (or an in-memory one), in memory. */
-function accessStoreFor(config: JunctionConfig): AccessStore {
+function accessStoreFor(config: JunctionConfig, storePath: string | undefined): AccessStore {
   const { ledger } = config;
   if (ledger.kind === 'postgres') return createPostgresAccessStore({ url: ledger.url, ...(ledger.schema ? { schema: ledger.schema } : {}) });
   if (ledger.kind === 'none' || ledger.path === ':memory:') return createMemoryAccessStore();
-  return createSqliteAccessStore({ path: accessStorePath(ledger.path) });
+  return createSqliteAccessStore({ path: storePath ?? accessStorePath(ledger.path) });
 }
 
 /** `junction.db` → `junction.access.db`: its own file, beside the ledger's. */

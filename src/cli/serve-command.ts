@@ -2,7 +2,8 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startJunction } from '../app';
+import { startJunction, type StartOptions } from '../app';
+import { accessStorePath } from '../access/start-access';
 import type { Junction } from '../app';
 import { ConfigError, loadConfigFile } from '../config';
 import type { JunctionConfig } from '../config';
@@ -77,10 +78,11 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
 }
 
 /** Starts Junction, or says in one line why it could not listen (a port in use, an unknown host). */
-async function start(config: JunctionConfig, args: ServeArgs, file: string): Promise<Junction | string> {
+async function start(config: JunctionConfig, args: ServeArgs, file: string, options: Pick<StartOptions, 'accessStorePath'> = {}): Promise<Junction | string> {
   try {
-    return await startJunction(config, { port: args.port, host: args.host });
+    return await startJunction(config, { port: args.port, host: args.host, ...options });
   } catch (error) {
+    if (error instanceof ConfigError) return `junction serve: ${error.issues.map((issue) => `${file}: ${issue.path}: ${issue.message}`).join('\n')}`;
     if (!(error instanceof ListenError)) throw error;
     const settings =
       error.listener === 'gateway'
@@ -142,10 +144,12 @@ function untilStopped(junction: Junction, io: CliIo, worker: boolean): Promise<n
 
 async function serveWorker(config: JunctionConfig, file: string, args: ServeArgs, io: CliIo): Promise<number> {
   const index = Number(process.env.JUNCTION_WORKER_INDEX ?? cluster.worker?.id ?? 1);
-  const ledger = config.ledger.kind === 'sqlite' ? { ...config.ledger, path: workerLedgerPath(config.ledger.path, index) } : config.ledger;
+  const shared = config.ledger;
+  const ledger = shared.kind === 'sqlite' ? { ...shared, path: workerLedgerPath(shared.path, index) } : shared;
   // Every worker listens on the same address (it re-ran the primary's command line, --port
-  // and --host included); node:cluster hands the connections out.
-  const junction = await start({ ...config, ledger }, args, file);
+  // and --host included); node:cluster hands the connections out. Keys are one store for all
+  // of them: a key created or revoked through any worker holds on every one.
+  const junction = await start({ ...config, ledger }, args, file, shared.kind === 'sqlite' ? { accessStorePath: accessStorePath(shared.path) } : {});
   if (typeof junction === 'string') {
     // The primary prints it once, rather than once per worker.
     process.send?.({ type: 'junction:failed', line: junction } satisfies WorkerMessage);

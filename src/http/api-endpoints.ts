@@ -49,7 +49,7 @@ export function createApiEndpoints(options: ApiEndpointOptions): (request: Incom
     const context = callerContext(request, response, endpoint.ingress);
     const refuse = (error: JunctionError, body: unknown) => {
       pipeline.recordRejected(context, endpoint.kind, modelOf(body), error);
-      sendError(response, endpoint.ingress, error, context.requestId);
+      sendError(response, endpoint.ingress, error, context.requestId, context.responseHeaders);
     };
     if (options.isShuttingDown?.()) {
       request.resume();
@@ -57,7 +57,7 @@ export function createApiEndpoints(options: ApiEndpointOptions): (request: Incom
       return true;
     }
     // Whatever escapes the handler or the refusal still answers the caller.
-    const answerError = (error: unknown) => sendError(response, endpoint.ingress, error, context.requestId);
+    const answerError = (error: unknown) => sendError(response, endpoint.ingress, error, context.requestId, context.responseHeaders);
     readJsonBody(
       request,
       options.bodyLimitBytes,
@@ -97,20 +97,20 @@ function createEmbeddingsHandler(pipeline: Pipeline): Handler {
       decoded = decodeOpenAIEmbeddings(body);
     } catch (error) {
       pipeline.recordRejected(context, 'embeddings', modelOf(body), toJunctionError(error));
-      return sendError(response, openaiIngress, error, context.requestId);
+      return sendError(response, openaiIngress, error, context.requestId, context.responseHeaders);
     }
     const { request: embedding, encodingFormat } = decoded;
     try {
       const { response: answer, outcome } = await pipeline.embeddings(embedding, context);
-      sendJson(response, 200, outcomeHeaders(outcome, context.requestId), JSON.stringify(encodeOpenAIEmbeddings(answer, embedding.model, encodingFormat)));
+      sendJson(response, 200, outcomeHeaders(outcome, context.requestId, context.responseHeaders), JSON.stringify(encodeOpenAIEmbeddings(answer, embedding.model, encodingFormat)));
     } catch (error) {
-      sendError(response, openaiIngress, error, context.requestId);
+      sendError(response, openaiIngress, error, context.requestId, context.responseHeaders);
     }
   };
 }
 
 /** The caller's API key, as the OpenAI (`Authorization: Bearer`) and Anthropic (`x-api-key`) clients send it. */
-function credentialOf(request: IncomingMessage): string | undefined {
+export function credentialOf(request: IncomingMessage): string | undefined {
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
   const authorization = request.headers.authorization;

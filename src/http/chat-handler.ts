@@ -23,7 +23,7 @@ export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
       decoded = ingress.decode(body);
     } catch (error) {
       pipeline.recordRejected(context, 'chat', modelOf(body), toJunctionError(error));
-      return sendError(response, ingress, error, context.requestId);
+      return sendError(response, ingress, error, context.requestId, context.responseHeaders);
     }
     const { request: chat, includeUsage } = decoded;
     if (!chat.stream) {
@@ -31,13 +31,13 @@ export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
         const { response: answer, outcome, raw } = await pipeline.chat(chat, context);
         // Same format: forward the upstream's answer, renamed to the route (undefined if the scan cannot).
         const passed = raw?.format === ingress.format ? replaceModel(raw.body, chat.model) : undefined;
-        sendJson(response, 200, outcomeHeaders(outcome, context.requestId), passed ?? JSON.stringify(ingress.encode(answer, chat.model)));
+        sendJson(response, 200, outcomeHeaders(outcome, context.requestId, context.responseHeaders), passed ?? JSON.stringify(ingress.encode(answer, chat.model)));
       } catch (error) {
-        sendError(response, ingress, error, context.requestId);
+        sendError(response, ingress, error, context.requestId, context.responseHeaders);
       }
       return;
     }
-    const sink = new SseSink(response, ingress.streamEncoder(chat.model, includeUsage), (info) => streamHeaders(info, chat.model, context.requestId), {
+    const sink = new SseSink(response, ingress.streamEncoder(chat.model, includeUsage), (info) => streamHeaders(info, chat.model, context), {
       format: ingress.format,
       includeUsage,
       publicModel: chat.model,
@@ -47,7 +47,7 @@ export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
       sink.end();
     } catch (error) {
       if (sink.begun) sink.fail(toJunctionError(error), usageOf(outcomeOfError(error)));
-      else sendError(response, ingress, error, context.requestId);
+      else sendError(response, ingress, error, context.requestId, context.responseHeaders);
     }
   };
 }
@@ -56,8 +56,10 @@ export function createChatHandler(pipeline: Pipeline, ingress: ChatIngress) {
  * A stream's routing headers, written with its first byte: what is known then. Attempts count
  * those made so far; a hedge's outcome and the cost are settled only later (both are in the ledger).
  */
-function streamHeaders(info: StreamStart, route: string, requestId: string): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-junction-route': route };
+function streamHeaders(info: StreamStart, route: string, context: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = context.responseHeaders ? { ...context.responseHeaders } : {};
+  headers['x-request-id'] = context.requestId;
+  headers['x-junction-route'] = route;
   if (info.strategy) headers['x-junction-strategy'] = info.strategy;
   headers['x-junction-deployment'] = info.deployment;
   headers['x-junction-attempts'] = String(info.attempts);

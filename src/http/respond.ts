@@ -79,13 +79,17 @@ export function sendJson(response: ServerResponse, status: number, headers: Reco
   response.end(body);
 }
 
-/** Render an error in the caller's format, with the routing outcome when the gateway attached one. */
-export function sendError(response: ServerResponse, ingress: ChatIngress, thrown: unknown, requestId: string): void {
+/**
+ * Render an error in the caller's format, with the routing outcome when the gateway attached one
+ * and the headers the stages added (`extra`: rate-limit headroom, `x-should-retry`).
+ */
+export function sendError(response: ServerResponse, ingress: ChatIngress, thrown: unknown, requestId: string, extra?: Record<string, string>): void {
   if (response.headersSent || response.destroyed) return;
   const error = toJunctionError(thrown);
   const outcome = outcomeOfError(thrown);
   // An unknown model is the caller's text, not a route: it has no place in a header (it may not even fit in one).
   const headers = outcome && error.code !== 'model_not_found' ? outcomeHeaders(outcome, requestId) : { 'x-request-id': requestId };
+  if (extra) Object.assign(headers, extra);
   headers['x-junction-error-code'] = error.code;
   if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
   // A refused body was left unread: close the connection rather than read on.
@@ -94,9 +98,14 @@ export function sendError(response: ServerResponse, ingress: ChatIngress, thrown
   sendJson(response, status, headers, JSON.stringify(body));
 }
 
-/** Response headers that say how the request was routed; `outcome.route` must be a configured route. */
-export function outcomeHeaders(outcome: Outcome, requestId: string): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-junction-route': outcome.route };
+/**
+ * Response headers that say how the request was routed, after those the stages added (`extra`);
+ * `outcome.route` must be a configured route.
+ */
+export function outcomeHeaders(outcome: Outcome, requestId: string, extra?: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = extra ? { ...extra } : {};
+  headers['x-request-id'] = requestId;
+  headers['x-junction-route'] = outcome.route;
   if (outcome.strategy) headers['x-junction-strategy'] = outcome.strategy;
   if (outcome.deployment) headers['x-junction-deployment'] = outcome.deployment;
   headers['x-junction-attempts'] = String(outcome.attempts);

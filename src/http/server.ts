@@ -4,12 +4,16 @@
  * rendered in the caller's API error shape.
  */
 import { createServer } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AccessControl } from '../access/access-control';
+import type { Scope } from '../access/types';
 import { JunctionError } from '../errors';
 import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
-import { createApiEndpoints } from './api-endpoints';
+import { registerAdminApi } from './admin-api';
+import type { AdminOperations } from '../operations/admin';
+import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
@@ -32,6 +36,10 @@ export interface ServerOptions {
   requestBodyTimeoutMs: number;
   /** Open connections accepted at once; those over it are closed as they arrive (server.maxConnections). */
   maxConnections: number;
+  /** Scope checks for the endpoints outside the pipeline; without it they are open. */
+  access?: Pick<AccessControl, 'require'>;
+  /** The admin API under /admin, authorised by `access` (the admin key, or a key with the `admin` scope). */
+  admin?: AdminOperations;
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -102,17 +110,34 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     sendError(reply.raw, ingressForPath(request.url), new JunctionError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), String(request.id));
   });
 
+  // Liveness and readiness stay open (load balancers probe them without keys); the rest need a scope.
+  const requireScope = (scope: Scope | null) =>
+    async function requireScope(request: FastifyRequest) {
+      await options.access?.require(credentialOf(request.raw), scope);
+    };
+
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const ready = options.isReady();
     reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { onRequest: requireScope('metrics') }, async (_request, reply) => {
     reply.header('content-type', metrics.registry.contentType).send(await metrics.render());
   });
 
   const startedAt = Math.floor(Date.now() / 1000);
-  registerRoutingApi(app, operations);
-  app.get('/v1/models', async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
+  registerRoutingApi(app, operations, requireScope('routing:read'));
+  if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
+  app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
+}
+
+/** The audit log's actor for an admin request: the environment's admin key, or a key with the `admin` scope. */
+function actorFor(access: Pick<AccessControl, 'require'>) {
+  return async function authorize(request: FastifyRequest): Promise<string> {
+    const caller = await access.require(credentialOf(request.raw), 'admin');
+    if (caller === 'admin') return 'admin';
+    if (caller === undefined) throw new JunctionError('missing_api_key', 'The admin API needs the admin key (or a key with the admin scope)');
+    return `key:${caller.key.id}`;
+  };
 }

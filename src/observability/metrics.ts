@@ -34,6 +34,10 @@ export interface Metrics {
   registry: Registry;
   /** Render the exposition text for GET /metrics. */
   render(): Promise<string>;
+  /** A soft budget threshold was crossed (once per window): `owner` is the budget's kind (key, team, route, provider, global). */
+  budgetAlert(owner: string, threshold: number): void;
+  /** The shared limit store could not answer and a request went on uncounted (fail-open). */
+  limitStoreUnavailable(): void;
 }
 
 export function createMetrics(events: GatewayEvents, options: MetricsOptions = {}): Metrics {
@@ -58,6 +62,9 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
     registry,
   });
+  // Access events are rare too, and come from the access layer rather than gateway events.
+  const budgetAlerts = new Counter({ name: 'junction_budget_alerts_total', help: 'Soft budget thresholds crossed, by budget owner kind and threshold.', labelNames: ['owner', 'threshold'], registers: [registry] });
+  const limitStoreDown = new Counter({ name: 'junction_limit_store_unavailable_total', help: 'Requests admitted uncounted because the shared limit store could not answer.', registers: [registry] });
   const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
   events.subscribe(function recordMetrics(event) {
@@ -84,5 +91,10 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
     if (event.overheadMs !== undefined) overhead.get(entry.stream).observe(event.overheadMs / 1000);
   });
 
-  return { registry, render: () => registry.metrics() };
+  return {
+    registry,
+    render: () => registry.metrics(),
+    budgetAlert: (owner, threshold) => budgetAlerts.inc({ owner, threshold: String(threshold) }),
+    limitStoreUnavailable: () => limitStoreDown.inc(),
+  };
 }

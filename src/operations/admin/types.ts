@@ -5,37 +5,9 @@
  */
 import type { AuditEntry, Budget, KeyRecord, KeyTier, RateLimits, Scope, TeamRecord } from '../../access/types';
 
-/** Dimensions a spend report can be grouped by. */
-export type SpendDimension = 'key' | 'team' | 'route' | 'deployment' | 'model' | 'day';
+import type { SpendQuery, SpendRow } from '../../ledger/reports';
 
-export const SPEND_DIMENSIONS: readonly SpendDimension[] = ['key', 'team', 'route', 'deployment', 'model', 'day'];
-
-/** A spend report's question: totals grouped by some dimensions, over calendar days, optionally filtered. */
-export interface SpendQuery {
-  groupBy: SpendDimension[];
-  /** First day counted (YYYY-MM-DD, in the configured time zone). */
-  since?: string;
-  /** Last day counted (YYYY-MM-DD), inclusive. */
-  until?: string;
-  filter?: { key?: string; team?: string; route?: string; deployment?: string; model?: string };
-  /** At most this many rows (the costliest first). */
-  limit?: number;
-}
-
-/** One group's totals; the grouped dimensions are set, the others absent. */
-export interface SpendRow {
-  key?: string;
-  team?: string;
-  route?: string;
-  deployment?: string;
-  model?: string;
-  day?: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+export { SPEND_DIMENSIONS, type SpendDimension, type SpendQuery, type SpendRow } from '../../ledger/reports';
 
 /** Answers spend queries from the ledger. */
 export type SpendSource = (query: SpendQuery) => Promise<SpendRow[]>;
