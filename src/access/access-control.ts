@@ -17,6 +17,7 @@ import { Calendar } from './calendar';
 import type { KeyCheck, KeyRing } from './key-ring';
 import type { Crossing, LimitStore, Reservation, ReserveOutcome } from './limits/types';
 import { actualsOf, describeLabel, DrawPolicy, RouteCosts, type CallerRecords, type DrawPlan } from './policy';
+import { refusalError, setRateLimitHeaders } from './refusals';
 import type { KeyRecord, Scope, TeamRecord } from './types';
 
 /** A caller with a virtual key. */
@@ -104,7 +105,7 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
     if (principal) authorise(principal, exchange);
     const caller: CallerRecords | undefined = principal ? { key: principal.key, ...(principal.teamRecord ? { team: principal.teamRecord } : {}) } : undefined;
     const at = now();
-    const plan = policy.plan(caller, exchange.route, costsOf(exchange.route), { inputTokens: needs.estimatedInputTokens, inputTokenBound: Math.max(needs.inputTokenBound ?? 0, needs.estimatedInputTokens), outputTokens: needs.maxOutputTokens }, at);
+    const plan = policy.plan(caller, exchange.route, costsOf(exchange.route), { inputTokens: needs.estimatedInputTokens, inputTokenBound: Math.max(needs.inputTokenBound ?? 0, needs.estimatedInputTokens), outputTokens: outputTokensOf(exchange, needs) }, at);
     if (plan.draws.length === 0) return undefined;
     // Holds outlive the request by a margin: a replica that dies holding them frees them then.
     const leaseMs = Math.max(1_000, exchange.deadline - at) + 60_000;
@@ -119,23 +120,9 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
   };
 
   function admitted(outcome: ReserveOutcome, plan: DrawPlan, exchange: Exchange): Admission {
-    if (!outcome.admitted) {
-      const { refusal } = outcome;
-      const label = plan.labels[refusal.index]!;
-      const budget = label.sort === 'budget';
-      const headers = (exchange.context.responseHeaders ??= {});
-      if (budget) headers['x-should-retry'] = 'false';
-      const retryAfterMs = Number.isFinite(refusal.retryAfterMs) ? Math.max(1_000, refusal.retryAfterMs) : undefined;
-      const message = budget
-        ? `This request could cost more than is left of ${describeLabel(label)} (${formatUsd(refusal.remaining)} of ${formatUsd(refusal.limit)} left)`
-        : `Rate limit reached: ${describeLabel(label)} is ${refusal.limit}${label.limit === 'concurrent' ? '' : `, ${refusal.remaining} left`}; try again in ${Math.ceil((retryAfterMs ?? 1_000) / 1000)} s`;
-      throw new JunctionError(budget ? 'budget_exceeded' : 'rate_limit_exceeded', message, {
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        details: { limit: { owner: label.owner, id: label.id, name: label.limit, ...(label.period ? { period: label.period } : {}) } },
-      });
-    }
+    if (!outcome.admitted) throw refusalError(exchange, plan, outcome.refusal);
     const { reservation } = outcome;
-    setRateLimitHeaders(exchange, plan, reservation);
+    setRateLimitHeaders(exchange, plan, reservation.headroom);
     return {
       settle(entry: LedgerEntry) {
         settle(reservation, plan, entry);
@@ -195,25 +182,9 @@ function authorise(principal: KeyPrincipal, exchange: Exchange): void {
   }
 }
 
-/** OpenAI's x-ratelimit-* headers from the key's (or else the first) per-minute request and token counters. */
-function setRateLimitHeaders(exchange: Exchange, plan: DrawPlan, reservation: Reservation): void {
-  let requests = -1;
-  let tokens = -1;
-  plan.labels.forEach((label, index) => {
-    if (label.limit === 'rpm' && (requests < 0 || label.owner === 'key')) requests = index;
-    if (label.limit === 'tpm' && (tokens < 0 || label.owner === 'key')) tokens = index;
-  });
-  if (requests < 0 && tokens < 0) return;
-  const headers = (exchange.context.responseHeaders ??= {});
-  for (const [index, unit] of [[requests, 'requests'], [tokens, 'tokens']] as const) {
-    if (index < 0) continue;
-    const rule = plan.draws[index]!.rule;
-    const room = reservation.headroom[index]!;
-    if (rule.kind !== 'rate') continue;
-    headers[`x-ratelimit-limit-${unit}`] = String(rule.perMinute);
-    headers[`x-ratelimit-remaining-${unit}`] = String(Math.max(0, Math.floor(room.remaining)));
-    headers[`x-ratelimit-reset-${unit}`] = `${Math.ceil(room.resetMs) / 1000}s`;
-  }
+/** The output a request may produce: an embedding produces none; a chat completion up to its max_tokens (or the configured cap). */
+function outputTokensOf(exchange: Exchange, needs: RequestNeeds): number | undefined {
+  return exchange.record.start.endpoint === 'embeddings' ? 0 : needs.maxOutputTokens;
 }
 
 function hasAnyLimit(limits: LimitSettings): boolean {
@@ -225,10 +196,6 @@ function hasAnyLimit(limits: LimitSettings): boolean {
     limits.providers.size > 0 ||
     [...limits.routes.values()].some((route) => some(route.limits) || route.budgets.length > 0)
   );
-}
-
-function formatUsd(nanos: number): string {
-  return `$${(nanos / 1e9).toFixed(4)}`;
 }
 
 /** Compares digests, so neither the contents nor the lengths leak through timing. */

@@ -5,6 +5,7 @@
  * and `concurrency` fields that schema.ts adds to each route.
  */
 import { z } from 'zod';
+import { KEY_DIGITS, looksLikeKey } from '../access/keys';
 import { KEY_TIERS, SCOPES } from '../access/types';
 import { httpUrl, nameKey, nonEmptyString, positiveInteger } from './schema-helpers';
 
@@ -37,7 +38,7 @@ const declaredKeySchema = z
     id: nameKey(),
     name: nonEmptyString().optional(),
     /** The key itself, normally from the environment (`${CI_KEY}`); hashed at start, never kept. */
-    key: z.string().regex(/^jk-[A-Za-z0-9]{20,}$/, { message: 'expected a virtual key: jk- followed by at least 20 letters and digits' }).optional(),
+    key: z.string().refine(looksLikeKey, { message: `expected a virtual key: jk- followed by ${KEY_DIGITS} letters and digits (as 'junction keys create' makes)` }).optional(),
     /** SHA-256 of the key, lowercase hex. */
     hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hash: 64 lowercase hex digits' }).optional(),
     team: nameKey().optional(),
