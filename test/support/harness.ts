@@ -40,6 +40,10 @@ export interface ConfigOverrides {
   bodyLimitBytes?: number;
   /** The `state` config section; memory when absent. */
   state?: { kind: 'memory' | 'redis'; url?: string; prefix?: string; claimTimeoutMs?: number };
+  /** The `auth` config section; open when absent. */
+  auth?: Record<string, unknown>;
+  /** The `limits` config section; none when absent. */
+  limits?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -51,6 +55,8 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ledger: { kind: 'none' },
     ...(overrides.healthChecks ? { healthChecks: overrides.healthChecks } : {}),
     ...(overrides.state ? { state: overrides.state } : {}),
+    ...(overrides.auth ? { auth: overrides.auth } : {}),
+    ...(overrides.limits ? { limits: overrides.limits } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),
@@ -91,13 +97,17 @@ export interface HarnessOptions extends ConfigOverrides {
   random?: () => number;
   /** Defaults to an in-memory SQLite ledger. */
   ledger?: Ledger;
+  /** The environment Junction reads its admin key from. */
+  env?: NodeJS.ProcessEnv;
+  /** Junction's clock (default: the real one). */
+  now?: () => number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ models: options.models, random: options.random, apiKey: 'test-key' });
   const config = testConfig(simulator.url, options);
   const ledger = options.ledger ?? createSqliteLedger({ path: ':memory:' });
-  const junction = await startJunction(config, { port: 0, ledger, logger: createLogger('silent') });
+  const junction = await startJunction(config, { port: 0, ledger, logger: createLogger('silent'), ...(options.env ? { env: options.env } : {}), ...(options.now ? { now: options.now } : {}) });
   return {
     junction,
     simulator,
