@@ -4,10 +4,10 @@
  * never sits in a record, a log line or the store.
  */
 import { KEY_MARK, hashKey, keyPrefix, looksLikeHash, looksLikeKey } from './keys';
-import type { Budget, KeyRecord, KeyTier, RateLimits, Scope } from './types';
+import type { KeyRecord, KeySettings, Scope } from './types';
 
 /** What the config says about one key. Give exactly one of `key` and `hash`. */
-export interface ConfigKey {
+export interface ConfigKey extends KeySettings {
   id: string;
   /** The key itself (typically from an env reference); must look like a key (`jk-` and 43 base62 digits). */
   key?: string;
@@ -17,17 +17,6 @@ export interface ConfigKey {
   prefix?: string;
   /** Default: the id. */
   name?: string;
-  team?: string;
-  /** Default `standard`. */
-  tier?: KeyTier;
-  /** Default `['*']`. */
-  routes?: string[];
-  /** Default {@link DEFAULT_CONFIG_KEY_SCOPES}. */
-  scopes?: Scope[];
-  expiresAt?: number;
-  metadata?: Record<string, string>;
-  limits?: RateLimits;
-  budgets?: Budget[];
 }
 
 /** The model APIs: what a config key may do unless it says otherwise. */

@@ -76,6 +76,22 @@ export interface KeyRecord {
   version: number;
 }
 
+/** A key's settings as a config or an admin caller gives them; everything has a default. */
+export interface KeySettings {
+  team?: string;
+  /** Default `standard`. */
+  tier?: KeyTier;
+  /** Default `['*']`: every route. */
+  routes?: string[];
+  /** Default `['chat', 'embeddings']`. */
+  scopes?: Scope[];
+  /** Unix ms. */
+  expiresAt?: number;
+  metadata?: Record<string, string>;
+  limits?: RateLimits;
+  budgets?: Budget[];
+}
+
 /** A team: keys belong to one; its limits and budgets are shared by all its keys. */
 export interface TeamRecord {
   id: string;

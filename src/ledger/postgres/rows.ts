@@ -5,6 +5,7 @@
  * literal per column, so a multi-row INSERT is one statement with a fixed number of parameters
  * (`unnest`), prepared once per connection.
  */
+import { readOptionalColumns, type OptionalColumns } from '../optional-columns';
 import type { AttemptRecord, LedgerEntry } from '../types';
 
 type ColumnKind = 'int8' | 'int4' | 'float8' | 'text' | 'bool';
@@ -139,17 +140,13 @@ export function unnestColumns(first: number): string {
 }
 
 /** A `ledger_requests` row as node-postgres returns it: bigint columns arrive as text. */
-export interface RequestRow {
+export interface RequestRow extends OptionalColumns {
   request_id: string;
   ts: string;
-  principal: string | null;
-  team: string | null;
   route: string;
   ingress: string;
   endpoint: string;
   stream: boolean;
-  deployment: string | null;
-  model: string | null;
   attempts: string;
   input_tokens: string;
   output_tokens: string;
@@ -157,15 +154,7 @@ export interface RequestRow {
   reasoning_tokens: string;
   cost_usd: number;
   latency_ms: number;
-  ttft_ms: number | null;
   status: number;
-  error_code: string | null;
-  finish_reason: string | null;
-  decision_reason: string | null;
-  strategy: string | null;
-  variant: string | null;
-  fallback_tier: string | null;
-  hedge: string | null;
 }
 
 /** NULL columns become absent fields, so entries round-trip exactly. */
@@ -186,17 +175,5 @@ export function fromRequestRow(row: RequestRow): LedgerEntry {
     latencyMs: row.latency_ms,
     status: row.status,
   };
-  if (row.principal !== null) entry.principal = row.principal;
-  if (row.team !== null) entry.team = row.team;
-  if (row.deployment !== null) entry.deployment = row.deployment;
-  if (row.model !== null) entry.model = row.model;
-  if (row.ttft_ms !== null) entry.ttftMs = row.ttft_ms;
-  if (row.error_code !== null) entry.errorCode = row.error_code;
-  if (row.finish_reason !== null) entry.finishReason = row.finish_reason;
-  if (row.decision_reason !== null) entry.decisionReason = row.decision_reason;
-  if (row.strategy !== null) entry.strategy = row.strategy;
-  if (row.variant !== null) entry.variant = row.variant;
-  if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
-  if (row.hedge !== null) entry.hedge = row.hedge;
-  return entry;
+  return readOptionalColumns(entry, row);
 }

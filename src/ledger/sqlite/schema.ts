@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { END_OF_DATED_MS, FIRST_DATED_MS } from '../calendar-day';
+import { readOptionalColumns, type OptionalColumns } from '../optional-columns';
 import type { AttemptRecord, LedgerEntry } from '../types';
 import type { RowValue } from './row-codec.mjs';
 
@@ -169,17 +170,15 @@ export const INSERT_ENTRY = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES
 export type RowValues = RowValue[];
 
 /** One `requests` row as better-sqlite3 binds and returns it. */
-export interface RequestRow {
+export interface RequestRow extends OptionalColumns {
   /** Order recorded in; not part of the entry. */
   id: number;
   request_id: string;
   ts: number;
-  principal: string | null;
   route: string;
   ingress: string;
   endpoint: string;
   stream: number;
-  deployment: string | null;
   attempts: string;
   input_tokens: number;
   output_tokens: number;
@@ -187,17 +186,7 @@ export interface RequestRow {
   reasoning_tokens: number;
   cost_usd: number;
   latency_ms: number;
-  ttft_ms: number | null;
   status: number;
-  error_code: string | null;
-  finish_reason: string | null;
-  decision_reason: string | null;
-  strategy: string | null;
-  variant: string | null;
-  fallback_tier: string | null;
-  hedge: string | null;
-  team: string | null;
-  model: string | null;
 }
 
 /** An entry as the values of its row, in column order. */
@@ -250,17 +239,5 @@ export function fromRow(row: RequestRow): LedgerEntry {
     latencyMs: row.latency_ms,
     status: row.status,
   };
-  if (row.principal !== null) entry.principal = row.principal;
-  if (row.deployment !== null) entry.deployment = row.deployment;
-  if (row.ttft_ms !== null) entry.ttftMs = row.ttft_ms;
-  if (row.error_code !== null) entry.errorCode = row.error_code;
-  if (row.finish_reason !== null) entry.finishReason = row.finish_reason;
-  if (row.decision_reason !== null) entry.decisionReason = row.decision_reason;
-  if (row.strategy !== null) entry.strategy = row.strategy;
-  if (row.variant !== null) entry.variant = row.variant;
-  if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
-  if (row.hedge !== null) entry.hedge = row.hedge;
-  if (row.team !== null) entry.team = row.team;
-  if (row.model !== null) entry.model = row.model;
-  return entry;
+  return readOptionalColumns(entry, row);
 }

@@ -3,7 +3,7 @@
  * the audit log, spend and current usage. Keys are shown without their hash; the key itself
  * appears once, in what creating or rotating one returns.
  */
-import type { AuditEntry, Budget, KeyRecord, KeyTier, RateLimits, Scope, TeamRecord } from '../../access/types';
+import type { AuditEntry, Budget, KeyRecord, KeySettings, KeyTier, RateLimits, Scope, TeamRecord } from '../../access/types';
 
 import type { SpendQuery, SpendRow } from '../../ledger/reports';
 
@@ -54,21 +54,9 @@ export interface RotatedKey extends CreatedKey {
   previous: AdminKey;
 }
 
-/** A new key's settings; everything but the name has a default. */
-export interface KeyInput {
+/** A new key's settings; everything but the name has a default. `expiresAt` must be in the future. */
+export interface KeyInput extends KeySettings {
   name: string;
-  team?: string;
-  /** Default `standard`. */
-  tier?: KeyTier;
-  /** Default `['*']`: every route. */
-  routes?: string[];
-  /** Default `['chat', 'embeddings']`. */
-  scopes?: Scope[];
-  /** Unix ms; must be in the future. */
-  expiresAt?: number;
-  metadata?: Record<string, string>;
-  limits?: RateLimits;
-  budgets?: Budget[];
 }
 
 /**

@@ -26,6 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { CLOSE_GRACE_MS, settledOrAfter } from './close-grace';
 import type { AttemptResult } from '../../routing/health';
 import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
 import { createMemoryStateStore, type MemoryStateStoreOptions } from '../memory/memory-state-store';
@@ -68,8 +69,6 @@ const REPORT_INTERVAL_MS = 10_000;
  * each well before the next is due.
  */
 const MAX_UNANSWERED_BATCHES = 32;
-/** How long `close` gives Redis to take the last batch and say goodbye (ms). */
-const CLOSE_GRACE_MS = 1_000;
 
 type Message =
   | { kind: 'end'; deployment: string; result: EndedAttempt; at: number }
@@ -256,16 +255,4 @@ function shareable(result: EndedAttempt): EndedAttempt {
   if (result.errorMessage !== undefined) copy.errorMessage = result.errorMessage;
   if (result.retryAfterMs !== undefined) copy.retryAfterMs = result.retryAfterMs;
   return copy;
-}
-
-/** Resolves when `work` settles or `ms` have passed, whichever is first. */
-function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    work.then(done, done);
-  });
 }

@@ -31,6 +31,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { CLOSE_GRACE_MS, settledOrAfter } from '../../../state/redis/close-grace';
 import { DEFAULT_REDIS_PREFIX } from '../../../config/defaults';
 import { JunctionError } from '../../../errors';
 import { spacedReports } from '../../../state/redis/spaced-reports';
@@ -76,8 +77,6 @@ export interface RedisLimitStore extends LimitStore {
 const REPORT_INTERVAL_MS = 10_000;
 /** How often queued settlements are tried again while Redis keeps its connection but does not answer (ms). */
 const RETRY_INTERVAL_MS = 250;
-/** How long `close` gives Redis to take the queued settlements and say goodbye (ms). */
-const CLOSE_GRACE_MS = 1_000;
 export const DEFAULT_LIMITS_TIMEOUT_MS = 50;
 const DEFAULT_MAX_QUEUED_SETTLEMENTS = 10_000;
 
@@ -267,16 +266,4 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
       return closed;
     },
   };
-}
-
-/** Resolves when `work` settles or `ms` have passed, whichever is first. */
-function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    work.then(done, done);
-  });
 }
