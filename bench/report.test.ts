@@ -20,7 +20,7 @@ describe('closedFigures', () => {
   });
 });
 
-const open = (p50: number, p99: number, ttfb?: number, cpu = 20) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: { junction: cpu }, ttfb_p50_ms: ttfb });
+const open = (p50: number, p99: number, ttfb?: number, cpu = 20) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: { junction: cpu } as Record<string, number>, ttfb_p50_ms: ttfb });
 const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>, byRound = [rps, rps, rps]): ScenarioFigures => ({
   name, target: 'junction',
   closed: { rps, rps_by_round: byRound, p50_ms: 1, p99_ms: 2, errors: 0, cpu_percent: {}, rss_mb: {} },

@@ -13,6 +13,11 @@ runLimitStoreSuite('memory', { create: () => createMemoryLimitStore() });
 const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
+function admittedOf(outcome: ReturnType<ReturnType<typeof createMemoryLimitStore>['reserve']>): Reservation {
+  if (!outcome.admitted) throw new Error('expected the reservation to be admitted');
+  return outcome.reservation;
+}
+
 describe('memory limit store', () => {
   it('answers reserve and settle synchronously', () => {
     const store = createMemoryLimitStore();
@@ -31,15 +36,24 @@ describe('memory limit store', () => {
         { kind: 'concurrency', key: `slots-${index}`, limit: 1 },
       ];
       const outcome = store.reserve(rules.map((rule) => ({ rule, amount: 1 })), T, 60_000);
-      // Half are settled (their ids remembered for a while), half abandoned (their holds lapse).
+      // Half are settled, half abandoned (their holds lapse; they are remembered as open for a while).
       if (outcome.admitted && index % 2 === 0) store.settle(outcome.reservation, [1, 1, 1], T);
     }
-    // 1 000 rates, 1 000 quotas, 500 held slots, 500 remembered settlements.
+    // 1 000 rates, 1 000 quotas, 500 held slots, 500 open reservations.
     expect(store.size()).toBe(3_000);
     // Two hours on, every window has ended and every lease lapsed: a few thousand calls on one counter sweep the rest.
     const later = T + 2 * HOUR;
-    for (let call = 0; call < 2_000; call += 1) expect(store.reserve([{ rule: hot, amount: 1 }], later + call, 60_000).admitted).toBe(true);
+    for (let call = 0; call < 2_000; call += 1) {
+      const outcome = store.reserve([{ rule: hot, amount: 1 }], later + call, 60_000);
+      expect(outcome.admitted).toBe(true);
+      if (outcome.admitted) store.settle(outcome.reservation, [1], later + call);
+    }
     expect(store.size()).toBe(1);
+    // A reservation never settled is remembered as open until a minute after its lease, then forgotten.
+    store.reserve([{ rule: hot, amount: 1 }], later + 2_000, 60_000);
+    expect(store.size()).toBe(2);
+    for (let call = 0; call < 10; call += 1) store.settle(admittedOf(store.reserve([], later + 2_000 + 60_000 + SETTLED_KEEP_MS + 1 + call, 1_000)), [], later + 2_000 + 60_000 + SETTLED_KEEP_MS + 1 + call);
+    expect(store.size()).toBe(0);
   });
 
   describe('settling twice charges once', () => {

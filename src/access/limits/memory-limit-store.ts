@@ -6,8 +6,17 @@
  * Memory stays bounded without a timer: each call looks at a few entries of each map, in turn,
  * and drops those that have become the same as absent (a rate bucket full again, a counter with
  * nothing charged or held) or that outlived their keeping (a quota a while after its window
- * ended, a settled reservation after its lease); a counter's lapsed holds are released when it
- * is next touched, which is also when anyone could see them.
+ * ended, an unsettled reservation a minute after its lease); a counter's lapsed holds are
+ * released when it is next touched, which is also when anyone could see them.
+ *
+ * Settling twice charges once. Rather than remember every settled reservation until a minute
+ * after its lease (with the default five-minute request deadline, six minutes of traffic: over
+ * a million entries at a few thousand requests a second), the store remembers the reservations
+ * it made that are still open, which are the requests in flight; one of its own reservations
+ * that is not open was settled already, until a minute after its lease (past that, it may have
+ * lapsed unsettled and been forgotten, and a settlement charges, as a late one must). Only a
+ * settlement the open set cannot vouch for (late, or of a reservation another store made) is
+ * remembered on its own, for a minute.
  */
 import { checkActual, checkDraws } from './check-draws';
 import { debtAt, rateFits, rateRemaining, rateResetMs, rateRetryAfterMs, rateTake, rateUsed, type RateState } from './gcra';
@@ -32,6 +41,12 @@ interface StoredRate {
   perMinute: number;
 }
 
+/** A quota or concurrency counter's figures as a reservation stages them. */
+interface HoldState {
+  used: number;
+  reserved: number;
+}
+
 interface Counter {
   used: number;
   reserved: number;
@@ -50,22 +65,41 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
   const random = options.random ?? Math.random;
   const rates = new Map<string, StoredRate>();
   const counters = new Map<string, Counter>();
-  /** Settled reservation ids, until when they are remembered. */
+  /** Reservations made here and not yet settled, with when they are forgotten (a minute after their lease). */
+  const open = new Map<string, number>();
+  /** Settlements the open set cannot vouch for (late ones, other stores' reservations), until when they are remembered. */
   const settled = new Map<string, number>();
   let sequence = 0;
-  const instance = Math.floor(random() * 36 ** 6).toString(36);
+  const instance = `${Math.floor(random() * 36 ** 6).toString(36)}-`;
 
   const sweepRates = sweeper(rates, (entry, now) => debtAt(entry.state, now, entry.perMinute).debt === 0);
   const sweepCounters = sweeper(counters, (counter, now) => {
     releaseLapsed(counter, now);
     return now > counter.keepUntil || isEmpty(counter);
   });
+  const sweepOpen = sweeper(open, (forgetAt, now) => now > forgetAt);
   const sweepSettled = sweeper(settled, (forgetAt, now) => now > forgetAt);
 
   function sweep(now: number): void {
     sweepRates(now);
     sweepCounters(now);
-    sweepSettled(now);
+    sweepOpen(now);
+    if (settled.size > 0) sweepSettled(now);
+  }
+
+  /** Whether settling `reservation` at `now` would charge it a second time. */
+  function settledAlready(reservation: Reservation, now: number): boolean {
+    const { id, expiresAt } = reservation;
+    if (open.delete(id)) {
+      if (now > expiresAt) settled.set(id, now + SETTLED_KEEP_MS);
+      return false;
+    }
+    const forgetAt = settled.get(id);
+    if (forgetAt !== undefined && now <= forgetAt) return true;
+    // Not open, yet made here: settled while open, in time (a late settlement is remembered above).
+    if (id.startsWith(instance) && now <= expiresAt + SETTLED_KEEP_MS) return true;
+    settled.set(id, Math.max(expiresAt, now) + SETTLED_KEEP_MS);
+    return false;
   }
 
   /** The counter as at `now`, its lapsed holds released; undefined if it is gone or as good as absent. */
@@ -98,62 +132,70 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     reserve(draws: Draw[], now: number, leaseMs: number): ReserveOutcome {
       checkDraws(draws, leaseMs);
       sweep(now);
-      // Staged per counter key: a rate's state, or a counter's used and reserved.
-      const staged = new Map<string, RateState | { used: number; reserved: number }>();
-      const headroom: Headroom[] = [];
-      for (const [index, { rule, amount }] of draws.entries()) {
-        const key = storageKey(rule);
+      // Staged per draw: a rate's state, or a counter's used and reserved, as this reservation
+      // leaves it; a later draw on the same counter starts from the earlier one's.
+      const keys: string[] = new Array(draws.length);
+      const staged: Array<RateState | HoldState> = new Array(draws.length);
+      const headroom: Headroom[] = new Array(draws.length);
+      for (let index = 0; index < draws.length; index += 1) {
+        const { rule, amount } = draws[index]!;
+        const key = (keys[index] = storageKey(rule));
+        const earlier = index > 0 ? keys.lastIndexOf(key, index - 1) : -1;
         if (rule.kind === 'rate') {
-          const state = (staged.get(key) as RateState | undefined) ?? debtAt(rates.get(key)?.state, now, rule.perMinute);
+          const state = earlier >= 0 ? (staged[earlier] as RateState) : debtAt(rates.get(key)?.state, now, rule.perMinute);
           if (!rateFits(state, amount, rule)) {
             return refused(rule, index, rateRetryAfterMs(state, amount, rule, now), rule.capacity, rateRemaining(state, rule));
           }
           const after = rateTake(state, amount);
-          staged.set(key, after);
-          headroom.push({ remaining: rateRemaining(after, rule), resetMs: rateResetMs(after, now, rule.perMinute) });
+          staged[index] = after;
+          headroom[index] = { remaining: rateRemaining(after, rule), resetMs: rateResetMs(after, now, rule.perMinute) };
           continue;
         }
         const counter = counterAt(key, now);
-        const state = (staged.get(key) as { used: number; reserved: number } | undefined) ?? { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
+        const state = earlier >= 0 ? (staged[earlier] as HoldState) : { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
         const windowEnd = rule.kind === 'quota' ? rule.windowEnd : Number.POSITIVE_INFINITY;
         if (!holdFits(rule.limit, state.used, state.reserved, amount)) {
           const holds = counter === undefined ? [] : [...counter.holds.values()].sort((a, b) => a.expiresAt - b.expiresAt);
           return refused(rule, index, holdRetryAfterMs(rule.limit, state.used, state.reserved, amount, holds, windowEnd, now), rule.limit, holdRemaining(rule.limit, state.used, state.reserved));
         }
         const after = { used: state.used, reserved: state.reserved + amount };
-        staged.set(key, after);
-        headroom.push({ remaining: holdRemaining(rule.limit, after.used, after.reserved), resetMs: rule.kind === 'quota' ? windowResetMs(windowEnd, now) : 0 });
+        staged[index] = after;
+        headroom[index] = { remaining: holdRemaining(rule.limit, after.used, after.reserved), resetMs: rule.kind === 'quota' ? windowResetMs(windowEnd, now) : 0 };
       }
 
       sequence += 1;
-      const id = `${instance}-${sequence.toString(36)}`;
+      const id = instance + sequence.toString(36);
       const expiresAt = now + leaseMs;
-      for (const [index, { rule, amount }] of draws.entries()) {
-        const key = storageKey(rule);
+      for (let index = 0; index < draws.length; index += 1) {
+        const { rule, amount } = draws[index]!;
+        const key = keys[index]!;
         if (rule.kind === 'rate') {
-          storeRate(key, staged.get(key) as RateState, rule.perMinute);
+          // The last draw on a rate counter holds what all of them took.
+          if (keys.indexOf(key, index + 1) < 0) storeRate(key, staged[index] as RateState, rule.perMinute);
           continue;
         }
         const counter = counterFor(key, now);
         counter.reserved += amount;
         counter.holds.set(`${index}:${id}`, { amount, expiresAt });
-        counter.nextLapse = Math.min(counter.nextLapse, expiresAt);
-        counter.keepUntil = Math.max(counter.keepUntil, keepUntil(rule, expiresAt));
+        if (expiresAt < counter.nextLapse) counter.nextLapse = expiresAt;
+        const keep = keepUntil(rule, expiresAt);
+        if (keep > counter.keepUntil) counter.keepUntil = keep;
       }
+      open.set(id, expiresAt + SETTLED_KEEP_MS);
       return { admitted: true, reservation: { id, draws, expiresAt, headroom } };
     },
 
     settle(reservation: Reservation, actual: number[], now: number): Crossing[] {
       checkActual(reservation, actual);
       sweep(now);
+      if (settledAlready(reservation, now)) return [];
       const { id, draws, expiresAt } = reservation;
-      if (settled.has(id)) return [];
-      settled.set(id, Math.max(expiresAt, now) + SETTLED_KEEP_MS);
-      const crossings: Crossing[] = [];
-      for (const [index, { rule, amount }] of draws.entries()) {
+      let crossings: Crossing[] | undefined;
+      for (let index = 0; index < draws.length; index += 1) {
+        const { rule, amount } = draws[index]!;
         const key = storageKey(rule);
         if (rule.kind === 'rate') {
-          storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index] - amount), rule.perMinute);
+          storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index]! - amount), rule.perMinute);
           continue;
         }
         const counter = counterFor(key, now);
@@ -166,15 +208,18 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
         }
         if (rule.kind === 'quota') {
           const before = counter.used;
-          counter.used += actual[index];
-          for (const threshold of crossedThresholds(rule.limit, rule.alertAt ?? [], before, counter.used)) {
-            crossings.push({ rule, threshold: rule.alertAt![threshold], used: counter.used });
+          counter.used += actual[index]!;
+          if (rule.alertAt !== undefined && rule.alertAt.length > 0) {
+            for (const threshold of crossedThresholds(rule.limit, rule.alertAt, before, counter.used)) {
+              (crossings ??= []).push({ rule, threshold: rule.alertAt[threshold]!, used: counter.used });
+            }
           }
         }
-        counter.keepUntil = Math.max(counter.keepUntil, keepUntil(rule, expiresAt));
+        const keep = keepUntil(rule, expiresAt);
+        if (keep > counter.keepUntil) counter.keepUntil = keep;
         if (isEmpty(counter)) counters.delete(key);
       }
-      return crossings;
+      return crossings ?? [];
     },
 
     async usage(rules: LimitRule[], now: number): Promise<Array<{ used: number; reserved: number }>> {
@@ -188,20 +233,30 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     },
 
     size(): number {
-      return rates.size + counters.size + settled.size;
+      return rates.size + counters.size + open.size + settled.size;
     },
 
     async close(): Promise<void> {
       rates.clear();
       counters.clear();
+      open.clear();
       settled.clear();
     },
   };
 }
 
+/** Each rule's storage key, once: callers reuse their rules request after request, and a string made once is hashed once. */
+const storageKeys = new WeakMap<LimitRule, string>();
+
 /** Rules of different kinds never share a counter, whatever their keys. */
 function storageKey(rule: LimitRule): string {
-  return `${rule.kind === 'rate' ? 'r' : rule.kind === 'quota' ? 'q' : 'c'}:${rule.key}`;
+  let key = storageKeys.get(rule);
+  if (key === undefined) {
+    key = `${rule.kind === 'rate' ? 'r' : rule.kind === 'quota' ? 'q' : 'c'}:${rule.key}`;
+    // A rule changed in place after its key was cached would count on the old counter: cache only frozen ones.
+    if (Object.isFrozen(rule)) storageKeys.set(rule, key);
+  }
+  return key;
 }
 
 function refused(rule: LimitRule, index: number, retryAfterMs: number, limit: number, remaining: number): ReserveOutcome {
