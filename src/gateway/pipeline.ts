@@ -66,7 +66,8 @@ export class Pipeline {
     let raw: RawAnswer | undefined;
     const { value, outcome } = await this.run(request.model, 'chat', false, context, async (exchange) => {
       const needs = chatNeeds(request, exchange.runtime.smallestWindow);
-      if (this.stages.admit) await this.admit(exchange, needs);
+      const admitting = this.admit(exchange, needs);
+      if (admitting) await admitting;
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) return cached;
       const plan = planExchange(this.services, exchange, needs, request.user);
@@ -85,7 +86,8 @@ export class Pipeline {
   async chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
     const { outcome } = await this.run(request.model, 'chat', true, context, async (exchange) => {
       const needs = chatNeeds(request, exchange.runtime.smallestWindow);
-      if (this.stages.admit) await this.admit(exchange, needs);
+      const admitting = this.admit(exchange, needs);
+      if (admitting) await admitting;
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) {
         sink.begin({ deployment: 'cache', tier: 'cache', attempts: 0 });
@@ -104,7 +106,8 @@ export class Pipeline {
   async embeddings(request: EmbeddingRequest, context: RequestContext): Promise<{ response: EmbeddingResponse; outcome: Outcome }> {
     const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (exchange) => {
       const needs = embeddingNeeds(request);
-      if (this.stages.admit) await this.admit(exchange, needs);
+      const admitting = this.admit(exchange, needs);
+      if (admitting) await admitting;
       const plan = planExchange(this.services, exchange, needs, request.user);
       return answerEmbeddings(this.services, exchange, plan, needs, request);
     });
@@ -180,10 +183,21 @@ export class Pipeline {
     this.settling.add(settling);
   }
 
-  /** The admit stage (called only when there is one): its reservation is settled when the request ends. */
-  private async admit(exchange: RunningExchange, needs: RequestNeeds): Promise<void> {
-    const decided = this.stages.admit!(exchange, needs);
-    exchange.admission = decided instanceof Promise ? await decided : decided;
+  /**
+   * The admit stage, when there is one: its reservation is settled when the request ends. A
+   * promise only when the stage answers later (a shared store): admission from memory takes no
+   * turn of the event loop.
+   */
+  private admit(exchange: RunningExchange, needs: RequestNeeds): Promise<void> | undefined {
+    if (!this.stages.admit) return undefined;
+    const decided = this.stages.admit(exchange, needs);
+    if (!(decided instanceof Promise)) {
+      exchange.admission = decided;
+      return undefined;
+    }
+    return decided.then((admission) => {
+      exchange.admission = admission;
+    });
   }
 
   /** The cache stage (called only when there is one): a hit is the answer, with nothing paid for it. */

@@ -50,7 +50,7 @@ interface HoldState {
 interface Counter {
   used: number;
   reserved: number;
-  /** By `<draw index>:<reservation id>`. */
+  /** By reservation id: one hold for all of a reservation's draws on this counter. */
   holds: Map<string, Hold>;
   /** The earliest `expiresAt` of the holds (Infinity when none): nothing can lapse before it. */
   nextLapse: number;
@@ -176,7 +176,9 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
         }
         const counter = counterFor(key, now);
         counter.reserved += amount;
-        counter.holds.set(`${index}:${id}`, { amount, expiresAt });
+        const held = counter.holds.get(id);
+        if (held === undefined) counter.holds.set(id, { amount, expiresAt });
+        else held.amount += amount;
         if (expiresAt < counter.nextLapse) counter.nextLapse = expiresAt;
         const keep = keepUntil(rule, expiresAt);
         if (keep > counter.keepUntil) counter.keepUntil = keep;
@@ -195,15 +197,16 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
         const { rule, amount } = draws[index]!;
         const key = storageKey(rule);
         if (rule.kind === 'rate') {
-          storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index]! - amount), rule.perMinute);
+          // Used as reserved: the bucket is already as it should be.
+          if (actual[index] !== amount) storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index]! - amount), rule.perMinute);
           continue;
         }
         const counter = counterFor(key, now);
-        const member = `${index}:${id}`;
-        const hold = counter.holds.get(member);
-        // A lapsed hold was released already: the charge still counts, the release does not repeat.
+        const hold = counter.holds.get(id);
+        // The first of the reservation's draws on this counter releases its hold; a lapsed hold
+        // was released already. The charge still counts, the release does not repeat.
         if (hold !== undefined) {
-          counter.holds.delete(member);
+          counter.holds.delete(id);
           counter.reserved -= hold.amount;
         }
         if (rule.kind === 'quota') {
