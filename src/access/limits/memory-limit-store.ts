@@ -63,8 +63,11 @@ const SWEEP_STEP = 4;
 
 export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): MemoryLimitStore {
   const random = options.random ?? Math.random;
+  // One map per kind of rule, by the rule's own key: kinds never share a counter, and a key
+  // string the caller reuses (its plan's rules) keeps its hash from one call to the next.
   const rates = new Map<string, StoredRate>();
-  const counters = new Map<string, Counter>();
+  const quotas = new Map<string, Counter>();
+  const slots = new Map<string, Counter>();
   /** Reservations made here and not yet settled, with when they are forgotten (a minute after their lease). */
   const open = new Map<string, number>();
   /** Settlements the open set cannot vouch for (late ones, other stores' reservations), until when they are remembered. */
@@ -73,16 +76,19 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
   const instance = `${Math.floor(random() * 36 ** 6).toString(36)}-`;
 
   const sweepRates = sweeper(rates, (entry, now) => debtAt(entry.state, now, entry.perMinute).debt === 0);
-  const sweepCounters = sweeper(counters, (counter, now) => {
+  const staleCounter = (counter: Counter, now: number) => {
     releaseLapsed(counter, now);
     return now > counter.keepUntil || isEmpty(counter);
-  });
+  };
+  const sweepQuotas = sweeper(quotas, staleCounter);
+  const sweepSlots = sweeper(slots, staleCounter);
   const sweepOpen = sweeper(open, (forgetAt, now) => now > forgetAt);
   const sweepSettled = sweeper(settled, (forgetAt, now) => now > forgetAt);
 
   function sweep(now: number): void {
     sweepRates(now);
-    sweepCounters(now);
+    sweepQuotas(now);
+    sweepSlots(now);
     sweepOpen(now);
     if (settled.size > 0) sweepSettled(now);
   }
@@ -102,8 +108,12 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     return false;
   }
 
+  function countersOf(rule: LimitRule): Map<string, Counter> {
+    return rule.kind === 'quota' ? quotas : slots;
+  }
+
   /** The counter as at `now`, its lapsed holds released; undefined if it is gone or as good as absent. */
-  function counterAt(key: string, now: number): Counter | undefined {
+  function counterAt(counters: Map<string, Counter>, key: string, now: number): Counter | undefined {
     const counter = counters.get(key);
     if (counter === undefined) return undefined;
     if (now > counter.keepUntil) {
@@ -114,8 +124,8 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
     return counter;
   }
 
-  function counterFor(key: string, now: number): Counter {
-    let counter = counterAt(key, now);
+  function counterFor(counters: Map<string, Counter>, key: string, now: number): Counter {
+    let counter = counterAt(counters, key, now);
     if (counter === undefined) {
       counter = { used: 0, reserved: 0, holds: new Map(), nextLapse: Number.POSITIVE_INFINITY, keepUntil: Number.NEGATIVE_INFINITY };
       counters.set(key, counter);
@@ -134,13 +144,13 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       sweep(now);
       // Staged per draw: a rate's state, or a counter's used and reserved, as this reservation
       // leaves it; a later draw on the same counter starts from the earlier one's.
-      const keys: string[] = new Array(draws.length);
       const staged: Array<RateState | HoldState> = new Array(draws.length);
+      const found: Array<Counter | undefined> = new Array(draws.length);
       const headroom: Headroom[] = new Array(draws.length);
       for (let index = 0; index < draws.length; index += 1) {
         const { rule, amount } = draws[index]!;
-        const key = (keys[index] = storageKey(rule));
-        const earlier = index > 0 ? keys.lastIndexOf(key, index - 1) : -1;
+        const key = rule.key;
+        const earlier = sameCounter(draws, index, -1);
         if (rule.kind === 'rate') {
           const state = earlier >= 0 ? (staged[earlier] as RateState) : debtAt(rates.get(key)?.state, now, rule.perMinute);
           if (!rateFits(state, amount, rule)) {
@@ -151,7 +161,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
           headroom[index] = { remaining: rateRemaining(after, rule), resetMs: rateResetMs(after, now, rule.perMinute) };
           continue;
         }
-        const counter = counterAt(key, now);
+        const counter = (found[index] = counterAt(countersOf(rule), key, now));
         const state = earlier >= 0 ? (staged[earlier] as HoldState) : { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
         const windowEnd = rule.kind === 'quota' ? rule.windowEnd : Number.POSITIVE_INFINITY;
         if (!holdFits(rule.limit, state.used, state.reserved, amount)) {
@@ -168,13 +178,13 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       const expiresAt = now + leaseMs;
       for (let index = 0; index < draws.length; index += 1) {
         const { rule, amount } = draws[index]!;
-        const key = keys[index]!;
         if (rule.kind === 'rate') {
           // The last draw on a rate counter holds what all of them took.
-          if (keys.indexOf(key, index + 1) < 0) storeRate(key, staged[index] as RateState, rule.perMinute);
+          if (sameCounter(draws, index, 1) < 0) storeRate(rule.key, staged[index] as RateState, rule.perMinute);
           continue;
         }
-        const counter = counterFor(key, now);
+        // The counter looked up above, unless an earlier draw of this reservation made it.
+        const counter = found[index] ?? counterFor(countersOf(rule), rule.key, now);
         counter.reserved += amount;
         const held = counter.holds.get(id);
         if (held === undefined) counter.holds.set(id, { amount, expiresAt });
@@ -195,13 +205,14 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       let crossings: Crossing[] | undefined;
       for (let index = 0; index < draws.length; index += 1) {
         const { rule, amount } = draws[index]!;
-        const key = storageKey(rule);
+        const key = rule.key;
         if (rule.kind === 'rate') {
           // Used as reserved: the bucket is already as it should be.
           if (actual[index] !== amount) storeRate(key, rateTake(debtAt(rates.get(key)?.state, now, rule.perMinute), actual[index]! - amount), rule.perMinute);
           continue;
         }
-        const counter = counterFor(key, now);
+        const counters = countersOf(rule);
+        const counter = counterFor(counters, key, now);
         const hold = counter.holds.get(id);
         // The first of the reservation's draws on this counter releases its hold; a lapsed hold
         // was released already. The charge still counts, the release does not repeat.
@@ -227,39 +238,35 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
 
     async usage(rules: LimitRule[], now: number): Promise<Array<{ used: number; reserved: number }>> {
       return rules.map((rule) => {
-        const key = storageKey(rule);
-        if (rule.kind === 'rate') return { used: rateUsed(debtAt(rates.get(key)?.state, now, rule.perMinute)), reserved: 0 };
-        const counter = counterAt(key, now);
+        if (rule.kind === 'rate') return { used: rateUsed(debtAt(rates.get(rule.key)?.state, now, rule.perMinute)), reserved: 0 };
+        const counter = counterAt(countersOf(rule), rule.key, now);
         if (rule.kind === 'quota') return { used: counter?.used ?? 0, reserved: counter?.reserved ?? 0 };
         return { used: counter?.reserved ?? 0, reserved: 0 };
       });
     },
 
     size(): number {
-      return rates.size + counters.size + open.size + settled.size;
+      return rates.size + quotas.size + slots.size + open.size + settled.size;
     },
 
     async close(): Promise<void> {
       rates.clear();
-      counters.clear();
+      quotas.clear();
+      slots.clear();
       open.clear();
       settled.clear();
     },
   };
 }
 
-/** Each rule's storage key, once: callers reuse their rules request after request, and a string made once is hashed once. */
-const storageKeys = new WeakMap<LimitRule, string>();
-
-/** Rules of different kinds never share a counter, whatever their keys. */
-function storageKey(rule: LimitRule): string {
-  let key = storageKeys.get(rule);
-  if (key === undefined) {
-    key = `${rule.kind === 'rate' ? 'r' : rule.kind === 'quota' ? 'q' : 'c'}:${rule.key}`;
-    // A rule changed in place after its key was cached would count on the old counter: cache only frozen ones.
-    if (Object.isFrozen(rule)) storageKeys.set(rule, key);
+/** The nearest other draw of `draws` on the same counter as draw `index`, looking back (`step` −1) or on (1); −1 if none. */
+function sameCounter(draws: readonly Draw[], index: number, step: -1 | 1): number {
+  const { kind, key } = draws[index]!.rule;
+  for (let other = index + step; other >= 0 && other < draws.length; other += step) {
+    const rule = draws[other]!.rule;
+    if (rule.kind === kind && rule.key === key) return other;
   }
-  return key;
+  return -1;
 }
 
 function refused(rule: LimitRule, index: number, retryAfterMs: number, limit: number, remaining: number): ReserveOutcome {
