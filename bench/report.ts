@@ -101,6 +101,7 @@ export interface AccessFigures {
    * on memory state is at most 0.10.
    */
   cost: number | null;
+  /** Whether `cost` is within {@link ACCESS_COST_TARGET}: memory state only (the issue sets no bound on Redis state). */
   meets_target: boolean | null;
   /** Latency added over the floor at `at_rate` (differences of the medians). */
   added_p50_ms: number | null;
@@ -209,7 +210,7 @@ function accessFigures(scenarios: Record<string, ScenarioFigures>, id: string, a
     throughput_vs_plain: ratio(keyed?.closed?.rps, plain?.closed?.rps),
     throughput_vs_plain_by_round: byRound,
     cost,
-    meets_target: cost === null ? null : cost <= ACCESS_COST_TARGET,
+    meets_target: cost === null || id !== 'access-memory' ? null : cost <= ACCESS_COST_TARGET,
     added_p50_ms: difference(at(keyed)?.p50_ms, at(scenarios['2'])?.p50_ms),
     added_p99_ms: difference(at(keyed)?.p99_ms, at(scenarios['2'])?.p99_ms),
     added_over_plain_p50_ms: difference(at(keyed)?.p50_ms, at(plain)?.p50_ms),

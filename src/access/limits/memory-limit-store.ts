@@ -32,7 +32,7 @@ export interface MemoryLimitStoreOptions {
 export interface MemoryLimitStore extends LimitStore {
   reserve(draws: Draw[], now: number, leaseMs: number): ReserveOutcome;
   settle(reservation: Reservation, actual: number[], now: number): Crossing[];
-  /** Entries kept (counters and remembered settlements): for checking that memory stays bounded. */
+  /** Entries kept (counters, open reservations, remembered settlements): for checking that memory stays bounded. */
   size(): number;
 }
 
