@@ -352,7 +352,7 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     expect(before.status).toBe(200);
     expect(before.headers.get('x-ratelimit-remaining-requests')).not.toBeNull();
 
-    set.relay.cut();
+    await set.relay.cut();
     const outageStart = performance.now();
     // Every replica notices (its connection is dropped at once): budgets refuse everywhere.
     await eventually(async () => (await Promise.all(set.replicas.map((replica) => post(replica, keys.failClosed.key)))).every((answer) => answer.status === 503), 'every replica refuses budgeted requests', 5_000);
@@ -383,7 +383,7 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     expect(set.replicas.map((replica) => replica.alive())).toEqual([true, true, true]);
     for (const replica of set.replicas) expect((await fetch(`${replica.url}/health`)).status).toBe(200);
 
-    set.relay.restore();
+    await set.relay.restore();
     const restoredAt = performance.now();
     await eventually(async () => {
       const after = await Promise.all(set.replicas.map((replica) => post(replica, keys.failClosed.key)));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { spawnJunction, type RunningJunction } from './cli';
-import { createTcpRelay, type TcpRelay } from './tcp-relay';
+import { startRelayProcess, type RelayProcess } from './relay-process';
 
 export const REDIS_URL = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,7 +63,8 @@ export interface LedgerRow {
 
 export interface ReplicaSet extends SharedPlaces {
   replicas: Replica[];
-  relay: TcpRelay;
+  /** Between the replicas and Redis; cut it to stop Redis for them alone. */
+  relay: RelayProcess;
   /** A pool on the shared database, for reading the ledger. */
   postgres: pg.Pool;
   /** The ledger rows of these request ids (several for one id, if it were recorded twice). */
@@ -80,8 +81,8 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   const schema = `jt_${suffix}`;
   const redisPrefix = `junction-test:replicas-${suffix}:`;
   const directory = mkdtempSync(join(tmpdir(), 'junction-replicas-'));
-  const relay = createTcpRelay({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
-  const relayPort = await relay.listen();
+  const relay = await startRelayProcess({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+  const relayPort = relay.port;
   const postgres = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
   const places: SharedPlaces = { redisUrl: `redis://127.0.0.1:${relayPort}`, redisPrefix, postgresUrl: POSTGRES_URL, schema };
   const configPath = join(directory, 'junction.yaml');
