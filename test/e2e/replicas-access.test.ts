@@ -18,14 +18,23 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { debtAt, rateFits, rateTake, type RateState } from '../../src/access/limits/gcra';
 import { generateKey } from '../../src/access/keys';
-import { startSimulator, type Simulator } from '../../src/simulator';
 import { startReplicaSet, type LedgerRow, type Replica, type ReplicaSet } from '../support/replicas';
 import { eventually, settlesWithin } from '../support/until';
 
 const ADMIN_KEY = 'admin-secret-for-replica-tests';
 const FLUSH_INTERVAL_MS = 50;
 const KEY_POLL_MS = 250;
+/**
+ * How long a replica waits for Redis before it counts it as down. The 50 ms default is for a
+ * Redis on the same network as an unloaded gateway; here three replicas, the relay, Redis and
+ * PostgreSQL share two busy cores, where an answer can take longer with nothing wrong, and a
+ * reservation that timed out would be admitted uncounted (rates) or refused (budgets), which
+ * is not what the first scenarios measure. Stopping Redis (the outage scenario) drops the
+ * connections, which fails at once, not by this timeout.
+ */
+const STORE_TIMEOUT_MS = 1_000;
 
 /** The rate-limited key: 600 a minute, and (no burst given) a bucket of ceil(600 / 60) = 10. */
 const RPM = 600;
@@ -33,7 +42,7 @@ const RPM_CAPACITY = Math.ceil(RPM / 60);
 const BUDGET_USD = 1;
 const MAX_TOKENS = 20;
 /** The metered deployment's prices (USD per million tokens): a request of MAX_TOKENS output costs about a cent. */
-const METERED_PRICES = { input: 50, output: 500 };
+const METERED_PRICES = { input: 5, output: 500 };
 
 const keys = {
   rpm: generateKey(),
@@ -43,28 +52,25 @@ const keys = {
   kill: generateKey(),
 };
 
-let simulator: Simulator;
 let set: ReplicaSet;
 
 /** Long words: a token each, but a dozen characters, so a rough count of a cut stream's text (four characters a token) says three times too many. */
 const LONG_WORDS = Array.from({ length: 60 }, () => ' information').join('');
 
 beforeAll(async () => {
-  simulator = await startSimulator({
-    apiKey: 'test-key',
-    models: {
-      'sim-chat': { replyTokens: 8 },
-      // A stream of MAX_TOKENS takes about 200 ms, long enough to be cut by its caller.
-      'sim-metered': { reply: LONG_WORDS, tokensPerSecond: 100 },
-    },
-  });
   set = await startReplicaSet({
     env: { JUNCTION_ADMIN_KEY: ADMIN_KEY },
+    models: {
+      'sim-chat': { replyTokens: 8 },
+      // A stream of MAX_TOKENS takes about half a second, long enough to be cut by its caller.
+      'sim-metered': { reply: LONG_WORDS, tokensPerSecond: 40 },
+    },
     config: (places) => `
 server: { host: 127.0.0.1, port: 0, shutdownGraceMs: 2000 }
 logging: { level: warn }
 state: { kind: redis, url: "${places.redisUrl}", prefix: "${places.redisPrefix}" }
 ledger: { kind: postgres, url: "${places.postgresUrl}", schema: ${places.schema}, spoolPath: "\${JUNCTION_TEST_SPOOL}", flushIntervalMs: ${FLUSH_INTERVAL_MS} }
+limits: { storeTimeoutMs: ${STORE_TIMEOUT_MS} }
 auth:
   mode: keys
   keyPollMs: ${KEY_POLL_MS}
@@ -75,20 +81,21 @@ auth:
     - { id: fail-closed, hash: ${keys.failClosed.hash}, budgets: [{ usd: 1000, period: lifetime }] }
     - { id: kill, hash: ${keys.kill.hash} }
 providers:
-  sim: { kind: openai, baseUrl: "${simulator.url}/v1", apiKey: test-key, timeoutMs: 10000 }
+  sim: { kind: openai, baseUrl: "${places.simulatorUrl}/v1", apiKey: test-key, timeoutMs: 10000 }
 deployments:
   chat: { provider: sim, model: sim-chat, pricing: { input: 0.15, output: 0.6 }, contextWindow: 128000 }
   metered: { provider: sim, model: sim-metered, pricing: { input: ${METERED_PRICES.input}, output: ${METERED_PRICES.output} }, contextWindow: 128000 }
 routes:
-  chat: { deployments: [chat], retry: { attempts: 0 } }
-  metered: { deployments: [metered], retry: { attempts: 0 } }
+  # One attempt each, waited for: on a busy machine an adaptive first-byte timeout may give up on
+  # an upstream that is only slow, and a retry would be a second upstream call to account for.
+  chat: { deployments: [chat], retry: { attempts: 0 }, firstByteTimeoutMs: 10000 }
+  metered: { deployments: [metered], retry: { attempts: 0 }, firstByteTimeoutMs: 10000 }
 `,
   });
 }, 90_000);
 
 afterAll(async () => {
   await set?.close();
-  await simulator?.close();
 }, 30_000);
 
 interface Answer {
@@ -164,6 +171,27 @@ async function metric(replica: Replica, name: string): Promise<number> {
   return line ? Number(line[1]) : 0;
 }
 
+/** How many of requests arriving at `arrivals` (sorted, ms) a GCRA bucket of this rate and capacity admits, starting full. */
+function gcraAdmissions(arrivals: readonly number[], perMinute: number, capacity: number): number {
+  let state: RateState | undefined;
+  let admitted = 0;
+  for (const at of arrivals) {
+    const now = debtAt(state, at, perMinute);
+    state = now;
+    if (rateFits(now, 1, { perMinute, capacity })) {
+      state = rateTake(now, 1);
+      admitted += 1;
+    }
+  }
+  return admitted;
+}
+
+/** Requests admitted uncounted (the limit store did not answer), summed over the replicas still running. */
+async function uncounted(): Promise<number> {
+  const values = await Promise.all(set.replicas.filter((replica) => replica.alive()).map((replica) => metric(replica, 'junction_limit_store_unavailable_total')));
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
 describe('three replicas sharing Redis and PostgreSQL', () => {
   it('started together on a new schema and serve the same keys', async () => {
     expect(set.replicas.map((replica) => replica.alive())).toEqual([true, true, true]);
@@ -176,6 +204,7 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const durationMs = 10_000;
     const total = (perSecond * durationMs) / 1_000;
     const pick = roundRobin();
+    const uncountedBefore = await uncounted();
     const pending: Array<Promise<Answer>> = [];
     const start = performance.now();
     // Open loop: each request leaves at its time, whatever the others are doing.
@@ -189,21 +218,25 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const refused = answers.filter((answer) => answer.status !== 200);
 
     // GCRA, from a full bucket of RPM_CAPACITY: n admissions between instants T ms apart need
-    // n ≤ capacity + T × rpm / 60 000. Driven three times faster than it refills, the bucket
-    // never fills up again, so every unit that drips in is taken by the next request: over the
-    // span from the first request to the last, admitted = capacity + span × rpm / 60 000
-    // (less the fraction of a unit still dripping in at the end). The span is measured on the
-    // replicas' clock, from the ledger's start times, as the limiter sees it.
+    // n ≤ capacity + T × rpm / 60 000, and a request is admitted whenever a whole unit has
+    // dripped in. The expectation is that algorithm (the limiter's own pure functions) replayed
+    // over the instants the requests reached the replicas, from the ledger, on their clock: it
+    // counts what the shared bucket allows for these arrivals, stalls of a busy machine
+    // included. Driven three times faster than it refills, the bucket stays near empty, so
+    // that is close to capacity + span × rpm / 60 000 (printed for comparison).
     const rows = await oneRowEach(answers.map((answer) => answer.requestId));
-    const starts = [...rows.values()].map((row) => row.ts);
-    const spanMs = Math.max(...starts) - Math.min(...starts);
-    const expected = RPM_CAPACITY + (spanMs * RPM) / 60_000;
+    const arrivals = [...rows.values()].map((row) => row.ts).sort((a, b) => a - b);
+    const expected = gcraAdmissions(arrivals, RPM, RPM_CAPACITY);
+    const spanMs = arrivals.at(-1)! - arrivals[0]!;
+    const steady = RPM_CAPACITY + (spanMs * RPM) / 60_000;
     const clientSpanMs = answers.at(-1)!.sentAt - answers[0]!.sentAt;
     console.log(
-      `[replicas] rate: ${total} requests over ${spanMs} ms (client ${clientSpanMs.toFixed(0)} ms): admitted ${admitted.length}, expected ${expected.toFixed(2)} ` +
-        `(${(((admitted.length - expected) / expected) * 100).toFixed(2)}%), refused ${refused.length}; by replica ` +
+      `[replicas] rate: ${total} requests over ${spanMs} ms (client ${clientSpanMs.toFixed(0)} ms): admitted ${admitted.length}, expected ${expected} ` +
+        `(${(((admitted.length - expected) / expected) * 100).toFixed(2)}%; steady-state formula ${steady.toFixed(2)}), refused ${refused.length}; by replica ` +
         set.replicas.map((replica) => `${replica.name} ${admitted.filter((answer) => answer.replica === replica.name).length}`).join(', '),
     );
+    // Redis answered every reservation: none was admitted uncounted, past the limiter.
+    expect(await uncounted()).toBe(uncountedBefore);
     expect(Math.abs(admitted.length - expected)).toBeLessThanOrEqual(expected * 0.01);
     // Every replica admitted its share: the count is shared, not per process.
     for (const replica of set.replicas) expect(admitted.some((answer) => answer.replica === replica.name)).toBe(true);
@@ -223,7 +256,7 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const pick = roundRobin();
 
     /** A stream read until `chars` characters of text have come, then cancelled by the caller. */
-    async function cancelMidStream(replica: Replica, chars: number): Promise<Answer & { cancelled: boolean; textChars: number }> {
+    async function cancelMidStream(replica: Replica, chars: number): Promise<Answer & { textChars: number }> {
       const requestId = `jt-${randomUUID()}`;
       const sentAt = performance.now();
       const controller = new AbortController();
@@ -234,18 +267,14 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
         signal: controller.signal,
       });
       const answer = { requestId, replica: replica.name, status: response.status, code: response.headers.get('x-junction-error-code'), headers: response.headers, sentAt };
-      if (response.status !== 200) return { ...answer, body: await response.text(), doneAt: performance.now(), cancelled: false, textChars: 0 };
+      if (response.status !== 200) return { ...answer, body: await response.text(), doneAt: performance.now(), textChars: 0 };
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
       let buffered = '';
       let textChars = 0;
-      let finished = false;
       while (textChars < chars) {
         const { value, done } = await reader.read();
-        if (done) {
-          finished = true;
-          break;
-        }
+        if (done) break;
         buffered += decoder.decode(value, { stream: true });
         const events = buffered.split('\n\n');
         buffered = events.pop()!;
@@ -258,12 +287,13 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
       }
       controller.abort();
       await reader.closed.catch(() => undefined);
-      return { ...answer, body: '', doneAt: performance.now(), cancelled: !finished, textChars };
+      return { ...answer, body: '', doneAt: performance.now(), textChars };
     }
 
     // The cancellers leave first, so that most of them are admitted and then cut; each reads
-    // about 12 of its 20 words (well past the 20 tokens a rough count of its text would bill).
-    const cancelled = Array.from({ length: cancellers }, () => cancelMidStream(pick(), 12 * ' information'.length));
+    // 7 of its 20 words (84 characters, past the 20 tokens a rough count of four characters a
+    // token would bill, so the cap on that estimate is what keeps it within its reservation).
+    const cancelled = Array.from({ length: cancellers }, () => cancelMidStream(pick(), 7 * ' information'.length));
     const others = Array.from({ length: total - cancellers }, (_, index) => post(pick(), keys.budget.key, { model: 'metered', stream: index % 2 === 0 }));
     const [cut, answers] = await settlesWithin(Promise.all([Promise.all(cancelled), Promise.all(others)]), 30_000, 'every budgeted request answered');
     const everyone = [...cut, ...answers];
@@ -275,8 +305,8 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const spentUsd = Number(spent.rows[0]!.spent);
     const admitted = answers.filter((answer) => answer.status === 200);
     const refused = everyone.filter((answer) => answer.status === 429);
-    const cutMidStream = cut.filter((answer) => answer.cancelled);
-    const maxRequestUsd = ((hello[0]!.content.length + 16) * METERED_PRICES.input + MAX_TOKENS * METERED_PRICES.output) / 1e6;
+    // Cut as the gateway saw it: a stream whose end it had sent before the caller left is complete.
+    const cutMidStream = cut.filter((answer) => rows.get(answer.requestId)!.status === 499);
     console.log(
       `[replicas] budget: spend $${spentUsd.toFixed(6)} of $${BUDGET_USD.toFixed(2)} in ${spent.rows[0]!.requests} ledger rows; ` +
         `${admitted.length} completed, ${cutMidStream.length} cancelled mid-stream (of ${cancellers}), ${refused.length} refused, ` +
@@ -285,19 +315,21 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
 
     // Never past the budget (costs are doubles; the limit store counts whole nano-dollars).
     expect(spentUsd).toBeLessThanOrEqual(BUDGET_USD + 1e-9);
-    // And the budget did bind: most of it was spent, the rest of the demand refused.
-    expect(spentUsd).toBeGreaterThan(BUDGET_USD - 10 * maxRequestUsd);
+    // And the budget did bind: most of it was spent, the rest of the demand refused. Not all of
+    // it: what cut streams did not use, and input reserved on a byte bound above the real count,
+    // is given back once most requests have been refused.
+    expect(spentUsd).toBeGreaterThan(BUDGET_USD * 0.8);
     expect(refused.length).toBeGreaterThan(0);
     expect(Number(spent.rows[0]!.requests)).toBe(total);
     expect(cutMidStream.length).toBeGreaterThan(0);
 
     // Nothing but completions and budget refusals; refusals cost nothing.
-    for (const answer of answers) expect([200, 429]).toContain(answer.status);
+    for (const answer of everyone) expect([200, 429], `${answer.status} ${answer.body}`).toContain(answer.status);
     for (const answer of refused) {
       expect(answer.code).toBe('budget_exceeded');
       expect(rows.get(answer.requestId)).toMatchObject({ status: 429, errorCode: 'budget_exceeded', costUsd: 0 });
     }
-    for (const answer of admitted) {
+    for (const answer of [...admitted, ...cut.filter((answer) => answer.status === 200 && !cutMidStream.includes(answer))]) {
       const row = rows.get(answer.requestId)!;
       expect(row).toMatchObject({ status: 200, principal: 'budget', outputTokens: MAX_TOKENS });
     }
@@ -327,10 +359,10 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
       for (;;) {
         const answer = await post(replica, key, { maxTokens: 4 });
         if (answer.status === 401) {
-          expect(answer.code).toBe('api_key_revoked');
+          expect(answer.code, answer.body).toBe('api_key_revoked');
           return performance.now() - revokedAt;
         }
-        expect(answer.status).toBe(200);
+        expect(answer.status, answer.body).toBe(200);
         if (performance.now() - revokedAt > 5_000) throw new Error(`replica ${replica.name} still admits the revoked key after 5 s`);
         await sleep(10);
       }
@@ -392,16 +424,20 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const resumedMs = performance.now() - restoredAt;
     await eventually(async () => (await Promise.all(set.replicas.map((replica) => post(replica, keys.failOpen.key)))).every((answer) => answer.headers.get('x-ratelimit-remaining-requests') !== null), 'rate limits count again on every replica', 15_000);
     // And enforce: a burst well past the 600 rpm key's bucket of 10 is refused in part.
+    const burstStart = performance.now();
     const burst = await Promise.all(Array.from({ length: 30 }, () => post(pick(), keys.rpm.key)));
+    const burstMs = performance.now() - burstStart;
     const burstAdmitted = burst.filter((answer) => answer.status === 200).length;
     console.log(
       `[replicas] Redis outage of ${(restoredAt - outageStart).toFixed(0)} ms: ${open.length}/${open.length} rate-limited requests admitted uncounted, ` +
         `${closed.length}/${closed.length} budgeted refused 503 limits_unavailable, slowest answer ${slowestMs.toFixed(0)} ms, ` +
         `metric +${uncountedDuring - uncountedBefore}, 'admitted uncounted' log lines per replica ${lines.join('/')}; ` +
-        `budgets admitted again ${resumedMs.toFixed(0)} ms after restore; burst of 30 after: ${burstAdmitted} admitted`,
+        `budgets admitted again ${resumedMs.toFixed(0)} ms after restore; burst of 30 after: ${burstAdmitted} admitted in ${burstMs.toFixed(0)} ms`,
     );
+    // Its full bucket, and what dripped in while the burst was being answered; the rest refused.
     expect(burstAdmitted).toBeGreaterThanOrEqual(1);
-    expect(burstAdmitted).toBeLessThanOrEqual(RPM_CAPACITY + 2);
+    expect(burstAdmitted).toBeLessThanOrEqual(RPM_CAPACITY + Math.ceil((burstMs * RPM) / 60_000));
+    expect(burst.some((answer) => answer.status === 429)).toBe(true);
     expect(burst.filter((answer) => answer.status === 429).every((answer) => answer.code === 'rate_limit_exceeded')).toBe(true);
   }, 60_000);
 

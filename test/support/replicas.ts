@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { ModelBehaviour } from '../../src/simulator';
 import { spawnJunction, type RunningJunction } from './cli';
 import { startRelayProcess, type RelayProcess } from './relay-process';
 
@@ -26,6 +27,8 @@ export interface SharedPlaces {
   postgresUrl: string;
   /** The PostgreSQL schema of the keys, the audit log and the ledger. */
   schema: string;
+  /** The simulated upstreams (`junction simulate`, a process of its own), without a trailing slash. */
+  simulatorUrl: string;
 }
 
 export interface ReplicaSetOptions {
@@ -35,6 +38,8 @@ export interface ReplicaSetOptions {
   count?: number;
   /** Added to each process's environment (the admin key, say). */
   env?: NodeJS.ProcessEnv;
+  /** The simulated upstream models' behaviours, by model name. */
+  models?: Record<string, ModelBehaviour>;
 }
 
 export interface Replica {
@@ -84,10 +89,6 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   const relay = await startRelayProcess({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
   const relayPort = relay.port;
   const postgres = new pg.Pool({ connectionString: POSTGRES_URL, max: 4 });
-  const places: SharedPlaces = { redisUrl: `redis://127.0.0.1:${relayPort}`, redisPrefix, postgresUrl: POSTGRES_URL, schema };
-  const configPath = join(directory, 'junction.yaml');
-  writeFileSync(configPath, options.config(places));
-
   const started: RunningJunction[] = [];
   const close = async () => {
     await Promise.all(started.map(stop));
@@ -99,6 +100,15 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   };
 
   try {
+    // The upstreams in a process of their own too, so that the test's bursts do not slow them.
+    const simulatorConfig = join(directory, 'simulator.yaml');
+    writeFileSync(simulatorConfig, simulatorYaml(options.models ?? {}));
+    const simulator = await spawnJunction(['simulate', '-c', simulatorConfig, '--port', '0'], /Simulated upstreams on (http:\/\/\S+)/);
+    started.push(simulator);
+    const places: SharedPlaces = { redisUrl: `redis://127.0.0.1:${relayPort}`, redisPrefix, postgresUrl: POSTGRES_URL, schema, simulatorUrl: simulator.match[1]! };
+    const configPath = join(directory, 'junction.yaml');
+    writeFileSync(configPath, options.config(places));
+
     // All at once, as replicas rolled out together start: their first migrations race.
     const names = Array.from({ length: count }, (_, index) => String.fromCharCode(65 + index));
     const replicas = await Promise.all(
@@ -124,6 +134,15 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/** A config for `junction simulate`: the simulator section, and the least of the rest a config must have. */
+function simulatorYaml(models: Record<string, ModelBehaviour>): string {
+  return `simulator: { port: 0, models: ${JSON.stringify(models)} }
+providers: { unused: { kind: openai, baseUrl: "http://127.0.0.1:9/v1", apiKey: unused } }
+deployments: { unused: { provider: unused, model: unused, pricing: { input: 0, output: 0 }, contextWindow: 1000 } }
+routes: { unused: { deployments: [unused] } }
+`;
 }
 
 /** SIGTERM, and SIGKILL if it has not exited 10 s later. */
