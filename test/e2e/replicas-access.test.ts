@@ -62,8 +62,10 @@ beforeAll(async () => {
     env: { JUNCTION_ADMIN_KEY: ADMIN_KEY },
     models: {
       'sim-chat': { replyTokens: 8 },
-      // A stream of MAX_TOKENS takes about half a second, long enough to be cut by its caller.
       'sim-metered': { reply: LONG_WORDS, tokensPerSecond: 40 },
+      // For the streams their callers cut: MAX_TOKENS take two seconds, so that a cut lands mid-stream
+      // however long a busy machine takes to read what came before it.
+      'sim-metered-slow': { reply: LONG_WORDS, tokensPerSecond: 10 },
     },
     config: (places) => `
 server: { host: 127.0.0.1, port: 0, shutdownGraceMs: 2000 }
@@ -85,11 +87,13 @@ providers:
 deployments:
   chat: { provider: sim, model: sim-chat, pricing: { input: 0.15, output: 0.6 }, contextWindow: 128000 }
   metered: { provider: sim, model: sim-metered, pricing: { input: ${METERED_PRICES.input}, output: ${METERED_PRICES.output} }, contextWindow: 128000 }
+  metered-slow: { provider: sim, model: sim-metered-slow, pricing: { input: ${METERED_PRICES.input}, output: ${METERED_PRICES.output} }, contextWindow: 128000 }
 routes:
   # One attempt each, waited for: on a busy machine an adaptive first-byte timeout may give up on
   # an upstream that is only slow, and a retry would be a second upstream call to account for.
   chat: { deployments: [chat], retry: { attempts: 0 }, firstByteTimeoutMs: 10000 }
   metered: { deployments: [metered], retry: { attempts: 0 }, firstByteTimeoutMs: 10000 }
+  metered-slow: { deployments: [metered-slow], retry: { attempts: 0 }, firstByteTimeoutMs: 10000 }
 `,
   });
 }, 90_000);
@@ -256,25 +260,30 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
     const pick = roundRobin();
 
     /** A stream read until `chars` characters of text have come, then cancelled by the caller. */
-    async function cancelMidStream(replica: Replica, chars: number): Promise<Answer & { textChars: number }> {
+    async function cancelMidStream(replica: Replica, chars: number): Promise<Answer & { textChars: number; ended: boolean; headersMs: number }> {
       const requestId = `jt-${randomUUID()}`;
       const sentAt = performance.now();
       const controller = new AbortController();
       const response = await fetch(`${replica.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.budget.key}`, 'x-request-id': requestId },
-        body: JSON.stringify({ model: 'metered', messages: hello, max_tokens: MAX_TOKENS, stream: true, stream_options: { include_usage: true } }),
-        signal: controller.signal,
+        body: JSON.stringify({ model: 'metered-slow', messages: hello, max_tokens: MAX_TOKENS, stream: true, stream_options: { include_usage: true } }),
+        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(15_000)]),
       });
-      const answer = { requestId, replica: replica.name, status: response.status, code: response.headers.get('x-junction-error-code'), headers: response.headers, sentAt };
-      if (response.status !== 200) return { ...answer, body: await response.text(), doneAt: performance.now(), textChars: 0 };
+      const headersMs = performance.now() - sentAt;
+      const answer = { requestId, replica: replica.name, status: response.status, code: response.headers.get('x-junction-error-code'), headers: response.headers, sentAt, headersMs };
+      if (response.status !== 200) return { ...answer, body: await response.text(), doneAt: performance.now(), textChars: 0, ended: true };
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
       let buffered = '';
       let textChars = 0;
+      let ended = false;
       while (textChars < chars) {
         const { value, done } = await reader.read();
-        if (done) break;
+        if (done) {
+          ended = true;
+          break;
+        }
         buffered += decoder.decode(value, { stream: true });
         const events = buffered.split('\n\n');
         buffered = events.pop()!;
@@ -286,8 +295,9 @@ describe('three replicas sharing Redis and PostgreSQL', () => {
         }
       }
       controller.abort();
-      await reader.closed.catch(() => undefined);
-      return { ...answer, body: '', doneAt: performance.now(), textChars };
+      // Not `closed`: a body that had all come in would stay open until read to its end.
+      await reader.cancel().catch(() => undefined);
+      return { ...answer, body: '', doneAt: performance.now(), textChars, ended };
     }
 
     // The cancellers leave first, so that most of them are admitted and then cut; each reads
