@@ -10,6 +10,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { createRouteGuards } from './access/route-guards';
 import { startAccess, type Access } from './access/start-access';
 import { generateKey } from './access/keys';
+import { ringRefreshingStore } from './access/ring-refreshing-store';
 import { createUsageSource } from './access/usage-report';
 import type { JunctionConfig } from './config';
 import { ConfigError } from './config/config-error';
@@ -96,7 +97,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   const operations = createOperations(pipeline);
   const admin = createAdminOperations({
-    store: access.store,
+    // Writes reach this replica's key ring before they are answered: a key revoked here is refused here at once.
+    store: ringRefreshingStore(access.store, access.ring),
     now: services.now,
     generateKey: () => generateKey(),
     routeNames: () => [...config.catalog.routes.keys()],
