@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { KEY_DIGITS, looksLikeKey } from '../access/keys';
 import { KEY_TIERS, SCOPES } from '../access/types';
+import { DEFAULT_ADMIN_KEY_ENV } from './defaults';
 import { httpUrl, nameKey, nonEmptyString, positiveInteger } from './schema-helpers';
 
 const amount = () => z.number().int().min(0);
@@ -26,8 +27,19 @@ export const rateLimitsSchema = z.strictObject(rateLimitFields).default(() => ({
 /** A key's rate limits, and how many of its requests may be in flight at once. */
 const keyLimitsSchema = z.strictObject({ ...rateLimitFields, maxConcurrent: positiveInteger().optional() }).default(() => ({}));
 
+/**
+ * Spending caps, one per period: budgets of one owner and period share one counter, so a second
+ * would draw on it twice and only the smaller cap would matter (the admin API refuses it too).
+ */
 export const budgetsSchema = z
   .array(z.strictObject({ usd: z.number().gt(0), period: z.enum(['day', 'week', 'month', 'lifetime']) }))
+  .superRefine((budgets, context) => {
+    budgets.forEach((budget, index) => {
+      if (budgets.findIndex((other) => other.period === budget.period) < index) {
+        context.addIssue({ code: 'custom', path: [index, 'period'], message: 'expected a period no other budget in this list has (one budget per period)' });
+      }
+    });
+  })
   .default(() => []);
 
 const isoInstant = () =>
@@ -65,7 +77,7 @@ export const authSchema = z
     /** Open access on an address other than loopback must be asked for by name. */
     openOnPublicAddress: z.boolean().default(false),
     /** The environment variable holding the admin key for /admin (and the CLI). */
-    adminKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default('JUNCTION_ADMIN_KEY'),
+    adminKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default(DEFAULT_ADMIN_KEY_ENV),
     /** How often each replica asks the key store what changed (a revoked key is refused everywhere within this plus one query). */
     keyPollMs: positiveInteger().max(1_000).default(250),
     keys: z.array(declaredKeySchema).default(() => []),
