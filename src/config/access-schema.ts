@@ -71,13 +71,16 @@ const declaredTeamSchema = z.strictObject({
   budgets: budgetsSchema,
 });
 
+/** `auth.adminKeyEnv`: the name of the environment variable that holds the admin key (the admin commands read it too). */
+export const adminKeyEnvSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default(DEFAULT_ADMIN_KEY_ENV);
+
 export const authSchema = z
   .strictObject({
     mode: z.enum(['open', 'keys']).default('open'),
     /** Open access on an address other than loopback must be asked for by name. */
     openOnPublicAddress: z.boolean().default(false),
     /** The environment variable holding the admin key for /admin (and the CLI). */
-    adminKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default(DEFAULT_ADMIN_KEY_ENV),
+    adminKeyEnv: adminKeyEnvSchema,
     /** How often each replica asks the key store what changed (a revoked key is refused everywhere within this plus one query). */
     keyPollMs: positiveInteger().max(1_000).default(250),
     keys: z.array(declaredKeySchema).default(() => []),
