@@ -35,6 +35,8 @@ export interface FileLedgerSettings {
   path: string;
   batchSize: number;
   flushIntervalMs: number;
+  /** IANA zone of the daily totals' days (the config's limits.timeZone, as budgets use). */
+  timeZone: string;
 }
 
 /** The ledger in PostgreSQL, shared by replicas, with a local spool for outages. */
