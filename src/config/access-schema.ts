@@ -108,7 +108,7 @@ export const limitsSchema = z
       .prefault({}),
     /** Output tokens reserved for a request that sets no max_tokens (capped by the deployment's own maximum). */
     defaultMaxOutputTokens: positiveInteger().default(4_096),
-    /** Limits of keys that set none of their own; each key's tier multiplier applies. */
+    /** Each key's limit for every field it does not set itself (field by field); each key's tier multiplier applies. */
     keyDefaults: keyLimitsSchema,
     /** When the shared limit store (Redis) cannot answer: admit (`open`) or refuse with a 503 (`closed`). */
     onStoreDown: z.strictObject({ rateLimits: failMode().default('open'), budgets: failMode().default('closed') }).prefault({}),
