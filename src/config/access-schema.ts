@@ -50,7 +50,7 @@ const declaredKeySchema = z
     id: nameKey(),
     name: nonEmptyString().optional(),
     /** The key itself, normally from the environment (`${CI_KEY}`); hashed at start, never kept. */
-    key: z.string().refine(looksLikeKey, { message: `expected a virtual key: jk- followed by ${KEY_DIGITS} letters and digits (as 'junction keys create' makes)` }).optional(),
+    key: z.string().refine(looksLikeKey, { message: `expected a virtual key: jk- followed by ${KEY_DIGITS} letters and digits (as 'junction keys generate' makes)` }).optional(),
     /** SHA-256 of the key, lowercase hex. */
     hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hash: 64 lowercase hex digits' }).optional(),
     team: nameKey().optional(),
