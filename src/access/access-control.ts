@@ -16,7 +16,7 @@ import type { RequestNeeds } from '../routing/needs';
 import { Calendar } from './calendar';
 import type { KeyCheck, KeyRing } from './key-ring';
 import type { Crossing, LimitStore, Reservation, ReserveOutcome } from './limits/types';
-import { actualsOf, describeLabel, DrawPolicy, RouteCosts, type CallerRecords, type DrawPlan } from './policy';
+import { actualsOf, alertLabel, DrawPolicy, RouteCosts, type CallerRecords, type DrawPlan } from './policy';
 import { refusalError, setRateLimitHeaders } from './refusals';
 import type { KeyRecord, Scope, TeamRecord } from './types';
 
@@ -135,7 +135,7 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
     const report = (crossings: Crossing[]) => {
       for (const crossing of crossings) {
         const index = plan.draws.findIndex((draw) => draw.rule.key === crossing.rule.key);
-        options.onCrossing?.(crossing, index >= 0 ? describeLabel(plan.labels[index]!) : crossing.rule.key);
+        options.onCrossing?.(crossing, index >= 0 ? alertLabel(plan.labels[index]!) : crossing.rule.key);
       }
     };
     try {
