@@ -187,7 +187,8 @@ function outputTokensOf(exchange: Exchange, needs: RequestNeeds): number | undef
   return exchange.record.start.endpoint === 'embeddings' ? 0 : needs.maxOutputTokens;
 }
 
-function hasAnyLimit(limits: LimitSettings): boolean {
+/** Whether the config sets any limit or budget beyond keys' own. */
+export function hasAnyLimit(limits: LimitSettings): boolean {
   const some = (rates: object) => Object.values(rates).some((value) => value !== undefined);
   return (
     some(limits.global.limits) ||

@@ -9,7 +9,8 @@ deployments:
 routes: { chat: { deployments: [small] } }
 `;
 
-const banner = (auth: string) => bannerLines({ config: parseConfig(auth + BASE, { file: 'junction.yaml', env: {} }), file: 'junction.yaml', url: 'http://127.0.0.1:4000' }).join('\n');
+const banner = (auth: string, workers?: number) =>
+  bannerLines({ config: parseConfig(auth + BASE, { file: 'junction.yaml', env: {} }), file: 'junction.yaml', url: 'http://127.0.0.1:4000', ...(workers ? { workers } : {}) }).join('\n');
 
 describe('the serve banner', () => {
   it('with open access, offers a curl line without a key', () => {
@@ -23,5 +24,12 @@ describe('the serve banner', () => {
     expect(printed).toContain(`curl http://127.0.0.1:4000/v1/chat/completions -H "Authorization: Bearer $KEY" -H 'content-type: application/json'`);
     expect(printed).toContain("junction keys create --name me");
     expect(printed).toContain('PLATFORM_ADMIN_KEY');
+  });
+
+  it('warns that workers on memory state each count limits on their own, and not when Redis counts them once', () => {
+    expect(banner('auth: { mode: keys }\n', 4)).toContain('each worker counts rate limits and budgets on its own (up to 4× each limit)');
+    expect(banner('auth: { mode: keys }\n')).not.toContain('Warning');
+    expect(banner('', 4)).not.toContain('Warning');
+    expect(banner('auth: { mode: keys }\nstate: { kind: redis, url: "redis://127.0.0.1:6379" }\n', 4)).not.toContain('Warning');
   });
 });

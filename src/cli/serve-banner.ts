@@ -3,6 +3,7 @@
  * keys switched on (auth.mode: keys) the curl line carries a key, since it would be refused
  * without one, and says where keys come from.
  */
+import { hasAnyLimit } from '../access/access-control';
 import type { JunctionConfig } from '../config';
 import { workerLedgerPath } from './worker-ledger-path';
 
@@ -24,6 +25,9 @@ export function bannerLines({ config, file, url, simulatorUrl, workers }: Banner
   lines.push(`Config: ${file}`);
   if (workers && config.ledger.kind === 'sqlite') {
     lines.push(`Ledger: one SQLite file per worker, ${workerLedgerPath(config.ledger.path, 1)} … ${workerLedgerPath(config.ledger.path, workers)}`);
+  }
+  if (workers && config.state.kind === 'memory' && (config.auth.mode === 'keys' || hasAnyLimit(config.limits))) {
+    lines.push(`Warning: with state: memory each worker counts rate limits and budgets on its own (up to ${workers}× each limit); set state: redis to count them once`);
   }
   lines.push('Routes:');
   for (const route of routes) {
