@@ -11,6 +11,8 @@ import type { UpstreamSpec } from './upstream';
 
 export const READY = /listening (?:on )?(http:\/\/\S+)/;
 export const JUNCTION_CONFIG = 'bench/junction.bench.yaml';
+/** The same with virtual keys, a rate limit and a budget: the access scenarios. */
+export const JUNCTION_ACCESS_CONFIG = 'bench/junction-access.bench.yaml';
 
 /** Junction as production runs it: the bundle `npm run build` makes (`buildJunction`). */
 export const JUNCTION_ENTRY = 'dist/cli/junction.js';
@@ -28,17 +30,45 @@ export async function pickStrategy(): Promise<{ strategy: string; note?: string 
   return { strategy: 'priority', note: 'this build rejects strategy least-latency; scenario 4-6 use priority' };
 }
 
-/** Starts the Junction CLI on an ephemeral port with the bench config. */
-export function startJunction(name: string, env: Record<string, string>, extraArgs: string[], profileDir?: string, logFile?: string, entry = JUNCTION_ENTRY): Promise<Child> {
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  return startChild(name, [...nodeArgs, entry, 'serve', '-c', JUNCTION_CONFIG, '--port', '0', ...extraArgs], { env, ready: READY, timeoutMs: 90_000, logFile });
+export interface JunctionRun {
+  /** The config file (default {@link JUNCTION_CONFIG}). */
+  config?: string;
+  /** Extra arguments to `serve`, e.g. `--workers 2`. */
+  args?: string[];
+  /** Run under `--cpu-prof`, writing the profile here. */
+  profileDir?: string;
+  /** Also write the process's output to this file. */
+  logFile?: string;
+  /** Another build's CLI (default {@link JUNCTION_ENTRY}). */
+  entry?: string;
+}
+
+/** Starts the Junction CLI on an ephemeral port with the bench config (or `run.config`). */
+export function startJunction(name: string, env: Record<string, string>, run: JunctionRun = {}): Promise<Child> {
+  const nodeArgs = run.profileDir ? ['--cpu-prof', '--cpu-prof-dir', run.profileDir] : [];
+  const serve = [run.entry ?? JUNCTION_ENTRY, 'serve', '-c', run.config ?? JUNCTION_CONFIG, '--port', '0', ...(run.args ?? [])];
+  return startChild(name, [...nodeArgs, ...serve], { env, ready: READY, timeoutMs: 90_000, logFile: run.logFile });
 }
 
 /** One request through a freshly started target, so a broken setup fails before minutes of load. */
-export async function checkTarget(name: string, url: string, model: string): Promise<void> {
-  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody(model, false) });
+export async function checkTarget(name: string, url: string, model: string, headers: Record<string, string> = {}): Promise<Response> {
+  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chatBody(model, false) });
   const text = await response.text();
   if (response.status !== 200 || !text.includes('chat.completion')) throw new Error(`${name} answered ${response.status}: ${text.slice(0, 300)}`);
+  return response;
+}
+
+/**
+ * A keyed target checks keys and counts limits: without a key it refuses with 401, with the
+ * run's key it answers and quotes the key's per-minute limit. Otherwise the access scenarios
+ * would quietly measure an open gateway.
+ */
+export async function checkAccessTarget(name: string, url: string, model: string, key: string): Promise<void> {
+  const anonymous = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody(model, false) });
+  await anonymous.arrayBuffer();
+  if (anonymous.status !== 401) throw new Error(`${name} answered ${anonymous.status} to a request without a key; expected 401`);
+  const keyed = await checkTarget(name, url, model, { authorization: `Bearer ${key}` });
+  if (keyed.headers.get('x-ratelimit-limit-requests') === null) throw new Error(`${name} admitted the key without quoting its rate limit: are limits on?`);
 }
 
 /** Runs the load generator as a child while sampling every process in `pids` over its measured window. */

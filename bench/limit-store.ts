@@ -10,18 +10,17 @@
  * process gets through; on Redis, one connection). Redis keys go under a fresh prefix and are
  * deleted at the end.
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createMemoryLimitStore } from '../src/access/limits';
 import { createRedisLimitStore } from '../src/access/limits/redis/redis-limit-store';
 import type { Draw, LimitStore } from '../src/access/limits/types';
+import { DEFAULT_REDIS_URL, deleteKeysUnder, runPrefix } from './redis-prefix';
 import { SampleBuffer } from './stats';
 
 const argument = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
 };
-const REDIS_URL = argument('redis', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const REDIS_URL = argument('redis', process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
 const SECONDS = Number(argument('seconds', '3'));
 const KEYS = 100;
 const TEAMS = 10;
@@ -86,19 +85,12 @@ const memory = createMemoryLimitStore();
 await bench('memory', memory);
 await memory.close();
 
-const prefix = `junction-bench:${randomUUID()}:`;
+const prefix = runPrefix();
 const redis = createRedisLimitStore({ url: REDIS_URL, prefix, timeoutMs: 1_000, onError: (error) => console.error(error.message) });
 await Promise.race([redis.ready, new Promise((_, reject) => setTimeout(() => reject(new Error(`no Redis at ${REDIS_URL}`)), 3_000))]);
 try {
   await bench('redis', redis);
 } finally {
   await redis.close();
-  const cleaner = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-    if (keys.length > 0) await cleaner.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  cleaner.disconnect();
+  await deleteKeysUnder(REDIS_URL, prefix);
 }

@@ -25,6 +25,8 @@ export interface RequestKind {
   body: string;
   /** SSE: also record time to the first body byte. */
   stream: boolean;
+  /** Sent with every request of this kind, besides content-type and accept (e.g. `authorization`). */
+  headers?: Record<string, string>;
   /** Share of the mix, as a small integer (default 1). */
   weight?: number;
 }
@@ -122,7 +124,7 @@ export async function runLoad(spec: LoadSpec, report: (message: LoadMessage) => 
   const pool = new Pool(spec.origin, { connections: spec.connections, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000, keepAliveTimeout: 30_000 });
   const cycle = buildCycle(spec.requests).map((kind): Prepared => ({
     kind,
-    options: { method: 'POST', path: kind.path, headers: { 'content-type': 'application/json', accept: kind.stream ? 'text/event-stream' : 'application/json' }, body: Buffer.from(kind.body) },
+    options: { method: 'POST', path: kind.path, headers: { 'content-type': 'application/json', accept: kind.stream ? 'text/event-stream' : 'application/json', ...kind.headers }, body: Buffer.from(kind.body) },
   }));
   const latency = new SampleBuffer();
   const ttfb = new SampleBuffer();

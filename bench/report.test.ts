@@ -20,7 +20,7 @@ describe('closedFigures', () => {
   });
 });
 
-const open = (p50: number, p99: number, ttfb?: number, cpu = 20) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: { junction: cpu }, ttfb_p50_ms: ttfb });
+const open = (p50: number, p99: number, ttfb?: number, cpu = 20) => ({ achieved_rps: 1000, p50_ms: p50, p99_ms: p99, errors: 0, send_lag_p50_ms: 0.1, cpu_percent: { junction: cpu } as Record<string, number>, ttfb_p50_ms: ttfb });
 const scenario = (name: string, rps: number, at1000: ReturnType<typeof open>, byRound = [rps, rps, rps]): ScenarioFigures => ({
   name, target: 'junction',
   closed: { rps, rps_by_round: byRound, p50_ms: 1, p99_ms: 2, errors: 0, cpu_percent: {}, rss_mb: {} },
@@ -50,6 +50,27 @@ describe('summarise', () => {
 
   it('gives null for figures whose scenarios did not run', () => {
     expect(summarise({ '4': scenarios['4'] }, 1000)).toEqual({ throughput_vs_floor: null, throughput_vs_floor_by_round: null, added_p50_ms: null, added_p99_ms: null, ttfb_added_p50_ms: null, workers_vs_single: null, cpu_per_request_vs_floor: null, at_rate: 1000 });
+  });
+
+  it('judges each access scenario against scenario 4 round by round, and its latency against the floor and 4', () => {
+    const withAccess = {
+      ...scenarios,
+      'access-memory': { ...scenario('keys, memory', 5700, { ...open(1.2, 5.0), cpu_percent: { 'access-memory': 26 } }, [5700, 7400, 2910]), target: 'access-memory' },
+      'access-redis': { ...scenario('keys, Redis', 4200, open(1.5, 6.0, undefined, 30), [4800, 4000, 2400]), target: 'access-redis' },
+    };
+    const summary = summarise(withAccess, 1000);
+    expect(summary.access_memory).toEqual({
+      rps: 5700, throughput_vs_plain: 0.95, throughput_vs_plain_by_round: [0.95, 0.925, 0.97], cost: 0.05, meets_target: true,
+      added_p50_ms: 0.2, added_p99_ms: 1, added_over_plain_p50_ms: 0.05, added_over_plain_p99_ms: 0.2, cpu_per_request_vs_plain: { ratio: 1.04, at_rate: 1000 },
+    });
+    expect(summary.access_redis).toMatchObject({ rps: 4200, throughput_vs_plain_by_round: [0.8, 0.5, 0.8], cost: 0.2, meets_target: null, added_p50_ms: 0.5, added_p99_ms: 2 });
+    const text = formatReport({ generated_at: '', machine: { cpus: 2, node: 'v20', load_average: [0, 0, 0] }, options: { connections: 50, duration: 10, warmup: 2, rounds: 3 }, notes: [], scenarios: withAccess, summary }, ['junction']);
+    expect(text).toContain('keys, limits and budget on memory state: 5700 req/s, 0.950 of scenario 4 (round by round: 0.950, 0.925, 0.970), cost 5.0%, within the 10% target');
+    expect(text).toContain('on Redis state: 4200 req/s');
+    expect(text).toContain('cost 20.0%\n');
+    const slow = summarise({ ...withAccess, 'access-memory': { ...withAccess['access-memory'], closed: { ...withAccess['access-memory'].closed!, rps_by_round: [5000, 6000, 2000] } } }, 1000);
+    expect(slow.access_memory).toMatchObject({ cost: 0.25, meets_target: false });
+    expect(text).toContain('over the floor: p50 0.500 ms, p99 2.000 ms; over scenario 4: p50 0.350 ms, p99 1.200 ms');
   });
 
   it('prints every scenario and the summary', () => {

@@ -81,7 +81,40 @@ export interface Summary {
    */
   cpu_per_request_vs_floor: { ratio: number; at_rate: number } | null;
   at_rate: number;
+  /** Scenario access-memory against 4, when it ran: what keys, limits and budgets cost on memory state. */
+  access_memory?: AccessFigures;
+  /** Scenario access-redis against 4 and the floor, when it ran: the same on Redis state. */
+  access_redis?: AccessFigures;
 }
+
+/** Access control's cost: a keyed scenario against scenario 4 (the same route, no keys) and the floor. */
+export interface AccessFigures {
+  /** Closed-loop throughput (median req/s). */
+  rps: number | null;
+  /** Throughput over scenario 4's, ratio of the medians. */
+  throughput_vs_plain: number | null;
+  /** The same round by round (each pair ran within a minute of each other). */
+  throughput_vs_plain_by_round: number[] | null;
+  /**
+   * Share of throughput lost, 1 − the median of the round-by-round ratios: on a machine whose
+   * speed drifts between rounds the paired ratios are the better estimate. The issue's target
+   * on memory state is at most 0.10.
+   */
+  cost: number | null;
+  /** Whether `cost` is within {@link ACCESS_COST_TARGET}: memory state only (the issue sets no bound on Redis state). */
+  meets_target: boolean | null;
+  /** Latency added over the floor at `at_rate` (differences of the medians). */
+  added_p50_ms: number | null;
+  added_p99_ms: number | null;
+  /** Latency added over scenario 4 at `at_rate`: access control's own share of the above. */
+  added_over_plain_p50_ms: number | null;
+  added_over_plain_p99_ms: number | null;
+  /** CPU per request over scenario 4's at the highest fixed rate both ran. */
+  cpu_per_request_vs_plain: { ratio: number; at_rate: number } | null;
+}
+
+/** The issue's bound on access control's cost with memory state: at most 10% of closed-loop throughput. */
+export const ACCESS_COST_TARGET = 0.1;
 
 export interface BenchReport {
   generated_at: string;
@@ -161,10 +194,32 @@ export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: nu
     ...(scenarios['4b'] === undefined
       ? {}
       : { baseline_throughput_vs_floor: ratio(scenarios['4b'].closed?.rps, scenarios['2']?.closed?.rps), baseline_throughput_vs_floor_by_round: pairedRatios(scenarios['4b'].closed, scenarios['2']?.closed) }),
+    ...(scenarios['access-memory'] === undefined ? {} : { access_memory: accessFigures(scenarios, 'access-memory', atRate) }),
+    ...(scenarios['access-redis'] === undefined ? {} : { access_redis: accessFigures(scenarios, 'access-redis', atRate) }),
   };
 }
 
-/** At the highest rate both reached, CPU% of each process under test per achieved request, as a ratio. */
+function accessFigures(scenarios: Record<string, ScenarioFigures>, id: string, atRate: number): AccessFigures {
+  const keyed = scenarios[id];
+  const plain = scenarios['4'];
+  const at = (figures: ScenarioFigures | undefined) => figures?.rates[String(atRate)];
+  const byRound = pairedRatios(keyed?.closed, plain?.closed);
+  const cost = byRound === null ? null : round(1 - median(byRound), 3);
+  return {
+    rps: keyed?.closed?.rps ?? null,
+    throughput_vs_plain: ratio(keyed?.closed?.rps, plain?.closed?.rps),
+    throughput_vs_plain_by_round: byRound,
+    cost,
+    meets_target: cost === null || id !== 'access-memory' ? null : cost <= ACCESS_COST_TARGET,
+    added_p50_ms: difference(at(keyed)?.p50_ms, at(scenarios['2'])?.p50_ms),
+    added_p99_ms: difference(at(keyed)?.p99_ms, at(scenarios['2'])?.p99_ms),
+    added_over_plain_p50_ms: difference(at(keyed)?.p50_ms, at(plain)?.p50_ms),
+    added_over_plain_p99_ms: difference(at(keyed)?.p99_ms, at(plain)?.p99_ms),
+    cpu_per_request_vs_plain: cpuVsFloor(keyed, plain),
+  };
+}
+
+/** At the highest rate both reached, CPU% of each process under test per achieved request, as a ratio (`junction` over `floor`, whatever the two are). */
 function cpuVsFloor(junction: ScenarioFigures | undefined, floor: ScenarioFigures | undefined): Summary['cpu_per_request_vs_floor'] {
   if (junction === undefined || floor === undefined) return null;
   const rates = Object.keys(junction.rates).filter((rate) => floor.rates[rate] !== undefined).map(Number);
@@ -217,6 +272,18 @@ export function formatReport(report: BenchReport, processNames: string[]): strin
       : [`  throughput, baseline build (4b) / floor (2): ${show(summary.baseline_throughput_vs_floor, 3)} (round by round: ${summary.baseline_throughput_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'})`]),
     `  CPU per request, Junction (4) / floor (2): ${summary.cpu_per_request_vs_floor ? `${show(summary.cpu_per_request_vs_floor.ratio, 3)} at ${summary.cpu_per_request_vs_floor.at_rate} req/s` : '-'}`,
     `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
+    ...accessLines('memory', summary.access_memory, summary.at_rate),
+    ...accessLines('Redis', summary.access_redis, summary.at_rate),
     ...report.notes.map((note) => `  note: ${note}`),
   ].join('\n');
+}
+
+function accessLines(state: string, figures: AccessFigures | undefined, atRate: number): string[] {
+  if (figures === undefined) return [];
+  const verdict = figures.meets_target === null ? '' : figures.meets_target ? `, within the ${ACCESS_COST_TARGET * 100}% target` : `, ABOVE the ${ACCESS_COST_TARGET * 100}% target`;
+  const cpu = figures.cpu_per_request_vs_plain ? `; CPU per request ${show(figures.cpu_per_request_vs_plain.ratio, 3)}× at ${figures.cpu_per_request_vs_plain.at_rate} req/s` : '';
+  return [
+    `  keys, limits and budget on ${state} state: ${show(figures.rps, 0)} req/s, ${show(figures.throughput_vs_plain, 3)} of scenario 4 (round by round: ${figures.throughput_vs_plain_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'}), cost ${figures.cost === null ? '-' : `${show(figures.cost * 100, 1)}%`}${verdict}${cpu}`,
+    `    added latency at ${atRate} req/s over the floor: p50 ${show(figures.added_p50_ms, 3)} ms, p99 ${show(figures.added_p99_ms, 3)} ms; over scenario 4: p50 ${show(figures.added_over_plain_p50_ms, 3)} ms, p99 ${show(figures.added_over_plain_p99_ms, 3)} ms`,
+  ];
 }

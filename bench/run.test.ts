@@ -17,6 +17,20 @@ describe('parseOptions', () => {
     expect(parseOptions(['--soak', '60', '--rates', '300,900'])).toMatchObject({ soak: 60, soakRate: 300 });
   });
 
+  it('takes Redis for access-redis from --redis, else REDIS_URL, else the local default', () => {
+    expect(parseOptions(['--redis', 'redis://elsewhere:6380']).redis).toBe('redis://elsewhere:6380');
+    const saved = process.env.REDIS_URL;
+    try {
+      process.env.REDIS_URL = 'redis://from-env:6379';
+      expect(parseOptions([]).redis).toBe('redis://from-env:6379');
+      delete process.env.REDIS_URL;
+      expect(parseOptions([]).redis).toBe('redis://127.0.0.1:6379');
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = saved;
+    }
+  });
+
   it.each([[['--duration', '0']], [['--rates', '500,x']], [['--rounds', '-1']], [['--frobnicate']]])('refuses %j', (argv) => {
     expect(() => parseOptions(argv)).toThrow();
   });
@@ -24,7 +38,13 @@ describe('parseOptions', () => {
 
 describe('selectScenarios', () => {
   it('runs every scenario by default, the floor first', () => {
-    expect(selectScenarios(undefined).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', '5', '6']);
+    expect(selectScenarios(undefined).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', '5', '6']);
+  });
+
+  it('runs scenario 4 with the access scenarios, and the floor with access-redis', () => {
+    expect(selectScenarios(['access-memory']).map((scenario) => scenario.id)).toEqual(['4', 'access-memory']);
+    expect(selectScenarios(['access-redis']).map((scenario) => scenario.id)).toEqual(['2', '4', 'access-redis']);
+    expect(selectScenarios(['access-redis', 'access-memory']).filter((scenario) => scenario.keyed).map((scenario) => scenario.target)).toEqual(['access-memory', 'access-redis']);
   });
 
   it('adds the streamed floor whenever the streamed scenario runs', () => {
@@ -33,7 +53,7 @@ describe('selectScenarios', () => {
   });
 
   it('adds the baseline build’s scenario 4b only with --baseline', () => {
-    expect(selectScenarios(undefined, true).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', '5', '6', '4b']);
+    expect(selectScenarios(undefined, true).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', '5', '6', '4b']);
     expect(selectScenarios(['2', '4'], true).map((scenario) => scenario.id)).toEqual(['2', '4', '4b']);
     expect(() => selectScenarios(['4b'])).toThrow(/--baseline/);
     expect(parseOptions(['--baseline', 'old/junction.js']).baseline).toBe('old/junction.js');

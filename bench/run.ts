@@ -9,12 +9,15 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildJunction, checkTarget, pickStrategy, runLoadChild, startFloor, startJunction, startUpstream } from './harness';
+import { generateKey } from '../src/access/keys';
+import { buildJunction, checkAccessTarget, checkTarget, JUNCTION_ACCESS_CONFIG, pickStrategy, runLoadChild, startFloor, startJunction, startUpstream } from './harness';
 import { stopAll, stopChildrenOnExit } from './processes';
 import type { Child } from './processes';
+import type { RequestKind } from './load';
 import { formatReport, scenarioFigures, summarise } from './report';
 import type { BenchReport, ScenarioRuns } from './report';
-import { selectScenarios } from './scenarios';
+import { checkRedis, DEFAULT_REDIS_URL, deleteKeysUnder, runPrefix } from './redis-prefix';
+import { selectScenarios, withKey } from './scenarios';
 import type { Scenario, Target } from './scenarios';
 import { runSoak } from './soak';
 
@@ -32,11 +35,13 @@ export interface BenchOptions {
   soakRate: number;
   /** Another build's bundle (e.g. the last release's dist/cli/junction.js), measured as scenario 4b alongside this one. */
   baseline?: string;
+  /** Redis for scenario access-redis (`--redis`, else REDIS_URL, else the local default). */
+  redis: string;
 }
 
 const USAGE = `npm run bench -- [--quick] [--scenarios 2,4] [--rates 500,1000] [--duration 10] [--warmup 2]
                      [--rounds 3] [--connections 50] [--json] [--profile] [--soak 600]
-                     [--baseline path/to/other/dist/cli/junction.js]`;
+                     [--baseline path/to/other/dist/cli/junction.js] [--redis redis://host:6379]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -53,6 +58,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       profile: { type: 'boolean' },
       soak: { type: 'string' },
       baseline: { type: 'string' },
+      redis: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     soak: values.soak === undefined ? undefined : positive('soak', values.soak, 0),
     soakRate: rates?.[0] ?? 1000,
     ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
+    redis: values.redis ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
   };
 }
 
@@ -92,6 +99,11 @@ async function runBench(options: BenchOptions): Promise<void> {
   const resultsDir = 'bench/results';
   mkdirSync(resultsDir, { recursive: true });
   const profileDir = options.profile ? join(resultsDir, `profiles-${Date.now()}`) : undefined;
+  // The access scenarios' key, made afresh for the run: it reaches Junction through the
+  // environment and the generator through its spec, and is never written down.
+  const { key } = generateKey();
+  const redisPrefix = needs.has('access-redis') ? runPrefix() : undefined;
+  if (redisPrefix !== undefined) await checkRedis(options.redis);
   try {
     const children: Partial<Record<Target, Child>> = {};
     children.upstream = await startUpstream({ kind: 'minimal', port: 0 });
@@ -99,24 +111,38 @@ async function runBench(options: BenchOptions): Promise<void> {
     const starting: Array<Promise<void>> = [];
     if (needs.has('floor')) starting.push(startFloor(upstreamUrl).then((child) => void (children.floor = child)));
     let strategy = 'priority';
-    if (needs.has('junction') || needs.has('workers') || needs.has('baseline')) {
+    if ([...needs].some((target) => target !== 'upstream' && target !== 'floor')) {
       await buildJunction();
       const picked = await pickStrategy();
       strategy = picked.strategy;
       if (picked.note) notes.push(picked.note);
       const env = (ledger: string) => ({ BENCH_UPSTREAM: upstreamUrl, BENCH_LEDGER: join(temp, ledger), BENCH_STRATEGY: strategy });
-      if (needs.has('junction')) starting.push(startJunction('junction', env('junction.db'), [], profileDir).then((child) => void (children.junction = child)));
-      if (needs.has('baseline')) starting.push(startJunction('baseline', env('baseline.db'), [], profileDir, undefined, options.baseline).then((child) => void (children.baseline = child)));
-      if (needs.has('workers')) starting.push(startJunction('workers', env('workers.db'), ['--workers', '2'], profileDir).then((child) => void (children.workers = child)));
+      const start = (target: Target, environment: Record<string, string>, run: Parameters<typeof startJunction>[2] = {}) => {
+        if (needs.has(target)) starting.push(startJunction(target, environment, { profileDir, ...run }).then((child) => void (children[target] = child)));
+      };
+      start('junction', env('junction.db'));
+      start('baseline', env('baseline.db'), { entry: options.baseline });
+      start('workers', env('workers.db'), { args: ['--workers', '2'] });
+      start('access-memory', { ...env('access-memory.db'), BENCH_KEY: key, BENCH_STATE: 'memory' }, { config: JUNCTION_ACCESS_CONFIG });
+      if (redisPrefix !== undefined) {
+        start('access-redis', { ...env('access-redis.db'), BENCH_KEY: key, BENCH_STATE: 'redis', BENCH_REDIS: options.redis, BENCH_STATE_PREFIX: redisPrefix }, { config: JUNCTION_ACCESS_CONFIG });
+      }
     }
     await Promise.all(starting);
-    for (const scenario of scenarios) await checkTarget(scenario.name, children[scenario.target]!.url, JSON.parse(scenario.request.body).model);
+    for (const scenario of scenarios) {
+      const { url } = children[scenario.target]!;
+      const model = JSON.parse(scenario.request.body).model;
+      await (scenario.keyed ? checkAccessTarget(scenario.name, url, model, key) : checkTarget(scenario.name, url, model));
+    }
     const pids = Object.fromEntries(Object.entries(children).map(([name, child]) => [name, child.pid]));
     log(`bench: ${scenarios.length} scenarios × (closed loop + ${options.rates.length} rates) × ${options.rounds} rounds, ${options.warmup + options.duration} s each; strategy ${strategy}`);
 
     const runs = new Map<string, ScenarioRuns>(scenarios.map((scenario) => [scenario.id, { id: scenario.id, name: scenario.name, target: scenario.target, stream: scenario.request.stream, closed: [], open: {} }]));
     for (let round = 1; round <= options.rounds; round++) {
-      for (const scenario of scenarios) await runScenarioRound(scenario, children[scenario.target]!.url, runs.get(scenario.id)!, options, pids, `round ${round}/${options.rounds}`);
+      for (const scenario of scenarios) {
+        const request = scenario.keyed ? withKey(scenario.request, key) : scenario.request;
+        await runScenarioRound(scenario, request, children[scenario.target]!.url, runs.get(scenario.id)!, options, pids, `round ${round}/${options.rounds}`);
+      }
     }
 
     const figures = Object.fromEntries([...runs].map(([id, scenarioRuns]) => [id, scenarioFigures(scenarioRuns)]));
@@ -140,20 +166,21 @@ async function runBench(options: BenchOptions): Promise<void> {
   } finally {
     await stopAll();
     rmSync(temp, { recursive: true, force: true });
+    if (redisPrefix !== undefined) await deleteKeysUnder(options.redis, redisPrefix).catch((error: unknown) => log(`bench: could not delete the run's Redis keys under ${redisPrefix}: ${String(error)}`));
     if (profileDir) log(`bench: CPU profiles in ${profileDir} (summarise with: node --import tsx bench/profile.ts <file>)`);
   }
 }
 
-async function runScenarioRound(scenario: Scenario, origin: string, runs: ScenarioRuns, options: BenchOptions, pids: Record<string, number>, label: string): Promise<void> {
-  const base = { origin, requests: [scenario.request], connections: options.connections, warmupS: options.warmup, durationS: options.duration };
+async function runScenarioRound(scenario: Scenario, request: RequestKind, origin: string, runs: ScenarioRuns, options: BenchOptions, pids: Record<string, number>, label: string): Promise<void> {
+  const base = { origin, requests: [request], connections: options.connections, warmupS: options.warmup, durationS: options.duration };
   const closed = await runLoadChild({ ...base, mode: 'closed' }, pids);
   runs.closed.push(closed);
-  log(`${label}  ${scenario.id.padEnd(2)} ${scenario.name.padEnd(26)} closed   ${closed.result.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(closed.result.latency.p50)}  p99 ${ms(closed.result.latency.p99)}  errors ${closed.result.sent - closed.result.ok}`);
+  log(`${label}  ${scenario.id.padEnd(13)} ${scenario.name.padEnd(26)} closed   ${closed.result.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(closed.result.latency.p50)}  p99 ${ms(closed.result.latency.p99)}  errors ${closed.result.sent - closed.result.ok}`);
   for (const rate of options.rates) {
     const open = await runLoadChild({ ...base, mode: 'open', rate }, pids);
     (runs.open[rate] ??= []).push(open);
     const ttfb = open.result.ttfb ? `  ttfb p50 ${ms(open.result.ttfb.p50)}` : '';
-    log(`${label}  ${scenario.id.padEnd(2)} ${scenario.name.padEnd(26)} @${String(rate).padEnd(7)} ${open.result.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(open.result.latency.p50)}  p99 ${ms(open.result.latency.p99)}${ttfb}  errors ${open.result.sent - open.result.ok}`);
+    log(`${label}  ${scenario.id.padEnd(13)} ${scenario.name.padEnd(26)} @${String(rate).padEnd(7)} ${open.result.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(open.result.latency.p50)}  p99 ${ms(open.result.latency.p99)}${ttfb}  errors ${open.result.sent - open.result.ok}`);
   }
 }
 

@@ -1,18 +1,21 @@
 /**
  * What the benchmark measures: each scenario is one request shape sent to one process.
  * Scenario `2s` (the floor, streamed) is the baseline for 5's time to first byte and runs
- * whenever 5 does.
+ * whenever 5 does; the access scenarios are judged against 4 (the same route without keys),
+ * and access-redis's latency against the floor (2), so those run with them.
  */
 import type { RequestKind } from './load';
 
 /** The processes the harness can start. */
-export type Target = 'upstream' | 'floor' | 'junction' | 'workers' | 'baseline';
+export type Target = 'upstream' | 'floor' | 'junction' | 'workers' | 'baseline' | 'access-memory' | 'access-redis';
 
 export interface Scenario {
   id: string;
   name: string;
   target: Target;
   request: RequestKind;
+  /** The request carries the run's virtual key (`Authorization: Bearer`), made when the run starts. */
+  keyed?: boolean;
 }
 
 const PROMPT = [{ role: 'user', content: 'Say something short about routers.' }];
@@ -30,6 +33,10 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: '2s', name: 'floor proxy, SSE', target: 'floor', request: chat('stream', 'bench-a', true) },
   { id: '3', name: 'junction, 1 deployment', target: 'junction', request: chat('plain', 'bench-one') },
   { id: '4', name: 'junction, route of 3', target: 'junction', request: chat('plain', 'bench-three') },
+  // Scenario 4's route with a virtual key, a rate limit and a budget, counted in memory or in
+  // Redis; right after 4, so each round's pair runs close together.
+  { id: 'access-memory', name: 'junction, keys, memory', target: 'access-memory', request: chat('plain', 'bench-three'), keyed: true },
+  { id: 'access-redis', name: 'junction, keys, Redis', target: 'access-redis', request: chat('plain', 'bench-three'), keyed: true },
   { id: '5', name: 'junction, route of 3, SSE', target: 'junction', request: chat('stream', 'bench-three', true) },
   { id: '6', name: 'junction --workers 2', target: 'workers', request: chat('plain', 'bench-three') },
   // Run only with --baseline: scenario 4 on another build, interleaved with this one's.
@@ -47,7 +54,14 @@ export function selectScenarios(ids: readonly string[] | undefined, baseline = f
     if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new Error(`unknown scenario '${id}' (known: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})`);
   }
   if (wanted.has('5')) wanted.add('2s');
+  if (wanted.has('access-memory') || wanted.has('access-redis')) wanted.add('4');
+  if (wanted.has('access-redis')) wanted.add('2');
   if (baseline) wanted.add('4b');
   if (wanted.has('4b') && !baseline) throw new Error('scenario 4b needs --baseline <bundle>');
   return SCENARIOS.filter((scenario) => wanted.has(scenario.id));
+}
+
+/** The request as a keyed scenario sends it: with the run's key as a bearer token. */
+export function withKey(request: RequestKind, key: string): RequestKind {
+  return { ...request, headers: { ...request.headers, authorization: `Bearer ${key}` } };
 }

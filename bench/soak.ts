@@ -80,7 +80,7 @@ export async function runSoak(options: BenchOptions): Promise<void> {
     const upstream = await startUpstream({ kind: 'simulator', port: 0, models: { 'bench-flaky': { errorRates: { '500': INJECTED_ERROR_RATE } } } });
     await buildJunction();
     const { strategy } = await pickStrategy();
-    const junction = await startJunction('junction', { BENCH_UPSTREAM: upstream.url, BENCH_LEDGER: join(temp, 'junction.db'), BENCH_STRATEGY: strategy }, [], undefined, `${resultBase}-junction.log`);
+    const junction = await startJunction('junction', { BENCH_UPSTREAM: upstream.url, BENCH_LEDGER: join(temp, 'junction.db'), BENCH_STRATEGY: strategy }, { logFile: `${resultBase}-junction.log` });
     await checkTarget('junction', junction.url, 'bench-three');
     const tree = processTree(junction.pid);
     log(`soak: ${rate} req/s for ${seconds} s against Junction (mix: 60% plain, 30% streamed, 10% to a model failing ${INJECTED_ERROR_RATE * 100}%)`);

@@ -132,18 +132,19 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
 
   function settle(reservation: Reservation, plan: DrawPlan, entry: LedgerEntry): void {
     const actual = actualsOf(plan, entry, providerOf);
-    const report = (crossings: Crossing[]) => {
-      for (const crossing of crossings) {
-        const index = plan.draws.findIndex((draw) => draw.rule.key === crossing.rule.key);
-        options.onCrossing?.(crossing, index >= 0 ? alertLabel(plan.labels[index]!) : crossing.rule.key);
-      }
-    };
     try {
       const crossings = store.settle(reservation, actual, now());
-      if (crossings instanceof Promise) crossings.then(report, () => undefined);
-      else report(crossings);
+      if (crossings instanceof Promise) crossings.then((later) => report(later, plan), () => undefined);
+      else if (crossings.length > 0) report(crossings, plan);
     } catch {
       // A shared store keeps failed settlements and retries them; a memory one does not fail.
+    }
+  }
+
+  function report(crossings: Crossing[], plan: DrawPlan): void {
+    for (const crossing of crossings) {
+      const index = plan.draws.findIndex((draw) => draw.rule.key === crossing.rule.key);
+      options.onCrossing?.(crossing, index >= 0 ? alertLabel(plan.labels[index]!) : crossing.rule.key);
     }
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKey, hashKey, keyPrefix, looksLikeHash, looksLikeKey, newKeyId, newTeamId, sameHash } from './keys';
@@ -98,6 +98,20 @@ describe('sameHash', () => {
     expect(sameHash('', '')).toBe(false);
     expect(looksLikeHash(a)).toBe(true);
     expect(looksLikeHash(notHex)).toBe(false);
+  });
+
+  it('agrees with decoding both digests and comparing their bytes, on any pair of strings', () => {
+    const reference = (x: string, y: string) => looksLikeHash(x) && looksLikeHash(y) && timingSafeEqual(Buffer.from(x, 'hex'), Buffer.from(y, 'hex'));
+    // Hex digits of both cases, their neighbours in the character table, and beyond ASCII.
+    const character = fc.constantFrom(...'0123456789abcdefABCDEF', '/', ':', '@', 'G', '`', 'g', 'é', '\u0130', '\u0660', '\uff10');
+    const digest = fc.oneof(fc.string({ unit: character, minLength: 64, maxLength: 64 }), fc.string({ unit: character, minLength: 62, maxLength: 66 }));
+    // Pairs that differ in case only, or in one character, besides independent ones.
+    const pair = fc.oneof(
+      fc.tuple(digest, digest),
+      digest.map((x) => [x, x.toUpperCase()] as const),
+      fc.tuple(digest, fc.nat(), character).map(([x, at, replacement]) => [x, x.slice(0, at % 64) + replacement + x.slice((at % 64) + 1)] as const),
+    );
+    fc.assert(fc.property(pair, ([x, y]) => sameHash(x, y) === reference(x, y)), { numRuns: 2_000 });
   });
 });
 

@@ -8,7 +8,7 @@
 import type { LimitSettings, RouteAccess } from '../config/types';
 import type { LedgerEntry } from '../ledger/types';
 import type { Catalog, Route } from '../routing/catalog';
-import type { Calendar } from './calendar';
+import type { Calendar, CalendarWindow } from './calendar';
 import type { Draw, LimitRule } from './limits/types';
 import type { Budget, KeyRecord, RateLimits, TeamRecord } from './types';
 
@@ -82,100 +82,177 @@ export class RouteCosts {
 
   /** The most the request can cost (USD), overall and per provider. */
   bound(size: RequestSize, defaultMaxOutput: number): { total: number; byProvider: Map<string, number> } {
-    let total = 0;
     const byProvider = new Map<string, number>();
+    for (const provider of this.providers) byProvider.set(provider, this.most(size, defaultMaxOutput, provider));
+    return { total: this.most(size, defaultMaxOutput), byProvider };
+  }
+
+  /** The most the request can cost (USD) on any deployment of the route, or on those of one provider. */
+  most(size: RequestSize, defaultMaxOutput: number, provider?: string): number {
+    let most = 0;
     for (const deployment of this.deployments) {
+      if (provider !== undefined && deployment.provider !== provider) continue;
       const output = Math.min(size.outputTokens ?? defaultMaxOutput, deployment.maxOutput);
       const cost = ((size.inputTokenBound * deployment.input + output * deployment.output) / 1_000_000) * this.attempts;
-      total = Math.max(total, cost);
-      byProvider.set(deployment.provider, Math.max(byProvider.get(deployment.provider) ?? 0, cost));
+      if (cost > most) most = cost;
     }
-    return { total, byProvider };
+    return most;
   }
 }
 
-/** Builds a request's draws. One per process; reads only its settings and the calendar. */
+/** What one draw takes from each request: one request, its reserved tokens, or its cost bound (overall or on one provider). */
+type Measure = 'request' | 'tokens' | 'cost' | { provider: string };
+
+/**
+ * The counters a caller's requests on one route draw on, and what each takes, worked out once
+ * and reused for each request: only the amounts depend on the request. It holds while every
+ * calendar window it names contains `now` (`from` to `until`), and only for the records it was
+ * worked out from (records are never changed in place: the key ring replaces them, frozen).
+ */
+interface PlanShape {
+  rules: LimitRule[];
+  labels: DrawLabel[];
+  measures: Measure[];
+  from: number;
+  until: number;
+  team: TeamRecord | undefined;
+}
+
+/**
+ * Builds a request's draws. One per process; reads only its settings and the calendar, and
+ * keeps each caller's plan shape per route: per key record in a WeakMap, so a replaced or
+ * dropped record takes its shapes with it, and at most one per route each.
+ */
 export class DrawPolicy {
+  private readonly byKey = new WeakMap<KeyRecord, Map<string, PlanShape>>();
+  private readonly anonymous = new Map<string, PlanShape>();
+
   constructor(
     private readonly settings: LimitSettings,
     private readonly calendar: Calendar,
   ) {}
 
   plan(caller: CallerRecords | undefined, route: Route, costs: RouteCosts, size: RequestSize, now: number): DrawPlan {
-    const plan: DrawPlan = { draws: [], labels: [] };
-    const reservedTokens = size.inputTokens + Math.max(0, size.outputTokens ?? this.settings.defaultMaxOutputTokens);
-    const bound = costs.bound(size, this.settings.defaultMaxOutputTokens);
-    if (caller) {
-      this.keyDraws(plan, caller.key, reservedTokens, bound.total, now);
-      if (caller.team) this.teamDraws(plan, caller.team, reservedTokens, bound.total, now);
+    const shape = this.shapeFor(caller, route, costs, now);
+    const { measures } = shape;
+    const defaultMaxOutput = this.settings.defaultMaxOutputTokens;
+    const reservedTokens = size.inputTokens + Math.max(0, size.outputTokens ?? defaultMaxOutput);
+    let cost = -1;
+    const draws: Draw[] = new Array(measures.length);
+    for (let index = 0; index < measures.length; index += 1) {
+      const measure = measures[index]!;
+      let amount: number;
+      if (measure === 'request') amount = 1;
+      else if (measure === 'tokens') amount = reservedTokens;
+      else if (measure === 'cost') amount = cost >= 0 ? cost : (cost = usdToNanos(costs.most(size, defaultMaxOutput)));
+      else amount = usdToNanos(costs.most(size, defaultMaxOutput, measure.provider));
+      draws[index] = { rule: shape.rules[index]!, amount };
     }
-    const access: RouteAccess | undefined = this.settings.routes.get(route.name);
-    if (access) {
-      this.rates(plan, 'route', route.name, access.limits, reservedTokens, now);
-      this.budgets(plan, 'route', route.name, access.budgets, bound.total, now);
-    }
-    this.rates(plan, 'global', 'gateway', this.settings.global.limits, reservedTokens, now);
-    this.budgets(plan, 'global', 'gateway', this.settings.global.budgets, bound.total, now);
-    for (const provider of costs.providers) {
-      const budgets = this.settings.providers.get(provider);
-      if (budgets) this.budgets(plan, 'provider', provider, budgets, bound.byProvider.get(provider) ?? 0, now);
-    }
-    return plan;
+    return { draws, labels: shape.labels };
   }
 
   /** A key's or a team's own counters, drawing nothing: what a usage report reads. */
   counters(owner: { key: KeyRecord } | { team: TeamRecord }, now: number): DrawPlan {
-    const plan: DrawPlan = { draws: [], labels: [] };
-    if ('key' in owner) this.keyDraws(plan, owner.key, 0, 0, now);
-    else this.teamDraws(plan, owner.team, 0, 0, now);
-    return plan;
+    const shape = newShape(undefined);
+    if ('key' in owner) this.keyDraws(shape, owner.key, now);
+    else this.teamDraws(shape, owner.team, now);
+    return { draws: shape.rules.map((rule) => ({ rule, amount: 0 })), labels: shape.labels };
   }
 
-  private keyDraws(plan: DrawPlan, key: KeyRecord, tokens: number, maxCostUsd: number, now: number): void {
+  private shapeFor(caller: CallerRecords | undefined, route: Route, costs: RouteCosts, now: number): PlanShape {
+    let shapes = this.anonymous;
+    if (caller) {
+      let known = this.byKey.get(caller.key);
+      if (known === undefined) this.byKey.set(caller.key, (known = new Map()));
+      shapes = known;
+    }
+    const held = shapes.get(route.name);
+    if (held !== undefined && held.team === caller?.team && now >= held.from && now < held.until) return held;
+    const shape = this.buildShape(caller, route, costs, now);
+    shapes.set(route.name, shape);
+    return shape;
+  }
+
+  private buildShape(caller: CallerRecords | undefined, route: Route, costs: RouteCosts, now: number): PlanShape {
+    const shape = newShape(caller?.team);
+    if (caller) {
+      this.keyDraws(shape, caller.key, now);
+      if (caller.team) this.teamDraws(shape, caller.team, now);
+    }
+    const access: RouteAccess | undefined = this.settings.routes.get(route.name);
+    if (access) {
+      this.rates(shape, 'route', route.name, access.limits, now);
+      this.budgets(shape, 'route', route.name, access.budgets, 'cost', now);
+    }
+    this.rates(shape, 'global', 'gateway', this.settings.global.limits, now);
+    this.budgets(shape, 'global', 'gateway', this.settings.global.budgets, 'cost', now);
+    for (const provider of costs.providers) {
+      const budgets = this.settings.providers.get(provider);
+      if (budgets) this.budgets(shape, 'provider', provider, budgets, { provider }, now);
+    }
+    Object.freeze(shape.rules);
+    Object.freeze(shape.labels);
+    return shape;
+  }
+
+  private keyDraws(shape: PlanShape, key: KeyRecord, now: number): void {
     const multiplier = this.settings.tierMultipliers[key.tier];
-    this.rates(plan, 'key', key.id, scaled({ ...this.settings.keyDefaults, ...key.limits }, multiplier), tokens, now);
+    this.rates(shape, 'key', key.id, scaled({ ...this.settings.keyDefaults, ...key.limits }, multiplier), now);
     const maxConcurrent = key.limits.maxConcurrent ?? this.settings.keyDefaults.maxConcurrent;
     if (maxConcurrent !== undefined) {
-      this.add(plan, { kind: 'concurrency', key: `key:${key.id}:concurrent`, limit: Math.max(1, Math.floor(maxConcurrent * multiplier)) }, 1, { owner: 'key', id: key.id, limit: 'concurrent', sort: 'rate' });
+      add(shape, { kind: 'concurrency', key: `key:${key.id}:concurrent`, limit: Math.max(1, Math.floor(maxConcurrent * multiplier)) }, 'request', { owner: 'key', id: key.id, limit: 'concurrent', sort: 'rate' });
     }
-    this.budgets(plan, 'key', key.id, key.budgets, maxCostUsd, now);
+    this.budgets(shape, 'key', key.id, key.budgets, 'cost', now);
   }
 
-  private teamDraws(plan: DrawPlan, team: TeamRecord, tokens: number, maxCostUsd: number, now: number): void {
-    this.rates(plan, 'team', team.id, team.limits, tokens, now);
-    this.budgets(plan, 'team', team.id, team.budgets, maxCostUsd, now);
+  private teamDraws(shape: PlanShape, team: TeamRecord, now: number): void {
+    this.rates(shape, 'team', team.id, team.limits, now);
+    this.budgets(shape, 'team', team.id, team.budgets, 'cost', now);
   }
 
-  private rates(plan: DrawPlan, owner: DrawLabel['owner'], id: string, limits: RateLimits, tokens: number, now: number): void {
+  private rates(shape: PlanShape, owner: DrawLabel['owner'], id: string, limits: RateLimits, now: number): void {
     const base = `${owner}:${id}`;
     if (limits.rpm !== undefined) {
       const capacity = Math.max(1, limits.burst ?? Math.ceil(limits.rpm / 60));
-      this.add(plan, { kind: 'rate', key: `${base}:rpm`, perMinute: limits.rpm, capacity }, 1, { owner, id, limit: 'rpm', sort: 'rate' });
+      add(shape, { kind: 'rate', key: `${base}:rpm`, perMinute: limits.rpm, capacity }, 'request', { owner, id, limit: 'rpm', sort: 'rate' });
     }
     if (limits.tpm !== undefined) {
       // A whole minute's tokens by default: one request may take many, and must be able to fit.
       const capacity = Math.max(1, limits.tokenBurst ?? limits.tpm);
-      this.add(plan, { kind: 'rate', key: `${base}:tpm`, perMinute: limits.tpm, capacity }, tokens, { owner, id, limit: 'tpm', sort: 'rate' });
+      add(shape, { kind: 'rate', key: `${base}:tpm`, perMinute: limits.tpm, capacity }, 'tokens', { owner, id, limit: 'tpm', sort: 'rate' });
     }
     if (limits.rpd !== undefined || limits.tpd !== undefined) {
-      const day = this.calendar.window('day', now);
-      if (limits.rpd !== undefined) this.add(plan, { kind: 'quota', key: `${base}:rpd:${day.label}`, limit: limits.rpd, windowEnd: day.end }, 1, { owner, id, limit: 'rpd', sort: 'rate' });
-      if (limits.tpd !== undefined) this.add(plan, { kind: 'quota', key: `${base}:tpd:${day.label}`, limit: limits.tpd, windowEnd: day.end }, tokens, { owner, id, limit: 'tpd', sort: 'rate' });
+      const day = window(shape, this.calendar, 'day', now);
+      if (limits.rpd !== undefined) add(shape, { kind: 'quota', key: `${base}:rpd:${day.label}`, limit: limits.rpd, windowEnd: day.end }, 'request', { owner, id, limit: 'rpd', sort: 'rate' });
+      if (limits.tpd !== undefined) add(shape, { kind: 'quota', key: `${base}:tpd:${day.label}`, limit: limits.tpd, windowEnd: day.end }, 'tokens', { owner, id, limit: 'tpd', sort: 'rate' });
     }
   }
 
-  private budgets(plan: DrawPlan, owner: DrawLabel['owner'], id: string, budgets: readonly Budget[], maxCostUsd: number, now: number): void {
+  private budgets(shape: PlanShape, owner: DrawLabel['owner'], id: string, budgets: readonly Budget[], measure: Measure, now: number): void {
     for (const budget of budgets) {
-      const window = this.calendar.window(budget.period, now);
-      const rule: LimitRule = { kind: 'quota', key: `${owner}:${id}:usd:${window.label}`, limit: budgetNanos(budget.usd), windowEnd: window.end, alertAt: this.settings.alerts.thresholds };
-      this.add(plan, rule, usdToNanos(maxCostUsd), { owner, id, limit: 'budget', period: budget.period, sort: 'budget' });
+      const period = window(shape, this.calendar, budget.period, now);
+      const rule: LimitRule = { kind: 'quota', key: `${owner}:${id}:usd:${period.label}`, limit: budgetNanos(budget.usd), windowEnd: period.end, alertAt: this.settings.alerts.thresholds };
+      add(shape, rule, measure, { owner, id, limit: 'budget', period: budget.period, sort: 'budget' });
     }
   }
+}
 
-  private add(plan: DrawPlan, rule: LimitRule, amount: number, label: DrawLabel): void {
-    plan.draws.push({ rule, amount });
-    plan.labels.push(label);
-  }
+function newShape(team: TeamRecord | undefined): PlanShape {
+  return { rules: [], labels: [], measures: [], from: Number.NEGATIVE_INFINITY, until: Number.POSITIVE_INFINITY, team };
+}
+
+function add(shape: PlanShape, rule: LimitRule, measure: Measure, label: DrawLabel): void {
+  shape.rules.push(Object.freeze(rule));
+  shape.measures.push(measure);
+  shape.labels.push(Object.freeze(label));
+}
+
+/** The calendar window of `period` at `now`; the shape holds only while it does. */
+function window(shape: PlanShape, calendar: Calendar, period: Budget['period'], now: number): CalendarWindow {
+  const found = calendar.window(period, now);
+  if (found.start > shape.from) shape.from = found.start;
+  if (found.end < shape.until) shape.until = found.end;
+  return found;
 }
 
 function scaled(limits: RateLimits, multiplier: number): RateLimits {

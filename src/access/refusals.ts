@@ -43,26 +43,40 @@ export function refusalError(exchange: Exchange, plan: DrawPlan, refusal: Refusa
 /**
  * OpenAI's x-ratelimit-* headers from the key's (or else the first) per-minute request and
  * token counters, for those `headroom` covers (all on admission; the refusing one on refusal).
+ * Every admitted request with limits sets them, so the header names are written out: a name
+ * built per request is a new string for each header object to hash.
  */
 export function setRateLimitHeaders(exchange: Exchange, plan: DrawPlan, headroom: ReadonlyArray<Headroom | undefined>): void {
   let requests = -1;
   let tokens = -1;
-  plan.labels.forEach((label, index) => {
-    if (headroom[index] === undefined) return;
+  const { labels } = plan;
+  for (let index = 0; index < labels.length; index += 1) {
+    if (headroom[index] === undefined) continue;
+    const label = labels[index]!;
     if (label.limit === 'rpm' && (requests < 0 || label.owner === 'key')) requests = index;
     if (label.limit === 'tpm' && (tokens < 0 || label.owner === 'key')) tokens = index;
-  });
+  }
   if (requests < 0 && tokens < 0) return;
   const headers = (exchange.context.responseHeaders ??= {});
-  for (const [index, unit] of [[requests, 'requests'], [tokens, 'tokens']] as const) {
-    if (index < 0) continue;
-    const rule = plan.draws[index]!.rule;
-    const room = headroom[index]!;
-    if (rule.kind !== 'rate') continue;
-    headers[`x-ratelimit-limit-${unit}`] = String(rule.perMinute);
-    headers[`x-ratelimit-remaining-${unit}`] = String(Math.max(0, Math.floor(room.remaining)));
-    if (Number.isFinite(room.resetMs)) headers[`x-ratelimit-reset-${unit}`] = `${Math.ceil(room.resetMs) / 1000}s`;
+  const requestRule = requests < 0 ? undefined : plan.draws[requests]!.rule;
+  if (requestRule?.kind === 'rate') {
+    const room = headroom[requests]!;
+    headers['x-ratelimit-limit-requests'] = String(requestRule.perMinute);
+    headers['x-ratelimit-remaining-requests'] = String(Math.max(0, Math.floor(room.remaining)));
+    if (Number.isFinite(room.resetMs)) headers['x-ratelimit-reset-requests'] = resetText(room.resetMs);
   }
+  const tokenRule = tokens < 0 ? undefined : plan.draws[tokens]!.rule;
+  if (tokenRule?.kind === 'rate') {
+    const room = headroom[tokens]!;
+    headers['x-ratelimit-limit-tokens'] = String(tokenRule.perMinute);
+    headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, Math.floor(room.remaining)));
+    if (Number.isFinite(room.resetMs)) headers['x-ratelimit-reset-tokens'] = resetText(room.resetMs);
+  }
+}
+
+/** OpenAI's duration format, in seconds: `0.05s`. */
+function resetText(ms: number): string {
+  return `${Math.ceil(ms) / 1000}s`;
 }
 
 function formatUsd(nanos: number): string {

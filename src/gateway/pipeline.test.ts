@@ -130,6 +130,16 @@ describe('pipeline stages', () => {
     expect(settled[0].costUsd).toBe(outcome.costUsd);
   });
 
+  it('awaits an admission that answers later (a shared store), and refuses on its rejection', async () => {
+    const settled: LedgerEntry[] = [];
+    const later = pipelineWith({ admit: async () => ({ settle: (entry) => settled.push(entry) }) });
+    await later.pipeline.chat(hello(), context());
+    expect(settled).toEqual([expect.objectContaining({ status: 200 })]);
+    const refusing = pipelineWith({ admit: () => Promise.reject(new JunctionError('limits_unavailable', 'store down')) });
+    await expect(refusing.pipeline.chat(hello(), context())).rejects.toMatchObject({ code: 'limits_unavailable' });
+    expect(refusing.entries).toEqual([expect.objectContaining({ status: 503, attempts: [] })]);
+  });
+
   it('settles the admission when the request fails after it, and refuses without calling upstream', async () => {
     const settled: LedgerEntry[] = [];
     const { pipeline } = pipelineWith({ admit: () => ({ settle: (entry) => settled.push(entry) }) });

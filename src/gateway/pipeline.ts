@@ -192,36 +192,59 @@ export class Pipeline {
    * The admit and guard stages: the request's needs (computed on the route it will be served
    * from), once its limits and budgets have admitted it and its route has a slot for it. A
    * budget refusal on a route with `downgradeTo` is served from that route instead, if it
-   * admits the request there; one hop only. Synchronous when there is nothing to decide.
+   * admits the request there; one hop only. A promise only when a stage answers later (a shared
+   * store, a queue): admission from memory takes no turn of the event loop.
    */
   private admit(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds): RequestNeeds | Promise<RequestNeeds> {
-    const { admit, guards } = this.stages;
-    if (admit === undefined && guards === undefined) return needsOf(exchange.runtime);
-    return this.admitAndGuard(exchange, needsOf);
+    const { admit } = this.stages;
+    const needs = needsOf(exchange.runtime);
+    if (admit !== undefined) {
+      let decided: ReturnType<typeof admit>;
+      try {
+        decided = admit(exchange, needs);
+      } catch (refusal) {
+        return this.downgradeOrRefuse(exchange, needsOf, refusal);
+      }
+      if (decided instanceof Promise) {
+        return decided.then(
+          (admission) => {
+            exchange.admission = admission;
+            return this.enter(exchange, needs);
+          },
+          (refusal: unknown) => this.downgradeOrRefuse(exchange, needsOf, refusal),
+        );
+      }
+      exchange.admission = decided;
+    }
+    return this.enter(exchange, needs);
   }
 
-  private async admitAndGuard(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds): Promise<RequestNeeds> {
-    const { admit, guards } = this.stages;
-    let needs = needsOf(exchange.runtime);
-    if (admit !== undefined) {
-      try {
-        exchange.admission = await admit(exchange, needs);
-      } catch (refusal) {
-        const target = guards?.downgradeTarget(exchange.route, toJunctionError(refusal));
-        if (target === undefined) throw refusal;
-        this.downgrade(exchange, this.resolve(target));
-        needs = needsOf(exchange.runtime);
-        try {
-          exchange.admission = await admit(exchange, needs);
-        } catch {
-          // The cheaper route could not take it either: the caller hears why its own route refused.
-          throw refusal;
-        }
-      }
+  /** The guard stage's slot on the exchange's route, when the route has a concurrency limit. */
+  private enter(exchange: RunningExchange, needs: RequestNeeds): RequestNeeds | Promise<RequestNeeds> {
+    const slot = this.stages.guards?.enter(exchange);
+    if (!(slot instanceof Promise)) {
+      exchange.slot = slot;
+      return needs;
     }
-    const slot = guards?.enter(exchange);
-    exchange.slot = slot instanceof Promise ? await slot : slot;
-    return needs;
+    return slot.then((held) => {
+      exchange.slot = held;
+      return needs;
+    });
+  }
+
+  /** After a refusal: admission on the route's `downgradeTo`, or the refusal itself. */
+  private async downgradeOrRefuse(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds, refusal: unknown): Promise<RequestNeeds> {
+    const target = this.stages.guards?.downgradeTarget(exchange.route, toJunctionError(refusal));
+    if (target === undefined) throw refusal;
+    this.downgrade(exchange, this.resolve(target));
+    const needs = needsOf(exchange.runtime);
+    try {
+      exchange.admission = await this.stages.admit!(exchange, needs);
+    } catch {
+      // The cheaper route could not take it either: the caller hears why its own route refused.
+      throw refusal;
+    }
+    return this.enter(exchange, needs);
   }
 
   /** Serve the request from `cheaper`: the ledger names both routes, the answer says so in a header. */

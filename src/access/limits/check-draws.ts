@@ -7,8 +7,9 @@ import type { Draw, LimitRule, Reservation } from './types';
 
 export function checkDraws(draws: readonly Draw[], leaseMs: number): void {
   if (!(leaseMs > 0)) throw new RangeError(`a reservation's lease must be positive, not ${leaseMs} ms`);
-  for (const [index, draw] of draws.entries()) {
-    checkAmount(draw.amount, `draw ${index} (${draw.rule.key})`);
+  for (let index = 0; index < draws.length; index += 1) {
+    const draw = draws[index]!;
+    if (!isAmount(draw.amount)) badAmount(draw.amount, `draw ${index} (${draw.rule.key})`);
     checkRule(draw.rule);
   }
 }
@@ -17,11 +18,18 @@ export function checkActual(reservation: Reservation, actual: readonly number[])
   if (actual.length !== reservation.draws.length) {
     throw new RangeError(`a settlement gives one actual amount per draw: ${reservation.draws.length} expected, ${actual.length} given`);
   }
-  for (const [index, amount] of actual.entries()) checkAmount(amount, `actual amount ${index} (${reservation.draws[index].rule.key})`);
+  for (let index = 0; index < actual.length; index += 1) {
+    if (!isAmount(actual[index]!)) badAmount(actual[index]!, `actual amount ${index} (${reservation.draws[index]!.rule.key})`);
+  }
 }
 
-function checkAmount(amount: number, what: string): void {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`${what} must be a whole number ≥ 0, not ${amount}`);
+// Checked on every reservation and settlement: the message is built only for a bad amount.
+function isAmount(amount: number): boolean {
+  return Number.isSafeInteger(amount) && amount >= 0;
+}
+
+function badAmount(amount: number, what: string): never {
+  throw new RangeError(`${what} must be a whole number ≥ 0, not ${amount}`);
 }
 
 function checkRule(rule: LimitRule): void {
