@@ -13,6 +13,11 @@ function run(rps: number, latencies: number[], errors: Record<string, number> = 
 }
 
 describe('closedFigures', () => {
+  it('gives the process under test’s CPU per request, round by round, when it was sampled', () => {
+    expect(closedFigures([run(1000, [1], {}, 50), run(2000, [1], {}, 80)], false, 'junction').cpu_us_per_request_by_round).toEqual([500, 400]);
+    expect(closedFigures([run(1000, [1], {}, 50)], false, 'floor').cpu_us_per_request_by_round).toBeUndefined();
+  });
+
   it('takes the median of each figure over the rounds and sums the errors', () => {
     const figures = closedFigures([run(900, [1, 2, 3], { ECONNRESET: 1 }, 40), run(1000, [2, 3, 4], {}, 60), run(5000, [3, 4, 5], { status_502: 2 }, 90)], false);
     expect(figures).toMatchObject({ rps: 1000, rps_by_round: [900, 1000, 5000], p50_ms: 3, p99_ms: 4, errors: 3, cpu_percent: { junction: 60 } });
@@ -62,12 +67,17 @@ describe('summarise', () => {
     expect(summary.access_memory).toEqual({
       rps: 5700, throughput_vs_plain: 0.95, throughput_vs_plain_by_round: [0.95, 0.925, 0.97], cost: 0.05, meets_target: true,
       added_p50_ms: 0.2, added_p99_ms: 1, added_over_plain_p50_ms: 0.05, added_over_plain_p99_ms: 0.2, cpu_per_request_vs_plain: { ratio: 1.04, at_rate: 1000 },
+      closed_cpu_per_request_vs_plain_by_round: null, closed_cpu_per_request_vs_plain: null,
     });
     expect(summary.access_redis).toMatchObject({ rps: 4200, throughput_vs_plain_by_round: [0.8, 0.5, 0.8], cost: 0.2, meets_target: null, added_p50_ms: 0.5, added_p99_ms: 2 });
     const text = formatReport({ generated_at: '', machine: { cpus: 2, node: 'v20', load_average: [0, 0, 0] }, options: { connections: 50, duration: 10, warmup: 2, rounds: 3 }, notes: [], scenarios: withAccess, summary }, ['junction']);
     expect(text).toContain('keys, limits and budget on memory state: 5700 req/s, 0.950 of scenario 4 (round by round: 0.950, 0.925, 0.970), cost 5.0%, within the 10% target');
     expect(text).toContain('on Redis state: 4200 req/s');
     expect(text).toContain('cost 20.0%\n');
+    const sampled = (figures: ScenarioFigures, cpu: number[]): ScenarioFigures => ({ ...figures, closed: { ...figures.closed!, cpu_us_per_request_by_round: cpu } });
+    const withCpu = { ...withAccess, '4': sampled(withAccess['4'], [150, 160, 140]), 'access-memory': sampled(withAccess['access-memory'], [165, 168, 150.5]) };
+    expect(summarise(withCpu, 1000).access_memory).toMatchObject({ closed_cpu_per_request_vs_plain_by_round: [1.1, 1.05, 1.075], closed_cpu_per_request_vs_plain: 1.075 });
+    expect(formatReport({ generated_at: '', machine: { cpus: 2, node: 'v20', load_average: [0, 0, 0] }, options: {}, notes: [], scenarios: withCpu, summary: summarise(withCpu, 1000) }, [])).toContain("closed loop, CPU per request over scenario 4's: 1.075× (round by round: 1.100, 1.050, 1.075)");
     const slow = summarise({ ...withAccess, 'access-memory': { ...withAccess['access-memory'], closed: { ...withAccess['access-memory'].closed!, rps_by_round: [5000, 6000, 2000] } } }, 1000);
     expect(slow.access_memory).toMatchObject({ cost: 0.25, meets_target: false });
     expect(text).toContain('over the floor: p50 0.500 ms, p99 2.000 ms; over scenario 4: p50 0.350 ms, p99 1.200 ms');

@@ -36,6 +36,11 @@ export interface ClosedFigures {
   cpu_percent: Record<string, number>;
   rss_mb: Record<string, number>;
   ttfb_p50_ms?: number;
+  /**
+   * CPU time of the process under test per request (µs), each round: what a neighbour taking
+   * cores away moves far less than throughput. Absent when the target was not sampled.
+   */
+  cpu_us_per_request_by_round?: number[];
 }
 
 export interface OpenFigures {
@@ -111,6 +116,13 @@ export interface AccessFigures {
   added_over_plain_p99_ms: number | null;
   /** CPU per request over scenario 4's at the highest fixed rate both ran. */
   cpu_per_request_vs_plain: { ratio: number; at_rate: number } | null;
+  /**
+   * Closed loop, CPU per request over scenario 4's, round by round, and their median: where
+   * each process is bound by its main thread, throughput goes as the inverse of this, and a
+   * neighbour taking cores away moves it far less than throughput.
+   */
+  closed_cpu_per_request_vs_plain_by_round: number[] | null;
+  closed_cpu_per_request_vs_plain: number | null;
 }
 
 /** The issue's bound on access control's cost with memory state: at most 10% of closed-loop throughput. */
@@ -133,7 +145,7 @@ function medianUsage(runs: RunRecord[], field: keyof Usage): Record<string, numb
   return Object.fromEntries([...names].map((name) => [name, round(median(runs.map((run) => run.usage[name]?.[field] ?? NaN)), 1)]));
 }
 
-export function closedFigures(runs: RunRecord[], stream: boolean): ClosedFigures {
+export function closedFigures(runs: RunRecord[], stream: boolean, target?: string): ClosedFigures {
   const figures: ClosedFigures = {
     rps: round(median(runs.map((run) => run.result.rps)), 0),
     rps_by_round: runs.map((run) => round(run.result.rps, 0)),
@@ -144,6 +156,8 @@ export function closedFigures(runs: RunRecord[], stream: boolean): ClosedFigures
     rss_mb: medianUsage(runs, 'rssMaxMb'),
   };
   if (stream) figures.ttfb_p50_ms = round(median(runs.map((run) => run.result.ttfb?.p50 ?? NaN)));
+  const cpuPerRequest = runs.map((run) => ((run.usage[target ?? '']?.cpuPercent ?? NaN) * 10_000) / run.result.rps);
+  if (cpuPerRequest.every((value) => Number.isFinite(value))) figures.cpu_us_per_request_by_round = cpuPerRequest.map((value) => round(value, 1));
   return figures;
 }
 
@@ -166,7 +180,7 @@ export function openFigures(runs: RunRecord[], stream: boolean): OpenFigures {
 export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
   const rates: Record<string, OpenFigures> = {};
   for (const [rate, records] of Object.entries(runs.open)) if (records.length > 0) rates[rate] = openFigures(records, runs.stream);
-  return { name: runs.name, target: runs.target, closed: runs.closed.length > 0 ? closedFigures(runs.closed, runs.stream) : undefined, rates };
+  return { name: runs.name, target: runs.target, closed: runs.closed.length > 0 ? closedFigures(runs.closed, runs.stream, runs.target) : undefined, rates };
 }
 
 const difference = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !Number.isFinite(a - b) ? null : round(a - b, 3));
@@ -205,6 +219,9 @@ function accessFigures(scenarios: Record<string, ScenarioFigures>, id: string, a
   const at = (figures: ScenarioFigures | undefined) => figures?.rates[String(atRate)];
   const byRound = pairedRatios(keyed?.closed, plain?.closed);
   const cost = byRound === null ? null : round(1 - median(byRound), 3);
+  const keyedCpu = keyed?.closed?.cpu_us_per_request_by_round;
+  const plainCpu = plain?.closed?.cpu_us_per_request_by_round;
+  const cpuByRound = keyedCpu === undefined || plainCpu === undefined || keyedCpu.length !== plainCpu.length ? null : keyedCpu.map((value, index) => round(value / plainCpu[index]!, 3));
   return {
     rps: keyed?.closed?.rps ?? null,
     throughput_vs_plain: ratio(keyed?.closed?.rps, plain?.closed?.rps),
@@ -216,6 +233,8 @@ function accessFigures(scenarios: Record<string, ScenarioFigures>, id: string, a
     added_over_plain_p50_ms: difference(at(keyed)?.p50_ms, at(plain)?.p50_ms),
     added_over_plain_p99_ms: difference(at(keyed)?.p99_ms, at(plain)?.p99_ms),
     cpu_per_request_vs_plain: cpuVsFloor(keyed, plain),
+    closed_cpu_per_request_vs_plain_by_round: cpuByRound,
+    closed_cpu_per_request_vs_plain: cpuByRound === null ? null : round(median(cpuByRound), 3),
   };
 }
 
@@ -282,8 +301,10 @@ function accessLines(state: string, figures: AccessFigures | undefined, atRate: 
   if (figures === undefined) return [];
   const verdict = figures.meets_target === null ? '' : figures.meets_target ? `, within the ${ACCESS_COST_TARGET * 100}% target` : `, ABOVE the ${ACCESS_COST_TARGET * 100}% target`;
   const cpu = figures.cpu_per_request_vs_plain ? `; CPU per request ${show(figures.cpu_per_request_vs_plain.ratio, 3)}× at ${figures.cpu_per_request_vs_plain.at_rate} req/s` : '';
+  const closedCpu = figures.closed_cpu_per_request_vs_plain === null ? '-' : `${show(figures.closed_cpu_per_request_vs_plain, 3)}× (round by round: ${figures.closed_cpu_per_request_vs_plain_by_round!.map((value) => show(value, 3)).join(', ')})`;
   return [
     `  keys, limits and budget on ${state} state: ${show(figures.rps, 0)} req/s, ${show(figures.throughput_vs_plain, 3)} of scenario 4 (round by round: ${figures.throughput_vs_plain_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'}), cost ${figures.cost === null ? '-' : `${show(figures.cost * 100, 1)}%`}${verdict}${cpu}`,
+    `    closed loop, CPU per request over scenario 4's: ${closedCpu}`,
     `    added latency at ${atRate} req/s over the floor: p50 ${show(figures.added_p50_ms, 3)} ms, p99 ${show(figures.added_p99_ms, 3)} ms; over scenario 4: p50 ${show(figures.added_over_plain_p50_ms, 3)} ms, p99 ${show(figures.added_over_plain_p99_ms, 3)} ms`,
   ];
 }
