@@ -56,6 +56,18 @@ describe('memory limit store', () => {
     expect(store.size()).toBe(0);
   });
 
+  it('sweeps as much when calls come many to a millisecond', () => {
+    const store = createMemoryLimitStore();
+    for (let index = 0; index < 1_000; index += 1) store.reserve([{ rule: { kind: 'quota', key: `day-${index}`, limit: 10, windowEnd: T + HOUR }, amount: 1 }], T, 1_000);
+    const hot: LimitRule = { kind: 'rate', key: 'hot', perMinute: 60_000_000, capacity: 1_000_000 };
+    const later = T + 3 * HOUR;
+    // Every call in the same millisecond: each still accounts for its share of the sweeping.
+    for (let call = 0; call < 2_000; call += 1) store.settle(admittedOf(store.reserve([{ rule: hot, amount: 1 }], later, 60_000)), [1], later);
+    expect(store.size()).toBeLessThanOrEqual(1 + 64);
+    store.reserve([], later + 1, 1_000);
+    expect(store.size()).toBe(2);
+  });
+
   describe('settling twice charges once', () => {
     const budget: LimitRule = { kind: 'quota', key: 'budget', limit: 1_000_000, windowEnd: T + 100 * HOUR };
     const reserve = (store: ReturnType<typeof createMemoryLimitStore>, at = T) => {
