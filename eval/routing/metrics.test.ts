@@ -30,9 +30,13 @@ describe('pair metrics', () => {
     expect(cpt(curve, 0.8)).toBe(1);
   });
 
-  it('keeps input order on ties, so results are deterministic', () => {
+  it('takes the expected value of a random order within ties, whatever the input order', () => {
+    // All tied: the diagonal, 0.25 + k × 0.5 / 4.
     const curve = pgrCurve(outcomes, [1, 1, 1, 1], 4);
-    expect(curve.map((point) => point.quality)).toEqual([0.25, 0.5, 0.5, 0.75, 0.75]);
+    expect(curve.map((point) => point.quality)).toEqual([0.25, 0.375, 0.5, 0.625, 0.75]);
+    // Prompt 2 alone first (gain 1), then 0, 1, 3 tied (gains 1, 0, 0: 1/3 each).
+    const partly = pgrCurve(outcomes, [0, 0, 1, 0], 4);
+    expect(partly.map((point) => point.quality * 12)).toEqual([3, 6, 7, 8, 9].map((value) => expect.closeTo(value, 9)));
   });
 
   it('the oracle sends the prompts the strong model gains on first; random is the diagonal', () => {

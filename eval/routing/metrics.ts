@@ -45,22 +45,29 @@ function mean(values: readonly number[]): number {
 }
 
 /**
- * The PGR curve of a router. Prompts are ranked by `scores` (highest first; ties keep the
- * input order, so the result is deterministic), and at share s the top round(s·n) go to the
- * strong model.
+ * The PGR curve of a router. Prompts are ranked by `scores` (highest first), and at share s the
+ * top round(s·n) go to the strong model. Prompts with equal scores are indistinguishable to the
+ * router, so within a tie the curve takes the expected value of a random order (a straight line
+ * across the group), not whatever order the data came in.
  */
 export function pgrCurve(outcomes: readonly PairOutcome[], scores: readonly number[], steps = CURVE_STEPS): CurvePoint[] {
   if (outcomes.length !== scores.length) throw new Error('pgrCurve: one score per outcome');
   const n = outcomes.length;
   const order = outcomes.map((_, index) => index).sort((a, b) => scores[b] - scores[a] || a - b);
-  // prefix[k] = total quality when the first k ranked prompts go strong and the rest weak.
-  const prefix = new Float64Array(n + 1);
-  let total = 0;
-  for (const outcome of outcomes) total += outcome.weak;
-  prefix[0] = total;
-  for (let k = 0; k < n; k += 1) {
-    const outcome = outcomes[order[k]];
-    prefix[k + 1] = prefix[k] + outcome.strong - outcome.weak;
+  // total[k] = total quality when the first k ranked prompts go strong and the rest weak.
+  const total = new Float64Array(n + 1);
+  for (const outcome of outcomes) total[0] += outcome.weak;
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    let gain = 0;
+    while (end < n && scores[order[end]] === scores[order[start]]) {
+      gain += outcomes[order[end]].strong - outcomes[order[end]].weak;
+      end += 1;
+    }
+    const perPrompt = gain / (end - start);
+    for (let k = start + 1; k <= end; k += 1) total[k] = total[start] + perPrompt * (k - start);
+    start = end;
   }
   const weak = mean(outcomes.map((outcome) => outcome.weak));
   const strong = mean(outcomes.map((outcome) => outcome.strong));
@@ -68,7 +75,7 @@ export function pgrCurve(outcomes: readonly PairOutcome[], scores: readonly numb
   const points: CurvePoint[] = [];
   for (let step = 0; step <= steps; step += 1) {
     const share = step / steps;
-    const quality = n === 0 ? 0 : prefix[Math.round(share * n)] / n;
+    const quality = n === 0 ? 0 : total[Math.round(share * n)] / n;
     points.push({ share, quality, pgr: gap === 0 ? 0 : (quality - weak) / gap });
   }
   return points;
