@@ -52,6 +52,10 @@ describe('pair metrics', () => {
     expect(random.costCutAt95).toBeCloseTo(0.07, 12);
   });
 
+  it('refuses NaN scores', () => {
+    expect(() => pgrCurve(outcomes, [0, Number.NaN, 1, 2])).toThrow(/NaN/);
+  });
+
   it('returns null when a target is never reached', () => {
     const curve = pgrCurve([{ weak: 0, strong: 1 }], [0], 2);
     expect(cpt(curve, 1.5)).toBeNull();

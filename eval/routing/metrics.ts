@@ -52,6 +52,8 @@ function mean(values: readonly number[]): number {
  */
 export function pgrCurve(outcomes: readonly PairOutcome[], scores: readonly number[], steps = CURVE_STEPS): CurvePoint[] {
   if (outcomes.length !== scores.length) throw new Error('pgrCurve: one score per outcome');
+  // NaN would never equal itself and would break the tie groups below.
+  if (scores.some((score) => Number.isNaN(score))) throw new Error('pgrCurve: a score is NaN');
   const n = outcomes.length;
   const order = outcomes.map((_, index) => index).sort((a, b) => scores[b] - scores[a] || a - b);
   // total[k] = total quality when the first k ranked prompts go strong and the rest weak.

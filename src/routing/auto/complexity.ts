@@ -117,33 +117,24 @@ export function classifyPattern(features: ComplexityFeatures): PromptPattern {
   return 'chat';
 }
 
-/** How much each pattern adds to the score on its own: code and math are where weak models fail most. */
-const PATTERN_WEIGHT: Record<PromptPattern, number> = {
-  code: 0.2,
-  math: 0.2,
-  analysis: 0.12,
-  creative: 0.06,
-  extraction: 0.04,
-  simple_question: 0,
-  chat: 0,
-};
-
 /** Score a prompt. Pure and deterministic. */
 export function scoreComplexity(input: ComplexityInput): ComplexityResult {
   const features = complexityFeatures(input);
   const pattern = classifyPattern(features);
-  // Length is the strongest single signal on the training data; log-scaled so that 50 → 500
-  // tokens matters about as much as 500 → 5,000.
+  // Length is the strongest single signal on the training data (MMLU subjects before `mmlu_n`,
+  // GSM8K); log-scaled so that 50 → 500 tokens matters about as much as 500 → 5,000. The
+  // markers only break ties between prompts of similar length: weighted more, they made the
+  // training APGR worse (math markers, for one, are anti-correlated with GPT-4's advantage on
+  // MMLU), so the pattern names the kind of task but does not move the score on its own.
   const length = Math.min(1, Math.log2(1 + features.tokens) / Math.log2(1 + 4000));
   const parts = {
-    length: 0.45 * length,
-    pattern: PATTERN_WEIGHT[pattern],
-    code: 0.08 * saturate(features.codeMarkers, 3),
-    math: 0.08 * saturate(features.mathMarkers, 3),
+    length: 0.7 * length,
     steps: 0.07 * saturate(features.multiStepMarkers, 2),
-    constraints: 0.07 * saturate(features.constraints, 3),
-    analysis: 0.05 * saturate(features.analysisMarkers, 2),
-    turns: 0.05 * saturate(features.messages - 1, 2),
+    code: 0.05 * saturate(features.codeMarkers, 3),
+    questions: 0.03 * saturate(features.questionWords, 2),
+    constraints: 0.03 * saturate(features.constraints, 3),
+    analysis: 0.03 * saturate(features.analysisMarkers, 2),
+    turns: 0.09 * saturate(features.messages - 1, 2),
   };
   const raw = Object.values(parts).reduce((sum, part) => sum + part, 0);
   const score = Math.round(Math.min(1, Math.max(0, raw)) * 1e4) / 1e4;
