@@ -1,7 +1,7 @@
 import { scoreComplexity } from '../../src/routing/auto/complexity';
 import { applyBucketRule, fitBucketRule, replay, type ScoredOutcome } from './bucket-rule';
 import type { MultiDataset, MultiPrompt, PairDataset } from './load';
-import { aiq, cheapestReaching, nonDecreasingHull, oracleScores, randomPairSummary, summarisePair, type CostPoint, type PairSummary } from './metrics';
+import { aiq, cheapestReaching, nonDecreasingHull, oracleScores, randomPairSummary, summarisePair, transferThreshold, type CostPoint, type PairSummary, type ThresholdTransfer } from './metrics';
 import type { Part } from './split';
 
 /**
@@ -16,6 +16,8 @@ export interface PairRow {
   prompts: number;
   router: string;
   summary: PairSummary;
+  /** Held-out rows of threshold routers: the 95% threshold picked on the training part, applied here. */
+  transfer?: ThresholdTransfer;
 }
 
 export interface MultiRow {
@@ -56,13 +58,24 @@ const promptLength = (text: string): number => text.length;
 
 export function evaluatePairs(dataset: PairDataset, score: Scorer): PairRow[] {
   const rows: PairRow[] = [];
+  const routers: Array<[string, (text: string, messages: number) => number]> = [
+    ['prompt length', (text) => promptLength(text)],
+    ['complexity', score],
+  ];
+  const training = dataset.prompts.filter((prompt) => prompt.part === 'train');
   for (const part of ['train', 'heldout'] as const) {
     const prompts = dataset.prompts.filter((prompt) => prompt.part === part);
     if (prompts.length === 0) continue;
-    const row = (router: string, summary: PairSummary): PairRow => ({ dataset: dataset.name, part, prompts: prompts.length, router, summary });
+    const row = (router: string, summary: PairSummary, transfer?: ThresholdTransfer): PairRow => ({ dataset: dataset.name, part, prompts: prompts.length, router, summary, ...(transfer === undefined ? {} : { transfer }) });
     rows.push(row('random (expected)', randomPairSummary(prompts)));
-    rows.push(row('prompt length', summarisePair(prompts, prompts.map((prompt) => promptLength(prompt.text)))));
-    rows.push(row('complexity', summarisePair(prompts, prompts.map((prompt) => score(prompt.text, prompt.messages)))));
+    for (const [name, scoreOf] of routers) {
+      const scores = prompts.map((prompt) => scoreOf(prompt.text, prompt.messages));
+      const transfer =
+        part === 'heldout' && training.length > 0
+          ? transferThreshold(training, training.map((prompt) => scoreOf(prompt.text, prompt.messages)), prompts, scores)
+          : undefined;
+      rows.push(row(name, summarisePair(prompts, scores), transfer));
+    }
     rows.push(row('oracle', summarisePair(prompts, oracleScores(prompts))));
   }
   return rows;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiq, apgr, cheapestReaching, costCutAt, cpt, nonDecreasingHull, oracleScores, pgrCurve, randomPairSummary, summarisePair } from './metrics';
+import { aiq, apgr, cheapestReaching, costCutAt, cpt, nonDecreasingHull, oracleScores, pgrCurve, randomPairSummary, summarisePair, transferThreshold } from './metrics';
 
 // Four prompts. Weak mean 0.25, strong mean 0.75, gap 0.5.
 const outcomes = [
@@ -90,5 +90,19 @@ describe('cost-quality metrics', () => {
   it('finds the cheapest point reaching a quality', () => {
     expect(cheapestReaching(points, 0.8)).toEqual({ cost: 3, quality: 0.9 });
     expect(cheapestReaching(points, 0.95)).toBeNull();
+  });
+});
+
+describe('threshold transfer', () => {
+  it('picks the highest training threshold reaching 95% of strong quality and applies it unchanged', () => {
+    // Training: strong 0.75. Threshold 0.9 (prompt 2 strong) gives 0.5; 0.5 (prompts 2, 0) gives 0.75 ≥ 0.7125.
+    const target = [
+      { weak: 0, strong: 1 },
+      { weak: 1, strong: 1 },
+    ];
+    const transfer = transferThreshold(outcomes, [0.5, 0.2, 0.9, 0.1], target, [0.6, 0.1]);
+    expect(transfer.threshold).toBe(0.5);
+    expect(transfer.strongShare).toBe(0.5);
+    expect(transfer.qualityRatio).toBe(1);
   });
 });

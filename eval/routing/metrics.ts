@@ -207,3 +207,40 @@ export function cheapestReaching(points: readonly CostPoint[], target: number): 
   }
   return best;
 }
+
+/** A score threshold chosen on training prompts, and what it does on other prompts. */
+export interface ThresholdTransfer {
+  /** Prompts scoring at or above it go to the strong model. */
+  threshold: number;
+  /** On the target prompts: share sent strong, and mean quality as a fraction of the strong model's. */
+  strongShare: number;
+  qualityRatio: number;
+}
+
+/**
+ * What an operator would do: pick on training prompts the highest threshold whose routing
+ * reaches `fraction` of the strong model's quality, then apply it unchanged to `target`.
+ */
+export function transferThreshold(
+  training: readonly PairOutcome[],
+  trainingScores: readonly number[],
+  target: readonly PairOutcome[],
+  targetScores: readonly number[],
+  fraction = 0.95,
+): ThresholdTransfer {
+  const strongOf = (outcomes: readonly PairOutcome[]) => mean(outcomes.map((outcome) => outcome.strong));
+  const qualityAt = (outcomes: readonly PairOutcome[], scores: readonly number[], threshold: number) =>
+    mean(outcomes.map((outcome, index) => (scores[index] >= threshold ? outcome.strong : outcome.weak)));
+  const candidates = [...new Set(trainingScores)].sort((a, b) => b - a);
+  const goal = fraction * strongOf(training);
+  let threshold = -Infinity;
+  for (const candidate of candidates) {
+    if (qualityAt(training, trainingScores, candidate) >= goal - 1e-12) {
+      threshold = candidate;
+      break;
+    }
+  }
+  const strongShare = target.length === 0 ? 0 : targetScores.filter((score) => score >= threshold).length / target.length;
+  const strong = strongOf(target);
+  return { threshold, strongShare, qualityRatio: strong === 0 ? 0 : qualityAt(target, targetScores, threshold) / strong };
+}

@@ -20,10 +20,10 @@ function percent(value: number | null): string {
 }
 
 function pairTable(rows: readonly PairRow[]): string {
-  const lines = ['| data | part | n | router | weak → strong | APGR | CPT(50%) | CPT(80%) | cost cut at 95% |', '|---|---|---|---|---|---|---|---|---|'];
+  const lines = ['| data | part | n | router | weak → strong | APGR | CPT(50%) | CPT(80%) | cost cut at 95% | 95% threshold from training: strong calls, quality vs strong |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
     const s = row.summary;
-    lines.push(`| ${row.dataset} | ${row.part} | ${row.prompts} | ${row.router} | ${s.weakQuality.toFixed(3)} → ${s.strongQuality.toFixed(3)} | ${s.apgr.toFixed(3)} | ${percent(s.cpt50)} | ${percent(s.cpt80)} | ${percent(s.costCutAt95)} |`);
+    lines.push(`| ${row.dataset} | ${row.part} | ${row.prompts} | ${row.router} | ${s.weakQuality.toFixed(3)} → ${s.strongQuality.toFixed(3)} | ${s.apgr.toFixed(3)} | ${percent(s.cpt50)} | ${percent(s.cpt80)} | ${percent(s.costCutAt95)} | ${row.transfer === undefined ? '' : `${percent(row.transfer.strongShare)}, ${percent(row.transfer.qualityRatio)}`} |`);
   }
   return lines.join('\n');
 }
