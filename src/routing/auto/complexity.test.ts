@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyPattern, complexityFeatures, scoreComplexity } from './complexity';
 
@@ -54,5 +55,19 @@ describe('scoreComplexity', () => {
     expect(features.listLines).toBe(4);
     expect(features.questionWords).toBe(1);
     expect(classifyPattern({ ...features, codeMarkers: 5 })).toBe('code');
+  });
+
+  it('for any text and message count: a score in [0, 1], the same twice, a known pattern (property)', () => {
+    const patterns = ['code', 'math', 'analysis', 'creative', 'extraction', 'simple_question', 'chat'];
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), fc.integer({ min: 0, max: 100 }), (text, messages) => {
+        const result = scoreComplexity({ text, messages });
+        expect(result.score).toBeGreaterThanOrEqual(0);
+        expect(result.score).toBeLessThanOrEqual(1);
+        expect(patterns).toContain(result.pattern);
+        expect(scoreComplexity({ text, messages })).toEqual(result);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
