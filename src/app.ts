@@ -7,8 +7,10 @@
  * process can exit cleanly.
  */
 import { isIP, type AddressInfo } from 'node:net';
+import { createRouteGuards } from './access/route-guards';
 import { startAccess, type Access } from './access/start-access';
 import { generateKey } from './access/keys';
+import { ringRefreshingStore } from './access/ring-refreshing-store';
 import { createUsageSource } from './access/usage-report';
 import type { JunctionConfig } from './config';
 import { ConfigError } from './config/config-error';
@@ -87,13 +89,16 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     onBudgetAlert: (alert) => metrics.budgetAlert(alert.counter.slice(0, alert.counter.indexOf(':')), alert.threshold),
     onLimitsUnavailable: () => metrics.limitStoreUnavailable(),
   });
+  const guards = createRouteGuards({ routes: config.limits.routes, now: services.now });
+  if (guards) metrics.watchRouteGates(guards.stats);
   const pipeline = new Pipeline(services, {
     requestTimeoutMs: config.server.requestTimeoutMs,
-    stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}) },
+    stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}), ...(guards ? { guards } : {}) },
   });
   const operations = createOperations(pipeline);
   const admin = createAdminOperations({
-    store: access.store,
+    // Writes reach this replica's key ring before they are answered: a key revoked here is refused here at once.
+    store: ringRefreshingStore(access.store, access.ring),
     now: services.now,
     generateKey: () => generateKey(),
     routeNames: () => [...config.catalog.routes.keys()],

@@ -22,10 +22,12 @@ function namesIn(files: string[], pattern: RegExp): Set<string> {
   return names;
 }
 
-const readByCode = namesIn(
-  ['src', 'bin', 'scripts', 'test', 'bench'].flatMap((folder) => filesUnder(folder, /\.(ts|js|mjs)$/)),
-  /process\.env(?:\.|\[['"])([A-Z][A-Z0-9_]*)/g,
-);
+const codeFiles = ['src', 'bin', 'scripts', 'test', 'bench'].flatMap((folder) => filesUnder(folder, /\.(ts|js|mjs)$/));
+const readByCode = new Set([
+  ...namesIn(codeFiles, /process\.env(?:\.|\[['"])([A-Z][A-Z0-9_]*)/g),
+  // Variables read through a named constant (`ADMIN_KEY_ENV = 'JUNCTION_ADMIN_KEY'`), e.g. from an injected environment.
+  ...namesIn(codeFiles.filter((file) => !file.endsWith('.test.ts')), /\b[A-Z][A-Z0-9_]*_ENV\s*=\s*['"]([A-Z][A-Z0-9_]*)['"]/g),
+]);
 const interpolated = namesIn(filesUnder('examples', /\.ya?ml$/), /\$\{([A-Z][A-Z0-9_]*)(?::-[^}]*)?\}/g);
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

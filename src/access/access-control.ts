@@ -16,7 +16,7 @@ import type { RequestNeeds } from '../routing/needs';
 import { Calendar } from './calendar';
 import type { KeyCheck, KeyRing } from './key-ring';
 import type { Crossing, LimitStore, Reservation, ReserveOutcome } from './limits/types';
-import { actualsOf, describeLabel, DrawPolicy, RouteCosts, type CallerRecords, type DrawPlan } from './policy';
+import { actualsOf, alertLabel, DrawPolicy, RouteCosts, type CallerRecords, type DrawPlan } from './policy';
 import { refusalError, setRateLimitHeaders } from './refusals';
 import type { KeyRecord, Scope, TeamRecord } from './types';
 
@@ -144,7 +144,7 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
   function report(crossings: Crossing[], plan: DrawPlan): void {
     for (const crossing of crossings) {
       const index = plan.draws.findIndex((draw) => draw.rule.key === crossing.rule.key);
-      options.onCrossing?.(crossing, index >= 0 ? describeLabel(plan.labels[index]!) : crossing.rule.key);
+      options.onCrossing?.(crossing, index >= 0 ? alertLabel(plan.labels[index]!) : crossing.rule.key);
     }
   }
 
@@ -188,7 +188,8 @@ function outputTokensOf(exchange: Exchange, needs: RequestNeeds): number | undef
   return exchange.record.start.endpoint === 'embeddings' ? 0 : needs.maxOutputTokens;
 }
 
-function hasAnyLimit(limits: LimitSettings): boolean {
+/** Whether the config sets any limit or budget beyond keys' own. */
+export function hasAnyLimit(limits: LimitSettings): boolean {
   const some = (rates: object) => Object.values(rates).some((value) => value !== undefined);
   return (
     some(limits.global.limits) ||

@@ -3,7 +3,7 @@ import type { LimitSettings } from '../config/types';
 import type { LedgerEntry } from '../ledger/types';
 import type { Catalog, Deployment, Route } from '../routing/catalog';
 import { Calendar } from './calendar';
-import { actualsOf, describeLabel, DrawPolicy, RouteCosts, usdToNanos } from './policy';
+import { actualsOf, alertLabel, describeLabel, DrawPolicy, RouteCosts, usdToNanos } from './policy';
 import type { KeyRecord } from './types';
 
 const NOW = Date.parse('2026-12-05T12:00:00Z');
@@ -62,6 +62,14 @@ describe('the draw policy', () => {
     expect(plan.labels.map(describeLabel)).toEqual(["the gateway's requests per day (rpd)", "the gateway's daily budget", "provider b's lifetime budget"]);
     const entry = { inputTokens: 7, outputTokens: 9, costUsd: 0.003, attempts: [{ deployment: 'dear', costUsd: 0.002 }, { deployment: 'cheap', costUsd: 0.001 }] } as unknown as LedgerEntry;
     expect(actualsOf(plan, entry, (id) => catalog.deployments.get(id)?.provider)).toEqual([1, usdToNanos(0.003), usdToNanos(0.002)]);
+  });
+
+  it('names a key to its caller as "the key", and to the operator (budget alerts) by its id', () => {
+    const plan = new DrawPolicy(settings(), new Calendar('UTC')).counters({ key }, NOW);
+    const budget = plan.labels.find((label) => label.limit === 'budget')!;
+    expect(describeLabel(budget)).toBe("the key's monthly budget");
+    expect(alertLabel(budget)).toBe("key key_1's monthly budget");
+    expect(alertLabel({ owner: 'team', id: 'eng', limit: 'budget', period: 'day', sort: 'budget' })).toBe("team eng's daily budget");
   });
 
   it('never rounds a charge down', () => {

@@ -290,7 +290,18 @@ export function actualsOf(plan: DrawPlan, entry: LedgerEntry, providerOf: (deplo
 
 /** How a refusal names its limit to the caller, e.g. `the key's requests per minute (rpm)`. */
 export function describeLabel(label: DrawLabel): string {
-  const owner = label.owner === 'global' ? "the gateway's" : label.owner === 'key' ? "the key's" : `${label.owner} ${label.id}'s`;
+  return `${label.owner === 'global' ? "the gateway's" : label.owner === 'key' ? "the key's" : `${label.owner} ${label.id}'s`} ${describeLimit(label)}`;
+}
+
+/**
+ * How an alert names a limit to the operator, who needs to know whose it is: the key by its id
+ * (`key key_1MQL's monthly budget`), the rest as a refusal names them.
+ */
+export function alertLabel(label: DrawLabel): string {
+  return label.owner === 'key' ? `key ${label.id}'s ${describeLimit(label)}` : describeLabel(label);
+}
+
+function describeLimit(label: DrawLabel): string {
   const what: Record<DrawLabel['limit'], string> = {
     rpm: 'requests per minute (rpm)',
     rpd: 'requests per day (rpd)',
@@ -299,5 +310,5 @@ export function describeLabel(label: DrawLabel): string {
     concurrent: 'requests in flight (maxConcurrent)',
     budget: `${label.period === 'lifetime' ? 'lifetime' : `${label.period}ly`.replace('dayly', 'daily')} budget`,
   };
-  return `${owner} ${what[label.limit]}`;
+  return what[label.limit];
 }

@@ -14,7 +14,8 @@ export function refusalError(exchange: Exchange, plan: DrawPlan, refusal: Refusa
   const { rule } = refusal;
   const headers = (exchange.context.responseHeaders ??= {});
   const waitable = Number.isFinite(refusal.retryAfterMs);
-  const retryAfterMs = waitable ? Math.max(1_000, refusal.retryAfterMs) : undefined;
+  // A concurrency slot frees when any request of the caller ends, not when its lease lapses.
+  const retryAfterMs = !waitable ? undefined : label.limit === 'concurrent' ? 1_000 : Math.max(1_000, refusal.retryAfterMs);
   const details = { limit: { owner: label.owner, id: label.id, name: label.limit, ...(label.period ? { period: label.period } : {}) } };
   const headroom = plan.draws.map((): Headroom | undefined => undefined);
   headroom[refusal.index] = { remaining: refusal.remaining, resetMs: refusal.retryAfterMs };

@@ -6,8 +6,10 @@
  * a webhook. Node-only: app.ts calls it; the library's core entry does not.
  */
 import type { JunctionConfig } from '../config/types';
+import type { JunctionError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { createWebhookNotifier, type WebhookNotifier } from '../observability/webhook';
+import { spacedReports } from '../state/redis/spaced-reports';
 import { createAccessControl, type AccessControl } from './access-control';
 import { keyRecordFromConfig } from './config-keys';
 import { createKeyRing, type KeyRing } from './key-ring';
@@ -103,10 +105,7 @@ export function startAccess(config: JunctionConfig, options: StartAccessOptions)
     catalog: config.catalog,
     now,
     onCrossing: alert,
-    onStoreDown: (error) => {
-      logger.warn({ err: error.message }, 'limit store unreachable; request admitted uncounted');
-      options.onLimitsUnavailable?.();
-    },
+    onStoreDown: admittedUncountedReporter(logger, now, options.onLimitsUnavailable),
   });
 
   return {
@@ -121,6 +120,23 @@ export function startAccess(config: JunctionConfig, options: StartAccessOptions)
       await limits.close();
       await store.close();
     },
+  };
+}
+
+/** How often, at most, a request admitted uncounted is logged (ms); the metric counts every one. */
+export const UNCOUNTED_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * What happens when the limit store is down and a request goes on uncounted: the metric hears
+ * of every one, the log of the first and then of one per {@link UNCOUNTED_LOG_INTERVAL_MS} with
+ * the count of those in between. During an outage every request takes this path, and a line
+ * each would flood the log at the request rate.
+ */
+export function admittedUncountedReporter(logger: Logger, now: () => number, onLimitsUnavailable?: () => void): (error: JunctionError) => void {
+  const report = spacedReports((error) => logger.warn({ err: error.message }, 'limit store unreachable; request admitted uncounted'), now, UNCOUNTED_LOG_INTERVAL_MS);
+  return function admittedUncounted(error: JunctionError): void {
+    report('uncounted', error);
+    onLimitsUnavailable?.();
   };
 }
 

@@ -11,9 +11,10 @@ export type KeyTier = 'free' | 'standard' | 'premium';
 export const KEY_TIERS: readonly KeyTier[] = ['free', 'standard', 'premium'];
 
 /**
- * What a key may do. `chat` and `embeddings` are the model APIs; `routing:read` the routing
- * and status endpoints (/v1/providers, /v1/routing/decision, /v1/models); `metrics` /metrics;
- * `admin` the admin API.
+ * What a key may do. `chat` the chat APIs (/v1/chat/completions, /v1/messages); `embeddings`
+ * /v1/embeddings; `routing:read` the routing and status endpoints (/v1/providers,
+ * /v1/routing/decision); `metrics` /metrics; `admin` the admin API. /v1/models needs no scope,
+ * only a valid key.
  */
 export type Scope = 'chat' | 'embeddings' | 'routing:read' | 'metrics' | 'admin';
 

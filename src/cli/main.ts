@@ -19,9 +19,11 @@ Commands:
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
 
 Admin (talk to a running gateway at --url, default $JUNCTION_URL or http://127.0.0.1:4000,
-with the admin key from JUNCTION_ADMIN_KEY):
+with the admin key from JUNCTION_ADMIN_KEY, or from the variable auth.adminKeyEnv names in
+the config given with -c):
   keys       Virtual keys               junction keys create --name notebooks --team research
                                         junction keys list | show <id> | revoke <id> | rotate <id>
+                                        junction keys generate   (a key for auth.keys; no gateway)
   teams      Teams                      junction teams create research --rpm 600 --budget-usd 100
   spend      Spend from the ledger      junction spend --by team,route --since 2026-01-01
   usage      Usage against limits       junction usage --key <id> | --team <id>

@@ -9,6 +9,10 @@ import { ConfigError, loadConfigFile } from '../config';
 import type { JunctionConfig } from '../config';
 import { ListenError } from '../http/listen-error';
 import { describeListenFailure } from './listen-failure';
+import { bannerLines } from './serve-banner';
+import { workerLedgerPath } from './worker-ledger-path';
+
+export { workerLedgerPath };
 import type { CliIo } from './main';
 
 /** The bundled demo config, found relative to this file so it works from any directory. */
@@ -26,20 +30,6 @@ export interface ServeArgs {
 
 /** Messages between the cluster primary and its workers. */
 type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' } | { type: 'junction:failed'; line: string };
-
-/**
- * Where worker `index` (from 1) keeps its SQLite ledger: beside the configured file, with the
- * index before the extension (`junction.db` → `junction.worker-1.db`). One file per worker
- * because the ledger never waits on a lock (a blocked writer would stall the event loop), so
- * processes sharing one WAL file get SQLITE_BUSY on overlapping batches and can lose the last
- * batch at shutdown.
- */
-export function workerLedgerPath(path: string, index: number): string {
-  if (path === ':memory:') return path;
-  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const dot = path.lastIndexOf('.');
-  return dot > slash + 1 ? `${path.slice(0, dot)}.worker-${index}${path.slice(dot)}` : `${path}.worker-${index}`;
-}
 
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
   const file = args.demo ? DEMO_CONFIG : (args.file ?? 'junction.yaml');
@@ -93,23 +83,7 @@ async function start(config: JunctionConfig, args: ServeArgs, file: string, opti
 }
 
 function printBanner(io: CliIo, config: JunctionConfig, file: string, url: string, simulatorUrl?: string, workers?: number): void {
-  const routes = [...config.catalog.routes.values()];
-  const example = routes.find((route) => !route.deployments.some((id) => config.catalog.deployments.get(id)?.capabilities.includes('embeddings'))) ?? routes[0];
-  io.out(`Junction listening on ${url}${workers ? ` (${workers} worker processes)` : ''}`);
-  if (simulatorUrl) io.out(`Simulated upstreams on ${simulatorUrl}`);
-  io.out(`Config: ${file}`);
-  if (workers && config.ledger.kind === 'sqlite') {
-    io.out(`Ledger: one SQLite file per worker, ${workerLedgerPath(config.ledger.path, 1)} … ${workerLedgerPath(config.ledger.path, workers)}`);
-  }
-  io.out('Routes:');
-  for (const route of routes) {
-    const tiers = route.tiers.map((tier) => (tier.name === 'primary' ? '' : `${tier.name}: `) + tier.deployments.join(', ')).join(' | ');
-    io.out(`  ${route.name.padEnd(28)} → ${tiers}  (${route.strategy})`);
-  }
-  io.out('Try:');
-  io.out(
-    `  curl ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${example.name}","messages":[{"role":"user","content":"Hello"}]}'`,
-  );
+  for (const line of bannerLines({ config, file, url, ...(simulatorUrl ? { simulatorUrl } : {}), ...(workers ? { workers } : {}) })) io.out(line);
 }
 
 /**

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { KEY_DIGITS, looksLikeKey } from '../access/keys';
 import { KEY_TIERS, SCOPES } from '../access/types';
+import { DEFAULT_ADMIN_KEY_ENV } from './defaults';
 import { httpUrl, nameKey, nonEmptyString, positiveInteger } from './schema-helpers';
 
 const amount = () => z.number().int().min(0);
@@ -26,8 +27,19 @@ export const rateLimitsSchema = z.strictObject(rateLimitFields).default(() => ({
 /** A key's rate limits, and how many of its requests may be in flight at once. */
 const keyLimitsSchema = z.strictObject({ ...rateLimitFields, maxConcurrent: positiveInteger().optional() }).default(() => ({}));
 
+/**
+ * Spending caps, one per period: budgets of one owner and period share one counter, so a second
+ * would draw on it twice and only the smaller cap would matter (the admin API refuses it too).
+ */
 export const budgetsSchema = z
   .array(z.strictObject({ usd: z.number().gt(0), period: z.enum(['day', 'week', 'month', 'lifetime']) }))
+  .superRefine((budgets, context) => {
+    budgets.forEach((budget, index) => {
+      if (budgets.findIndex((other) => other.period === budget.period) < index) {
+        context.addIssue({ code: 'custom', path: [index, 'period'], message: 'expected a period no other budget in this list has (one budget per period)' });
+      }
+    });
+  })
   .default(() => []);
 
 const isoInstant = () =>
@@ -38,7 +50,7 @@ const declaredKeySchema = z
     id: nameKey(),
     name: nonEmptyString().optional(),
     /** The key itself, normally from the environment (`${CI_KEY}`); hashed at start, never kept. */
-    key: z.string().refine(looksLikeKey, { message: `expected a virtual key: jk- followed by ${KEY_DIGITS} letters and digits (as 'junction keys create' makes)` }).optional(),
+    key: z.string().refine(looksLikeKey, { message: `expected a virtual key: jk- followed by ${KEY_DIGITS} letters and digits (as 'junction keys generate' makes)` }).optional(),
     /** SHA-256 of the key, lowercase hex. */
     hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 hash: 64 lowercase hex digits' }).optional(),
     team: nameKey().optional(),
@@ -59,13 +71,16 @@ const declaredTeamSchema = z.strictObject({
   budgets: budgetsSchema,
 });
 
+/** `auth.adminKeyEnv`: the name of the environment variable that holds the admin key (the admin commands read it too). */
+export const adminKeyEnvSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default(DEFAULT_ADMIN_KEY_ENV);
+
 export const authSchema = z
   .strictObject({
     mode: z.enum(['open', 'keys']).default('open'),
     /** Open access on an address other than loopback must be asked for by name. */
     openOnPublicAddress: z.boolean().default(false),
     /** The environment variable holding the admin key for /admin (and the CLI). */
-    adminKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }).default('JUNCTION_ADMIN_KEY'),
+    adminKeyEnv: adminKeyEnvSchema,
     /** How often each replica asks the key store what changed (a revoked key is refused everywhere within this plus one query). */
     keyPollMs: positiveInteger().max(1_000).default(250),
     keys: z.array(declaredKeySchema).default(() => []),
@@ -93,7 +108,7 @@ export const limitsSchema = z
       .prefault({}),
     /** Output tokens reserved for a request that sets no max_tokens (capped by the deployment's own maximum). */
     defaultMaxOutputTokens: positiveInteger().default(4_096),
-    /** Limits of keys that set none of their own; each key's tier multiplier applies. */
+    /** Each key's limit for every field it does not set itself (field by field); each key's tier multiplier applies. */
     keyDefaults: keyLimitsSchema,
     /** When the shared limit store (Redis) cannot answer: admit (`open`) or refuse with a 503 (`closed`). */
     onStoreDown: z.strictObject({ rateLimits: failMode().default('open'), budgets: failMode().default('closed') }).prefault({}),

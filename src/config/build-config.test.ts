@@ -26,7 +26,7 @@ describe('defaults', () => {
       maxConnections: 10_000,
     });
     expect(config.logging).toEqual({ level: 'info' });
-    expect(config.ledger).toEqual({ kind: 'sqlite', path: resolve('project', 'junction.db'), batchSize: 128, flushIntervalMs: 25 });
+    expect(config.ledger).toEqual({ kind: 'sqlite', path: resolve('project', 'junction.db'), batchSize: 128, flushIntervalMs: 25, timeZone: 'UTC' });
     expect(config.simulator).toBeUndefined();
   });
 

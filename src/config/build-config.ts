@@ -45,7 +45,7 @@ function buildLedger(ledger: RawConfig['ledger'], timeZone: string, baseDir: str
       timeZone,
     };
   }
-  return { kind: ledger.kind, path: local(ledger.path), batchSize, flushIntervalMs };
+  return { kind: ledger.kind, path: local(ledger.path), batchSize, flushIntervalMs, timeZone };
 }
 
 function buildAuth(auth: RawConfig['auth']): AuthSettings {

@@ -295,6 +295,19 @@ describe('each class of mistake is reported at its place with a precise message'
       text: lines('providers:', ...DEPLOYMENT, ...ROUTE),
       issue: { line: 1, column: 1, path: 'providers', message: 'expected a mapping, got an empty value' },
     },
+    {
+      // The value may be a real key with a typo: it is named by its reference, never shown.
+      name: 'a config key that is not a virtual key, from the environment',
+      text: lines('auth:', '  keys:', '    - { id: ci, key: "${CI_KEY}" }', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      env: { CI_KEY: 'sk-not-a-junction-key' },
+      issue: { line: 3, column: 22, path: 'auth.keys[0].key', message: "expected a virtual key: jk- followed by 43 letters and digits (as 'junction keys generate' makes), got the value of \"${CI_KEY}\" (not shown)" },
+    },
+    {
+      // Both would draw on one counter (the team's monthly spend), twice.
+      name: 'two budgets of one period',
+      text: lines('auth:', '  teams:', '    eng:', '      budgets: [{ usd: 100, period: month }, { usd: 50, period: month }]', ...PROVIDER, ...DEPLOYMENT, ...ROUTE),
+      issue: { line: 4, column: 65, path: 'auth.teams.eng.budgets[1].period', message: 'expected a period no other budget in this list has (one budget per period), got "month"' },
+    },
   ])('$name', ({ text, env, issue }) => {
     expect(issuesOf(text, env)).toEqual([{ file: 'junction.yaml', ...issue }]);
   });

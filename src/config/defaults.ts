@@ -9,3 +9,9 @@ export const DEFAULT_REDIS_PREFIX = 'junction:';
  * event loop, and costs a request little when Redis has stopped answering.
  */
 export const DEFAULT_CLAIM_TIMEOUT_MS = 50;
+
+/**
+ * The environment variable holding the admin key, when the config's `auth.adminKeyEnv` names
+ * none: the gateway reads it for /admin, and the admin commands send it.
+ */
+export const DEFAULT_ADMIN_KEY_ENV = 'JUNCTION_ADMIN_KEY';

@@ -1,18 +1,22 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { generateKey, hashKey } from '../access/keys';
 import { loadConfigFile } from './index';
 
 const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
-const DUMMY_ENV = { OPENAI_API_KEY: 'sk-dummy', ANTHROPIC_API_KEY: 'sk-ant-dummy', GEMINI_API_KEY: 'gemini-dummy' };
+/** Virtual keys the teams-and-budgets example reads from the environment. */
+const KEY_VARIABLES = ['RESEARCH_NOTEBOOKS_KEY', 'SUPPORT_BOT_KEY', 'SUPPORT_TRIAL_KEY', 'OPS_DASHBOARD_KEY'];
+const KEYS = Object.fromEntries(KEY_VARIABLES.map((name) => [name, generateKey().key]));
+const DUMMY_ENV = { OPENAI_API_KEY: 'sk-dummy', ANTHROPIC_API_KEY: 'sk-ant-dummy', GEMINI_API_KEY: 'gemini-dummy', ...KEYS };
 const exampleDirs = readdirSync(EXAMPLES, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 
 describe('examples', () => {
-  it('include the three documented setups', () => {
-    expect(exampleDirs).toEqual(expect.arrayContaining(['demo', 'openai-anthropic-gemini', 'local-vllm-ollama']));
+  it('include the four documented setups', () => {
+    expect(exampleDirs).toEqual(expect.arrayContaining(['demo', 'openai-anthropic-gemini', 'local-vllm-ollama', 'teams-and-budgets']));
   });
 
   it.each(exampleDirs)('%s has a valid junction.yaml and a README', (name) => {
@@ -68,5 +72,40 @@ describe('the demo', () => {
     expect(config.simulator?.models[first?.model ?? '']?.errorRates).toEqual({ '500': 0.3 });
     const providers = new Set(route?.deployments.map((id) => config.catalog.deployments.get(id)?.provider));
     expect(providers.size).toBe(3);
+  });
+});
+
+describe('teams and budgets', () => {
+  const file = join(EXAMPLES, 'teams-and-budgets', 'junction.yaml');
+  const config = loadConfigFile(file, KEYS);
+
+  it('needs keys and declares them by environment reference only', () => {
+    expect(config.auth.mode).toBe('keys');
+    expect(readFileSync(file, 'utf8')).not.toMatch(/jk-[0-9A-Za-z]{43}|[0-9a-f]{64}/);
+    for (const key of config.auth.keys) expect(key.key, key.id).toMatch(/^jk-/);
+    const variables = [...readFileSync(file, 'utf8').matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => match[1]);
+    expect(variables.sort()).toEqual([...KEY_VARIABLES].sort());
+    expect(config.auth.keys.map((key) => hashKey(key.key!))).toEqual(KEY_VARIABLES.map((name) => hashKey(KEYS[name]!)));
+  });
+
+  it('has two teams, keys of every tier, and budgets at every level', () => {
+    expect(config.auth.teams.map((team) => team.id)).toEqual(['research', 'support']);
+    expect(new Set(config.auth.keys.map((key) => key.tier))).toEqual(new Set(['free', 'standard', 'premium']));
+    expect(config.auth.keys.filter((key) => key.budgets.length > 0).map((key) => key.id)).toEqual(['research-notebooks', 'support-trial']);
+    expect(config.auth.teams.every((team) => team.budgets.length > 0 && team.limits.rpm !== undefined)).toBe(true);
+    expect(config.limits.global.budgets).toEqual([{ usd: 500, period: 'month' }]);
+    expect(config.limits.providers.get('sim-openai')).toEqual([{ usd: 400, period: 'month' }]);
+  });
+
+  it('downgrades its dear route to a cheaper one when a budget refuses, and queues by tier there', () => {
+    const dear = config.limits.routes.get('gpt-4o');
+    expect(dear).toMatchObject({ downgradeTo: 'gpt-4o-mini', budgets: [{ usd: 0.05, period: 'day' }], concurrency: { max: 16, queue: 64 } });
+    const price = (route: string) => config.catalog.deployments.get(config.catalog.routes.get(route)!.deployments[0]!)!.pricing.outputPerMillion;
+    expect(price('gpt-4o-mini')).toBeLessThan(price('gpt-4o'));
+  });
+
+  it('runs on simulated upstreams only', () => {
+    expect(config.simulator).toBeDefined();
+    for (const provider of config.catalog.providers.values()) expect(provider.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:4011\//);
   });
 });

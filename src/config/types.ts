@@ -35,6 +35,8 @@ export interface FileLedgerSettings {
   path: string;
   batchSize: number;
   flushIntervalMs: number;
+  /** IANA zone of the daily totals' days (the config's limits.timeZone, as budgets use). */
+  timeZone: string;
 }
 
 /** The ledger in PostgreSQL, shared by replicas, with a local spool for outages. */
@@ -125,7 +127,7 @@ export interface LimitSettings {
   timeZone: string;
   tierMultipliers: Record<KeyTier, number>;
   defaultMaxOutputTokens: number;
-  /** Limits of keys that set none of their own (before the tier multiplier). */
+  /** Each key's limit for every field it does not set itself, field by field (before the tier multiplier). */
   keyDefaults: RateLimits;
   onStoreDown: { rateLimits: 'open' | 'closed'; budgets: 'open' | 'closed' };
   storeTimeoutMs: number;

@@ -1,7 +1,7 @@
 /**
  * The request pipeline. One request meets its stages in this order:
  *
- *   authenticate → route → admit → cache → plan → execute → fallback → account
+ *   authenticate → route → admit → guard → cache → plan → execute → fallback → account
  *
  * This file is the order and nothing else: each stage lives in its own module (stages.ts for
  * the pluggable ones, planning.ts, execution/, fallback/, account.ts), and app.ts wires them.
@@ -30,7 +30,8 @@ import { planExchange } from './planning';
 import type { RequestRecord } from './request-record';
 import { RouteRuntimes } from './route-runtime';
 import type { GatewayServices } from './services';
-import { openAccess, type Admission, type PipelineStages } from './stages';
+import type { RouteRuntime } from './route-runtime';
+import { openAccess, type Admission, type GuardSlot, type PipelineStages } from './stages';
 
 export interface PipelineOptions {
   /** One deadline over all attempts of a request, unless the route sets its own. */
@@ -39,9 +40,15 @@ export interface PipelineOptions {
   stages?: Partial<PipelineStages>;
 }
 
-/** An exchange while its stages run: admission is settled when it ends. */
+/**
+ * An exchange while its stages run: admission is settled and the route's slot released when it
+ * ends; a budget downgrade changes its route.
+ */
 interface RunningExchange extends Exchange {
+  route: Route;
+  runtime: RouteRuntime;
   admission?: Admission;
+  slot?: GuardSlot;
 }
 
 export class Pipeline {
@@ -65,9 +72,8 @@ export class Pipeline {
   async chat(request: ChatRequest, context: RequestContext): Promise<{ response: ChatResponse; outcome: Outcome; raw?: RawAnswer }> {
     let raw: RawAnswer | undefined;
     const { value, outcome } = await this.run(request.model, 'chat', false, context, async (exchange) => {
-      const needs = chatNeeds(request, exchange.runtime.smallestWindow);
-      const admitting = this.admit(exchange, needs);
-      if (admitting) await admitting;
+      const admitted = this.admit(exchange, (runtime) => chatNeeds(request, runtime.smallestWindow));
+      const needs = admitted instanceof Promise ? await admitted : admitted;
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) return cached;
       const plan = planExchange(this.services, exchange, needs, request.user);
@@ -85,9 +91,8 @@ export class Pipeline {
    */
   async chatStream(request: ChatRequest, context: RequestContext, sink: StreamSink): Promise<Outcome> {
     const { outcome } = await this.run(request.model, 'chat', true, context, async (exchange) => {
-      const needs = chatNeeds(request, exchange.runtime.smallestWindow);
-      const admitting = this.admit(exchange, needs);
-      if (admitting) await admitting;
+      const admitted = this.admit(exchange, (runtime) => chatNeeds(request, runtime.smallestWindow));
+      const needs = admitted instanceof Promise ? await admitted : admitted;
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) {
         sink.begin({ deployment: 'cache', tier: 'cache', attempts: 0 });
@@ -105,9 +110,8 @@ export class Pipeline {
 
   async embeddings(request: EmbeddingRequest, context: RequestContext): Promise<{ response: EmbeddingResponse; outcome: Outcome }> {
     const { value, outcome } = await this.run(request.model, 'embeddings', false, context, async (exchange) => {
-      const needs = embeddingNeeds(request);
-      const admitting = this.admit(exchange, needs);
-      if (admitting) await admitting;
+      const admitted = this.admit(exchange, () => embeddingNeeds(request));
+      const needs = admitted instanceof Promise ? await admitted : admitted;
       const plan = planExchange(this.services, exchange, needs, request.user);
       return answerEmbeddings(this.services, exchange, plan, needs, request);
     });
@@ -162,6 +166,7 @@ export class Pipeline {
       this.account(record, status, error, exchange?.admission);
       throw Object.assign(error, { outcome: outcomeOf(record) });
     } finally {
+      exchange?.slot?.release();
       deadline?.stop();
       cancel.dispose();
     }
@@ -184,20 +189,75 @@ export class Pipeline {
   }
 
   /**
-   * The admit stage, when there is one: its reservation is settled when the request ends. A
-   * promise only when the stage answers later (a shared store): admission from memory takes no
-   * turn of the event loop.
+   * The admit and guard stages: the request's needs (computed on the route it will be served
+   * from), once its limits and budgets have admitted it and its route has a slot for it. A
+   * budget refusal on a route with `downgradeTo` is served from that route instead, if it
+   * admits the request there; one hop only. A promise only when a stage answers later (a shared
+   * store, a queue): admission from memory takes no turn of the event loop.
    */
-  private admit(exchange: RunningExchange, needs: RequestNeeds): Promise<void> | undefined {
-    if (!this.stages.admit) return undefined;
-    const decided = this.stages.admit(exchange, needs);
-    if (!(decided instanceof Promise)) {
+  private admit(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds): RequestNeeds | Promise<RequestNeeds> {
+    const { admit } = this.stages;
+    const needs = needsOf(exchange.runtime);
+    if (admit !== undefined) {
+      let decided: ReturnType<typeof admit>;
+      try {
+        decided = admit(exchange, needs);
+      } catch (refusal) {
+        return this.downgradeOrRefuse(exchange, needsOf, refusal);
+      }
+      if (decided instanceof Promise) {
+        return decided.then(
+          (admission) => {
+            exchange.admission = admission;
+            return this.enter(exchange, needs);
+          },
+          (refusal: unknown) => this.downgradeOrRefuse(exchange, needsOf, refusal),
+        );
+      }
       exchange.admission = decided;
-      return undefined;
     }
-    return decided.then((admission) => {
-      exchange.admission = admission;
+    return this.enter(exchange, needs);
+  }
+
+  /** The guard stage's slot on the exchange's route, when the route has a concurrency limit. */
+  private enter(exchange: RunningExchange, needs: RequestNeeds): RequestNeeds | Promise<RequestNeeds> {
+    const slot = this.stages.guards?.enter(exchange);
+    if (!(slot instanceof Promise)) {
+      exchange.slot = slot;
+      return needs;
+    }
+    return slot.then((held) => {
+      exchange.slot = held;
+      return needs;
     });
+  }
+
+  /** After a refusal: admission on the route's `downgradeTo`, or the refusal itself. */
+  private async downgradeOrRefuse(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds, refusal: unknown): Promise<RequestNeeds> {
+    const target = this.stages.guards?.downgradeTarget(exchange.route, toJunctionError(refusal));
+    if (target === undefined) throw refusal;
+    this.downgrade(exchange, this.resolve(target));
+    const needs = needsOf(exchange.runtime);
+    try {
+      exchange.admission = await this.stages.admit!(exchange, needs);
+    } catch {
+      // The cheaper route could not take it either: the caller hears why its own route refused.
+      throw refusal;
+    }
+    return this.enter(exchange, needs);
+  }
+
+  /** Serve the request from `cheaper`: the ledger names both routes, the answer says so in a header. */
+  private downgrade(exchange: RunningExchange, cheaper: Route): void {
+    const from = exchange.route.name;
+    exchange.record.downgradedFrom = from;
+    exchange.record.start.route = cheaper.name;
+    exchange.route = cheaper;
+    exchange.runtime = this.runtimes.of(cheaper);
+    const headers = (exchange.context.responseHeaders ??= {});
+    // The refusal's own advice no longer applies: the request is being served.
+    delete headers['x-should-retry'];
+    headers['x-junction-downgraded-from'] = from;
   }
 
   /** The cache stage (called only when there is one): a hit is the answer, with nothing paid for it. */

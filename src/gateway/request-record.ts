@@ -35,6 +35,8 @@ export class RequestRecord {
   variant?: string;
   fallbackTier?: string;
   hedge?: string;
+  /** The route the caller asked for, when a budget sent the request to a cheaper one (`start.route`). */
+  downgradedFrom?: string;
   /** Answered from the response cache. */
   cached = false;
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
@@ -134,7 +136,8 @@ export class RequestRecord {
     if (this.ttftMs !== undefined) entry.ttftMs = this.ttftMs;
     if (error) entry.errorCode = error.code;
     if (this.finishReason) entry.finishReason = this.finishReason.raw ?? this.finishReason.unified;
-    if (this.decisionReason) entry.decisionReason = this.decisionReason;
+    const reason = this.downgradedFrom === undefined ? this.decisionReason : downgradeReason(this.downgradedFrom, this.decisionReason);
+    if (reason) entry.decisionReason = reason;
     if (this.strategy) entry.strategy = this.strategy;
     if (this.variant) entry.variant = this.variant;
     if (this.fallbackTier) entry.fallbackTier = this.fallbackTier;
@@ -147,4 +150,10 @@ function sum(attempts: AttemptRecord[], key: 'inputTokens' | 'outputTokens' | 'c
   let total = 0;
   for (const attempt of attempts) total += attempt[key];
   return total;
+}
+
+/** A downgraded request's decision reason leads with the downgrade, so every ledger keeps it. */
+function downgradeReason(from: string, reason: string | undefined): string {
+  const downgrade = `downgraded from '${from}', whose budget refused the request`;
+  return reason ? `${downgrade}; ${reason}` : downgrade;
 }

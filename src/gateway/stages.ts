@@ -1,15 +1,17 @@
 /**
  * The pipeline's pluggable stages, in the order a request meets them:
  *
- *   authenticate → (route) → admit → cache → plan → execute → fallback → account
+ *   authenticate → (route) → admit → guard → cache → plan → execute → fallback → account
  *
  * `plan`, `execute`, `fallback` and `account` are the gateway's own (planner.ts, execution/,
- * fallback/, account.ts). The three below are ports: the pipeline calls whatever implementation
+ * fallback/, account.ts). The four below are ports: the pipeline calls whatever implementation
  * app.ts wires in, and skips a stage that has none. Each may answer synchronously, so a stage
  * that decides from memory costs the request no promise.
  */
 import type { ChatRequest, ChatResponse } from '../canonical/types';
+import type { JunctionError } from '../errors';
 import type { LedgerEntry } from '../ledger/types';
+import type { Route } from '../routing/catalog';
 import type { RequestNeeds } from '../routing/needs';
 import type { Exchange, Principal, RequestContext } from './context';
 
@@ -36,6 +38,22 @@ export interface Admission {
   settle(entry: LedgerEntry): void;
 }
 
+/**
+ * Per-route guards after admission: a budget refusal may send the request to a cheaper route,
+ * and a saturated route makes it wait for a slot (or refuses it with a coded error).
+ */
+export interface RouteGuards {
+  /** The route to serve instead of `route` after the admit stage refused it with `refusal`, if any. */
+  downgradeTarget(route: Route, refusal: JunctionError): string | undefined;
+  /** A slot on the exchange's route, at once or after a wait; undefined when the route has no limit. */
+  enter(exchange: Exchange): GuardSlot | undefined | Promise<GuardSlot>;
+}
+
+/** A slot on a route, released once when the request ends, however it ends. */
+export interface GuardSlot {
+  release(): void;
+}
+
 /** Answers that need not be paid for twice. Lookups happen after admission, before planning. */
 export interface ResponseCache {
   lookup(exchange: Exchange, request: ChatRequest): ChatResponse | undefined | Promise<ChatResponse | undefined>;
@@ -47,5 +65,6 @@ export interface ResponseCache {
 export interface PipelineStages {
   authenticate: Authenticate;
   admit?: Admit;
+  guards?: RouteGuards;
   cache?: ResponseCache;
 }

@@ -27,7 +27,7 @@ export type ReportingLedger = Ledger & SpendReport;
 export function createLedger(settings: LedgerSettings, onError?: (error: unknown) => void): ReportingLedger {
   switch (settings.kind) {
     case 'sqlite':
-      return createSqliteLedger({ path: settings.path, batchSize: settings.batchSize, flushIntervalMs: settings.flushIntervalMs, onError });
+      return createSqliteLedger({ path: settings.path, batchSize: settings.batchSize, flushIntervalMs: settings.flushIntervalMs, timeZone: settings.timeZone, onError });
     case 'postgres':
       return createPostgresLedger({
         url: settings.url,

@@ -38,6 +38,8 @@ export interface Metrics {
   budgetAlert(owner: string, threshold: number): void;
   /** The shared limit store could not answer and a request went on uncounted (fail-open). */
   limitStoreUnavailable(): void;
+  /** Report routes' concurrency gates (read at each scrape): requests in flight and waiting. */
+  watchRouteGates(read: () => ReadonlyArray<{ route: string; inFlight: number; waiting: number }>): void;
 }
 
 export function createMetrics(events: GatewayEvents, options: MetricsOptions = {}): Metrics {
@@ -96,5 +98,19 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
     render: () => registry.metrics(),
     budgetAlert: (owner, threshold) => budgetAlerts.inc({ owner, threshold: String(threshold) }),
     limitStoreUnavailable: () => limitStoreDown.inc(),
+    watchRouteGates: (read) => {
+      const gauge = (name: string, help: string, field: 'inFlight' | 'waiting') =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['route'],
+          registers: [registry],
+          collect() {
+            for (const gate of read()) this.set({ route: gate.route }, gate[field]);
+          },
+        });
+      gauge('junction_route_in_flight', 'Requests holding a slot of a route with a concurrency limit, in this process.', 'inFlight');
+      gauge('junction_route_queue_waiting', 'Requests waiting for a slot of a saturated route, in this process.', 'waiting');
+    },
   };
 }

@@ -121,3 +121,31 @@ describe('redis limit store: shared by replicas', () => {
     expect(Math.abs(counterTtl - holdsTtl)).toBeLessThan(1_000);
   });
 });
+
+describe('redis limit store: a busy event loop is not a slow Redis', () => {
+  const opened: RedisLimitStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+
+  /** Keeps the event loop busy for `ms`, as a burst of requests parsed in one go does. */
+  function busyFor(ms: number): void {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // spin
+    }
+  }
+
+  it('takes the reply Redis sent in time even when the loop was too busy to read it before the deadline', async () => {
+    const timeoutMs = 50;
+    const store = createRedisLimitStore({ url: REDIS_URL, prefix: `junction-test:${randomUUID()}:`, timeoutMs });
+    opened.push(store);
+    await store.ready;
+    const rule: LimitRule = { kind: 'rate', key: 'key:rpm', perMinute: 600, capacity: 10 };
+    // Sent now; Redis answers within a millisecond, into the socket, while this process is busy.
+    const outcomes = Array.from({ length: 5 }, () => store.reserve([{ rule, amount: 1 }], T, 60_000));
+    busyFor(timeoutMs * 3);
+    const settled = await Promise.allSettled(outcomes);
+    expect(settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.admitted : String(outcome.reason)))).toEqual([true, true, true, true, true]);
+  });
+});

@@ -28,6 +28,8 @@ let url: string;
 beforeAll(async () => {
   harness = await startHarness({
     env: { JUNCTION_ADMIN_KEY: ADMIN_KEY },
+    // A route whose budget refuses anything, served instead by the cheaper `to-openai`.
+    routes: { premium: { deployments: ['openai-big'], budgets: [{ usd: 0.000001, period: 'day' }], downgradeTo: 'to-openai' } },
     auth: {
       mode: 'keys',
       teams: { eng: { name: 'Engineering' } },
@@ -219,6 +221,19 @@ describe('limits and budgets', () => {
     expect(refused.headers.get('x-should-retry')).toBe('false');
     expect(refused.message).toContain('lifetime budget');
     expect(harness.simulator.stats().requests).toBe(before);
+  });
+});
+
+describe('a route whose budget is spent', () => {
+  it('serves the request from its downgradeTo route, and the answer and ledger say so', async () => {
+    const { data, response } = await openai(full.key).chat.completions.create({ model: 'premium', max_tokens: 20, messages: hello }).withResponse();
+    expect(data.choices[0].message.content?.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-junction-downgraded-from')).toBe('premium');
+    expect(response.headers.get('x-junction-route')).toBe('to-openai');
+    expect(response.headers.get('x-should-retry')).toBeNull();
+    const row = await ledgerRow(response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ route: 'to-openai', deployment: 'openai-mini', status: 200, principal: 'full' });
+    expect(row?.decisionReason).toMatch(/^downgraded from 'premium'/);
   });
 });
 

@@ -4,6 +4,9 @@
  * and once as the real `junction` binary in a child process.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -12,6 +15,7 @@ import { generateKey, hashKey } from '../../src/access/keys';
 import { createMemoryAccessStore } from '../../src/access/store/memory-access-store';
 import type { AccessStore } from '../../src/access/store/types';
 import { main } from '../../src/cli/main';
+import { loadConfigFile } from '../../src/config';
 import { JunctionError } from '../../src/errors';
 import { registerAdminApi } from '../../src/http/admin-api';
 import { createAdminOperations, type SpendQuery } from '../../src/operations/admin';
@@ -128,6 +132,32 @@ describe('junction keys', () => {
   });
 });
 
+describe('junction keys generate', () => {
+  it('makes a key for the config without a gateway or an admin key, printing its hash', async () => {
+    const printed = await junction(['keys', 'generate'], {});
+    expect(printed.code).toBe(0);
+    const key = /^ {2}(jk-\S+)$/m.exec(printed.out)![1];
+    expect(printed.out).toContain(`SHA-256: ${hashKey(key)}`);
+    const json = await junction(['keys', 'generate', '--json'], {});
+    const made = JSON.parse(json.out) as { key: string; prefix: string; hash: string };
+    expect(made.hash).toBe(hashKey(made.key));
+    expect(made.key.startsWith(made.prefix)).toBe(true);
+    expect(made.key).not.toBe(key);
+    // What it makes is what the config takes.
+    const config = loadConfigFile(
+      writeConfig('auth:\n  mode: keys\n  keys:\n    - { id: ci, key: "${CI_KEY}" }\n    - { id: ops, hash: ' + made.hash + ' }\nproviders: { p: { kind: openai, apiKey: x } }\ndeployments: { d: { provider: p, model: m, pricing: { input: 1, output: 1 }, contextWindow: 1000 } }\nroutes: { chat: { deployments: [d] } }\n'),
+      { CI_KEY: key },
+    );
+    expect(config.auth.keys.map((entry) => entry.id)).toEqual(['ci', 'ops']);
+  });
+});
+
+function writeConfig(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'junction-admin-cli-')), 'junction.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
 describe('junction teams, spend, usage', () => {
   it('updates a team, changing only what is given', async () => {
     await junction(['teams', 'create', 'platform', '--budget-usd', '50', '--budget-period', 'day', '--tpm', '1000']);
@@ -191,6 +221,20 @@ describe('junction admin commands: reaching the gateway', () => {
     expect(noKey.code).toBe(2);
     expect(noKey.err).toContain('set JUNCTION_ADMIN_KEY');
     expect((await junction(['keys', 'list', '--url', 'ftp://x'])).code).toBe(2);
+  });
+
+  it('with -c, sends the admin key from the variable the config names (auth.adminKeyEnv)', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'junction-admin-cli-')), 'junction.yaml');
+    writeFileSync(config, 'auth:\n  mode: keys\n  adminKeyEnv: PLATFORM_ADMIN_KEY\n');
+    const named = await junction(['audit', '-c', config], { PLATFORM_ADMIN_KEY: ADMIN_KEY, JUNCTION_URL: url });
+    expect(named.err).toBe('');
+    expect(named.code).toBe(0);
+    // JUNCTION_ADMIN_KEY is not what that config's gateway reads, so it is not sent.
+    const unnamed = await junction(['keys', 'list', '--config', config], { JUNCTION_ADMIN_KEY: ADMIN_KEY, JUNCTION_URL: url });
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.err).toContain('set PLATFORM_ADMIN_KEY');
+    const wrong = await junction(['audit', '-c', config], { PLATFORM_ADMIN_KEY: 'not-the-admin-key', JUNCTION_URL: url });
+    expect(wrong.err).toContain('check PLATFORM_ADMIN_KEY');
   });
 
   it('runs as the junction binary, whose exit code says the gateway refused', async () => {

@@ -58,6 +58,8 @@ describe.each(upstreams)('openai client → Junction → $route', ({ route, depl
   });
 
   it('streams with stream_options.include_usage and records the streamed usage exactly', async () => {
+    // Taken before the request: its headers (and first chunk) may arrive in a later second.
+    const before = Math.floor(Date.now() / 1000);
     const stream = await client.chat.completions.create({
       model: route,
       messages: [{ role: 'user', content: 'Tell me a short story' }],
@@ -68,7 +70,6 @@ describe.each(upstreams)('openai client → Junction → $route', ({ route, depl
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | null = null;
     let id = '';
-    const before = Math.floor(Date.now() / 1000);
     const created = new Set<number>();
     for await (const chunk of stream) {
       id = chunk.id;

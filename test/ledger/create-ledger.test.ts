@@ -6,7 +6,7 @@ import { POSTGRES_URL, postgresLedgerFixtures } from './postgres-fixtures';
 
 const { freshSchema, freshSpool, rowCount } = postgresLedgerFixtures('create');
 
-const settings = { path: ':memory:', batchSize: 10, flushIntervalMs: 200 };
+const settings = { path: ':memory:', batchSize: 10, flushIntervalMs: 200, timeZone: 'UTC' };
 
 describe('createLedger', () => {
   it('kind sqlite stores entries', async () => {
@@ -25,6 +25,14 @@ describe('createLedger', () => {
     expect(await ledger.spend({ groupBy: ['day', 'team'] })).toMatchObject([{ day: '2023-11-15', team: 'platform', requests: 1 }]);
     await ledger.close();
     expect(await rowCount(schema)).toBe(1);
+  });
+
+  it('kind sqlite counts days in the configured time zone, as budgets do', async () => {
+    const ledger = createLedger({ ...settings, kind: 'sqlite', timeZone: 'Asia/Tokyo' });
+    // 2023-11-14T22:13:20Z is the 15th in Tokyo.
+    ledger.record(sampleEntry(1));
+    expect(await ledger.spend({ groupBy: ['day'] })).toMatchObject([{ day: '2023-11-15', requests: 1 }]);
+    await ledger.close();
   });
 
   it('kind sqlite and kind none report spend too', async () => {

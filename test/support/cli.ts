@@ -11,9 +11,15 @@ export interface RunningJunction {
   match: RegExpExecArray;
 }
 
+export interface SpawnOptions {
+  /** Variables added to (or replacing) this process's environment for the child. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Start `junction <args>` and resolve once its output matches `ready`; reject if it exits first. */
-export async function spawnJunction(args: string[], ready: RegExp): Promise<RunningJunction> {
-  const child = spawn(process.execPath, ['bin/junction.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function spawnJunction(args: string[], ready: RegExp, options: SpawnOptions = {}): Promise<RunningJunction> {
+  const env = options.env ? { ...process.env, ...options.env } : process.env;
+  const child = spawn(process.execPath, ['bin/junction.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
   child.stdin.end();
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   let output = '';

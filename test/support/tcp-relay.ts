@@ -4,6 +4,8 @@
  * To the client, the server has stopped answering mid-connection (a stopped process, a
  * partition that drops packets), which no real server can be told to do to one client alone.
  * On thaw the held bytes go through in order, so the server then answers everything late.
+ * It can also be cut: every connection is dropped and new ones are closed as soon as they are
+ * accepted, as if the server had stopped, until it is restored.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -14,6 +16,10 @@ export interface TcpRelay {
   freeze(index?: number): void;
   /** Forward what was held, and everything from now on. */
   thaw(): void;
+  /** Drop every connection, and close each new one at once, until `restore`: the server has stopped. */
+  cut(): void;
+  /** Accept and forward connections again: the server is back. */
+  restore(): void;
   /** How many connections were accepted so far. */
   readonly accepted: number;
   /** How many bytes are held, either way, on every connection. */
@@ -32,6 +38,7 @@ interface Link {
 
 export function createTcpRelay(target: { host: string; port: number }): TcpRelay {
   let everything = false;
+  let isCut = false;
   const frozenIndexes = new Set<number>();
   const links = new Set<Link>();
   let accepted = 0;
@@ -43,6 +50,10 @@ export function createTcpRelay(target: { host: string; port: number }): TcpRelay
   }
 
   const server = createServer(function relay(client) {
+    if (isCut) {
+      client.destroy();
+      return;
+    }
     const link: Link = { index: accepted, client, server: connect(target.port, target.host), held: [] };
     accepted += 1;
     links.add(link);
@@ -71,6 +82,17 @@ export function createTcpRelay(target: { host: string; port: number }): TcpRelay
       for (const link of links) {
         for (const { to, chunk } of link.held.splice(0)) to.write(chunk);
       }
+    },
+    cut() {
+      isCut = true;
+      for (const link of links) {
+        link.client.destroy();
+        link.server.destroy();
+      }
+      links.clear();
+    },
+    restore() {
+      isCut = false;
     },
     get accepted() {
       return accepted;

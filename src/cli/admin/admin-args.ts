@@ -11,6 +11,8 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 /** Flags every admin command takes. */
 export const COMMON_OPTIONS: Options = {
   url: { type: 'string' },
+  /** The gateway's config file, for the name of the admin key's variable (auth.adminKeyEnv). */
+  config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };

@@ -4,6 +4,7 @@
  * the server cannot be reached, it refused the admin key, or it refused the request (with its
  * error code and message, which name the field at fault).
  */
+import { DEFAULT_ADMIN_KEY_ENV } from '../../config/defaults';
 
 /** A command's failure: the line to print and the exit code (1: the server failed or refused; 2: the command was used wrongly). */
 export class CliFailure extends Error {
@@ -17,7 +18,8 @@ export class CliFailure extends Error {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:4000';
-export const ADMIN_KEY_ENV = 'JUNCTION_ADMIN_KEY';
+/** The admin key's variable unless `--config` names another (`auth.adminKeyEnv`). */
+export const ADMIN_KEY_ENV = DEFAULT_ADMIN_KEY_ENV;
 export const URL_ENV = 'JUNCTION_URL';
 
 /** An answer slower than this means something is wrong; the command says so rather than hang. */
@@ -36,6 +38,8 @@ export interface ClientSettings {
   /** `--url`; else JUNCTION_URL; else http://127.0.0.1:4000. */
   url?: string;
   env: Record<string, string | undefined>;
+  /** The variable holding the admin key: the config's `auth.adminKeyEnv`, else JUNCTION_ADMIN_KEY. */
+  adminKeyEnv?: string;
   fetch?: typeof fetch;
 }
 
@@ -44,9 +48,11 @@ export function createAdminClient(settings: ClientSettings): AdminClient {
   if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) {
     throw new CliFailure(`--url must be an http:// or https:// URL such as ${DEFAULT_URL}, got '${base}'`, 2);
   }
-  const adminKey = settings.env[ADMIN_KEY_ENV];
+  const keyEnv = settings.adminKeyEnv ?? ADMIN_KEY_ENV;
+  const adminKey = settings.env[keyEnv];
   if (adminKey === undefined || adminKey === '') {
-    throw new CliFailure(`set ${ADMIN_KEY_ENV} to the gateway's admin key (the value of the variable its auth.adminKeyEnv names)`, 2);
+    const hint = settings.adminKeyEnv === undefined ? ` (the value of the variable its auth.adminKeyEnv names; with --config, the CLI reads that name from the config)` : ` (the variable ${keyEnv} is the one auth.adminKeyEnv names)`;
+    throw new CliFailure(`set ${keyEnv} to the gateway's admin key${hint}`, 2);
   }
   const send = settings.fetch ?? fetch;
 
@@ -67,7 +73,7 @@ export function createAdminClient(settings: ClientSettings): AdminClient {
         if (answer === undefined) throw new CliFailure(`${base} answered ${response.status} without JSON; is it a Junction gateway?`, 1);
         return answer as Answer;
       }
-      throw new CliFailure(refusal(response.status, answer, base), 1);
+      throw new CliFailure(refusal(response.status, answer, base, keyEnv), 1);
     },
   };
 }
@@ -81,11 +87,11 @@ function parseJson(text: string): unknown {
 }
 
 /** The line for an error answer: status, Junction's code and message, and a hint for the admin key. */
-function refusal(status: number, answer: unknown, base: string): string {
+function refusal(status: number, answer: unknown, base: string, keyEnv: string): string {
   const error = (answer as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
   const message = typeof error?.message === 'string' ? error.message : `${base} answered ${status}`;
   const code = typeof error?.code === 'string' ? ` ${error.code}` : '';
-  const hint = status === 401 ? `; check ${ADMIN_KEY_ENV}` : status === 403 ? '; the key in ' + ADMIN_KEY_ENV + ' may not administer this gateway' : '';
+  const hint = status === 401 ? `; check ${keyEnv}` : status === 403 ? `; the key in ${keyEnv} may not administer this gateway` : '';
   return `refused (${status}${code}): ${hint === '' ? message : `${message.replace(/\.$/, '')}${hint}`}`;
 }
 

@@ -19,7 +19,7 @@ interface AdminCommand {
 }
 
 export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
-  keys: { help: KEYS_HELP, run: keysCommand, subcommands: ['create', 'list', 'show', 'revoke', 'rotate'] },
+  keys: { help: KEYS_HELP, run: keysCommand, subcommands: ['create', 'list', 'show', 'revoke', 'rotate', 'generate'] },
   teams: { help: TEAMS_HELP, run: teamsCommand, subcommands: ['create', 'list', 'show', 'update'] },
   spend: { help: SPEND_HELP, run: spendCommand },
   usage: { help: USAGE_HELP, run: usageCommand },

@@ -3,11 +3,12 @@ import type { encodeAuditEntry, encodeCreatedKey, encodeKey, encodeRotatedKey, e
 import type { SpendRow } from '../../operations/admin';
 import type { CliIo } from '../main';
 import { createAdminClient, type AdminClient } from './admin-client';
+import { adminKeyEnvOf } from './admin-config';
 import { stringFlag, type Values } from './admin-args';
 
 export interface AdminCliContext {
   io: CliIo;
-  /** JUNCTION_URL and JUNCTION_ADMIN_KEY are read from here. */
+  /** JUNCTION_URL and the admin key (JUNCTION_ADMIN_KEY, or the variable the config's auth.adminKeyEnv names) are read from here. */
   env: Record<string, string | undefined>;
   /** For relative times (`--expires 30d`, `--since 7d`). */
   now: () => number;
@@ -24,7 +25,8 @@ export type WireList<Item> = { object: 'list'; data: Item[] };
 export type { SpendRow };
 
 export function clientFor(context: AdminCliContext, values: Values): AdminClient {
-  return createAdminClient({ url: stringFlag(values, 'url'), env: context.env, fetch: context.fetch });
+  const config = stringFlag(values, 'config');
+  return createAdminClient({ url: stringFlag(values, 'url'), env: context.env, ...(config === undefined ? {} : { adminKeyEnv: adminKeyEnvOf(config) }), fetch: context.fetch });
 }
 
 /** Prints the API's answer as it came, for scripts (`--json`). */

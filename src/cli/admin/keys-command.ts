@@ -1,10 +1,14 @@
-/** `junction keys create | list | show | revoke | rotate`: virtual keys, through the admin API. */
+/**
+ * `junction keys create | list | show | revoke | rotate`: virtual keys, through the admin API;
+ * and `junction keys generate`, which makes a key for the config (auth.keys) without a gateway.
+ */
+import { generateKey } from '../../access/keys';
 import { BUDGET_OPTIONS, budgetFrom, LIMIT_OPTIONS, limitsFrom, listFlag, METADATA_OPTIONS, metadataFrom, parseCommandArgs, parseDuration, parseExpiry, positionalArgs, stringFlag, type Values } from './admin-args';
 import { CliFailure } from './admin-client';
 import { clientFor, printJson, type AdminCliContext, type WireCreatedKey, type WireKey, type WireList, type WireRotatedKey } from './admin-context';
 import { describeBudgets, describeLimits, describeMetadata, formatFields, formatTable, shortInstant } from './admin-output';
 
-export const KEYS_HELP = `Usage: junction keys <create|list|show|revoke|rotate> [options]
+export const KEYS_HELP = `Usage: junction keys <create|list|show|revoke|rotate|generate> [options]
 
   create --name N [--team T] [--tier free|standard|premium] [--scopes chat,embeddings]
          [--routes a,b] [--expires 30d|2027-01-31] [--rpm N] [--rpd N] [--tpm N] [--tpd N]
@@ -16,9 +20,12 @@ export const KEYS_HELP = `Usage: junction keys <create|list|show|revoke|rotate> 
   revoke <id>                      refused from then on, by every replica within a second
   rotate <id> [--grace 24h]        a new key with the same settings; the old one keeps
                                    working for the grace period (default 24h)
+  generate                         a new key and its SHA-256 for auth.keys in the config,
+                                   made here and stored nowhere (no gateway needed)
 
-Every command takes --url (default: $JUNCTION_URL or http://127.0.0.1:4000) and --json, and
-sends the admin key from JUNCTION_ADMIN_KEY.
+Every command takes --json. Those that call the gateway take --url (default: $JUNCTION_URL or
+http://127.0.0.1:4000) and send the admin key from JUNCTION_ADMIN_KEY, or, with
+-c junction.yaml, from the variable its auth.adminKeyEnv names.
 `;
 
 const CREATE_OPTIONS = {
@@ -46,8 +53,10 @@ export async function keysCommand(args: string[], context: AdminCliContext): Pro
       return revokeKey(rest, context);
     case 'rotate':
       return rotateKey(rest, context);
+    case 'generate':
+      return generateConfigKey(rest, context);
     default:
-      throw new CliFailure(subcommand === undefined ? 'which one: create, list, show, revoke or rotate?' : `unknown subcommand '${subcommand}'; expected create, list, show, revoke or rotate`, 2);
+      throw new CliFailure(subcommand === undefined ? 'which one: create, list, show, revoke, rotate or generate?' : `unknown subcommand '${subcommand}'; expected create, list, show, revoke, rotate or generate`, 2);
   }
 }
 
@@ -131,6 +140,24 @@ async function rotateKey(args: string[], context: AdminCliContext): Promise<void
   context.io.out('');
   context.io.out('Copy it now: Junction keeps only its hash and cannot show it again.');
   context.io.out(`The old key (${rotated.previous.prefix}…) works until ${shortInstant(rotated.previous.expiresAt)} UTC.`);
+}
+
+/**
+ * A key for the config's auth.keys: made from 256 random bits here, sent nowhere. The config
+ * takes it from an environment variable (`key: ${VAR}`) or takes only its hash.
+ */
+function generateConfigKey(args: string[], context: AdminCliContext): void {
+  const { values, positionals } = parseCommandArgs(args, {});
+  positionalArgs(positionals, [], 'keys generate');
+  const { key, prefix, hash } = generateKey();
+  if (values.json) return printJson(context, { key, prefix, hash });
+  context.io.out('A new key, made here and stored nowhere:');
+  context.io.out('');
+  context.io.out(`  ${key}`);
+  context.io.out('');
+  context.io.out(`SHA-256: ${hash}`);
+  context.io.out('Declare it under auth.keys in the config with either `key: ${SOME_VARIABLE}` (and the key in that');
+  context.io.out('environment variable) or `hash: <the SHA-256 above>`; give the key to whoever will call with it.');
 }
 
 function printKey(context: AdminCliContext, key: WireKey): void {

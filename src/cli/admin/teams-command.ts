@@ -15,7 +15,7 @@ export const TEAMS_HELP = `Usage: junction teams <create|list|show|update> [opti
          Changes only what is given; '--rpm none' removes a limit, '--budget-usd none
          --budget-period month' a budget, '--metadata k=' sets an empty value.
 
-Limits are shared by all the team's keys. Every command takes --url and --json.
+Limits are shared by all the team's keys. Every command takes --url, -c junction.yaml and --json.
 `;
 
 /** Teams have no concurrency limit of their own (that is per key). */

@@ -9,7 +9,7 @@ import type { ProviderAdapter } from '../../providers/types';
 import { Cancel } from '../execution/cancel';
 import type { AttemptContext } from '../execution/executor';
 import { RequestRecord } from '../request-record';
-import { runStreamAttempt } from './stream-attempt';
+import { estimate, runStreamAttempt } from './stream-attempt';
 import type { RawMessages, StreamSink } from './stream-sink';
 import { UpstreamClient } from '../execution/upstream-client';
 
@@ -99,13 +99,49 @@ afterEach(() => {
   upstreamBody = WHOLE_ANSWER;
 });
 
-function run(sink: StreamSink, adapter: ProviderAdapter, reported: Usage[]) {
+function run(sink: StreamSink, adapter: ProviderAdapter, reported: Usage[], maxTokens?: number) {
   const record = new RequestRecord({ requestId: 'r', route: 'chat', ingress: 'openai', endpoint: 'chat', stream: true, startedAt: 0 }, () => 0);
-  const request = { model: 'chat', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], stream: true };
+  const request = { model: 'chat', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], stream: true, ...(maxTokens === undefined ? {} : { maxTokens }) };
   return runStreamAttempt({ request, attempt: attemptContext(reported), client, adapter, record, sink, estimatedInputTokens: 3 });
 }
 
+describe('estimate', () => {
+  it.each([
+    [40, undefined, 10],
+    [40, 25, 10],
+    [40, 10, 10],
+    [400, 25, 25],
+    [400, 0, 0],
+  ])('%i characters with max_tokens %s → %i output tokens', (chars, maxTokens, expected) => {
+    expect(estimate(5, chars, maxTokens)).toEqual({ inputTokens: 5, outputTokens: expected });
+  });
+});
+
 describe('runStreamAttempt', () => {
+  it('bills a cut stream of long words no more output than max_tokens, which is all the budget reserved', async () => {
+    // Eight long words are eight tokens or so, but 96 characters: the rough estimate says 24.
+    const words = Array.from({ length: 8 }, () => ' information');
+    upstreamBody = [chunk({ role: 'assistant', content: '' }), ...words.map((text) => chunk({ content: text })), 'data: [DONE]\n\n'].join('');
+    const { adapter, decoded } = countingAdapter();
+    const reported: Usage[] = [];
+
+    await expect(run(new RecordingSink(decoded), adapter, reported, 8)).rejects.toMatchObject({ code: 'upstream_stream_truncated' });
+
+    expect(roughTokens(words.join('').length)).toBeGreaterThan(8);
+    expect(reported).toEqual([{ inputTokens: 3, outputTokens: 8 }]);
+  });
+
+  it('caps the estimate of a finish that came without usage at max_tokens too', async () => {
+    upstreamBody = [chunk({ role: 'assistant', content: '' }), chunk({ content: ' information information information' }), chunk({}, 'length'), 'data: [DONE]\n\n'].join('');
+    const { adapter, decoded } = countingAdapter();
+    const reported: Usage[] = [];
+
+    const usage = await run(new RecordingSink(decoded), adapter, reported, 3);
+
+    expect(usage).toEqual({ inputTokens: 3, outputTokens: 3 });
+    expect(reported).toEqual([usage]);
+  });
+
   it('fails a stream that sends [DONE] without a finish_reason as truncated: the text decoded before it reaches the sink, the [DONE] never does', async () => {
     upstreamBody = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), 'data: [DONE]\n\n'].join('');
     const { adapter, decoded } = countingAdapter();

@@ -65,7 +65,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
       if (event.type === 'text-delta') outputChars += event.text.length;
       else if (event.type === 'tool-call-delta') outputChars += event.argumentsDelta.length;
       else if (event.type === 'finish') {
-        usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars);
+        usage = event.usage ?? estimate(options.estimatedInputTokens, outputChars, request.maxTokens);
         attempt.reportUsage(usage);
         // An upstream that sent no usage is billed the estimate; the caller is told the same figure.
         if (event.usage === undefined) events[index] = { ...event, usage };
@@ -100,7 +100,7 @@ export async function runStreamAttempt(options: StreamAttemptOptions): Promise<U
     // Events decoded before the failure are sound: the caller gets them before the error event,
     // and a resumed stream continues after them rather than repeating them.
     if (claimed && pending.length > 0 && !attempt.cancel.aborted) await deliver().catch(() => undefined);
-    if (claimed && usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars));
+    if (claimed && usage === undefined) attempt.reportUsage(estimate(options.estimatedInputTokens, outputChars, request.maxTokens));
     throw cutShort(error, attempt, candidate);
   }
 }
@@ -113,7 +113,13 @@ function cutShort(error: unknown, attempt: AttemptContext, candidate: Candidate)
   return new JunctionError('upstream_stream_truncated', `the stream from ${candidate.deployment.id} ended before its finish: ${reason}`, { cause: error });
 }
 
-/** Rough usage of a stream cut before its usage arrived, so the ledger never says 0. */
-function estimate(inputTokens: number, outputChars: number): Usage {
-  return { inputTokens, outputTokens: roughTokens(outputChars) };
+/**
+ * Rough usage of a stream cut before its usage arrived, so the ledger never says 0. Capped at
+ * the request's max_tokens: the upstream cannot have produced more, and admission reserved the
+ * budget for no more, so an estimate above it (long words count as more than one token in four
+ * characters) would let spend pass a budget.
+ */
+export function estimate(inputTokens: number, outputChars: number, maxTokens?: number): Usage {
+  const outputTokens = roughTokens(outputChars);
+  return { inputTokens, outputTokens: maxTokens !== undefined && maxTokens >= 0 && outputTokens > maxTokens ? maxTokens : outputTokens };
 }

@@ -5,6 +5,7 @@
  * knows refuses to write rather than guess.
  */
 import type { PoolClient } from 'pg';
+import { createSchemaIfMissing, quoteIdentifier } from './create-schema';
 
 /** Names of the ledger's objects, quoted and qualified by schema. */
 export interface LedgerTables {
@@ -12,11 +13,6 @@ export interface LedgerTables {
   requests: string;
   dailyTotals: string;
   version: string;
-}
-
-/** Quotes an identifier for SQL (a schema name comes from config, not from code). */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 export function ledgerTables(schema: string): LedgerTables {
@@ -105,7 +101,7 @@ export async function migrate(client: PoolClient, schemaName: string): Promise<v
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`junction.ledger:${schemaName}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
+    await createSchemaIfMissing(client, schemaName);
     await client.query(`CREATE TABLE IF NOT EXISTS ${tables.version} (version integer NOT NULL)`);
     const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${tables.version}`);
     const version = rows[0]?.version ?? 0;

@@ -11,6 +11,7 @@
  * granted cannot free another replica's slot.
  */
 import type { Redis } from 'ioredis';
+import { replyDeadline } from './reply-deadline';
 import type { SpacedReport } from './spaced-reports';
 
 /** How a claim ended: granted, refused (every slot is taken), or not known in time (the probe goes on unbacked). */
@@ -92,12 +93,12 @@ export function createProbeSlots(options: ProbeSlotsOptions): ProbeSlots {
     claim(deployment: string, slots: number, waitMs: number): Promise<ClaimOutcome> {
       return new Promise<ClaimOutcome>((resolve) => {
         let decided = false;
-        const giveUp = setTimeout(function unanswered() {
+        const giveUp = replyDeadline(waitMs, function unanswered() {
           decided = true;
           accountOf(deployment).unbacked += 1;
           report('claim', new Error(`Redis did not answer a half-open probe claim within ${waitMs} ms; the probe went out on this process's own view`));
           resolve('unanswered');
-        }, waitMs);
+        });
         redis.eval(CLAIM_PROBE, 1, keyOf(deployment), slots, leaseMs).then(
           (granted) => {
             if (decided) {
@@ -105,7 +106,7 @@ export function createProbeSlots(options: ProbeSlotsOptions): ProbeSlots {
               return;
             }
             decided = true;
-            clearTimeout(giveUp);
+            giveUp.cancel();
             if (granted !== 1) return resolve('refused');
             accountOf(deployment).held += 1;
             resolve('granted');
@@ -114,7 +115,7 @@ export function createProbeSlots(options: ProbeSlotsOptions): ProbeSlots {
             // Failed late: nothing was taken.
             if (decided) return;
             decided = true;
-            clearTimeout(giveUp);
+            giveUp.cancel();
             accountOf(deployment).unbacked += 1;
             report('claim', asError(error));
             resolve('unanswered');

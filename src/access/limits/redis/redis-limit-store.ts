@@ -32,6 +32,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CLOSE_GRACE_MS, settledOrAfter } from '../../../state/redis/close-grace';
+import { replyDeadline } from '../../../state/redis/reply-deadline';
 import { DEFAULT_REDIS_PREFIX } from '../../../config/defaults';
 import { JunctionError } from '../../../errors';
 import { spacedReports } from '../../../state/redis/spaced-reports';
@@ -123,15 +124,15 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
   function within(sent: Promise<number[]>, late?: (reply: number[]) => void): Promise<number[] | typeof UNANSWERED> {
     return new Promise((resolve, reject) => {
       let decided = false;
-      const timer = setTimeout(function unanswered() {
+      const deadline = replyDeadline(timeoutMs, function unanswered() {
         decided = true;
         resolve(UNANSWERED);
-      }, timeoutMs);
+      });
       sent.then(
         (reply) => {
           if (!decided) {
             decided = true;
-            clearTimeout(timer);
+            deadline.cancel();
             resolve(reply);
           } else {
             late?.(reply);
@@ -140,7 +141,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): RedisLim
         (error: unknown) => {
           if (decided) return;
           decided = true;
-          clearTimeout(timer);
+          deadline.cancel();
           reject(error instanceof Error ? error : new Error(String(error)));
         },
       );

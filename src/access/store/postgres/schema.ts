@@ -4,6 +4,7 @@
  * (`access_schema`), so other components may keep their tables in the same schema.
  */
 import type { PoolClient } from 'pg';
+import { createSchemaIfMissing } from '../../../ledger/postgres/create-schema';
 
 /** Bumped with every schema change; kept in `access_schema`. */
 export const ACCESS_PG_SCHEMA_VERSION = 1;
@@ -80,7 +81,7 @@ export async function migrate(client: PoolClient, schema: string): Promise<void>
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`junction-access:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await createSchemaIfMissing(client, schema);
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.access_schema (version integer NOT NULL)`);
     const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.access_schema`);
     const version = rows[0]?.version ?? 0;
