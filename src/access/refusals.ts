@@ -5,7 +5,7 @@
  */
 import { JunctionError } from '../errors';
 import type { Exchange } from '../gateway/context';
-import type { Headroom, Refusal } from './limits/types';
+import type { Headroom, LimitRule, Refusal } from './limits/types';
 import { describeLabel, type DrawPlan } from './policy';
 
 /** The error for a refused reservation; sets the refusal's headers on the exchange. */
@@ -58,20 +58,20 @@ export function setRateLimitHeaders(exchange: Exchange, plan: DrawPlan, headroom
   }
   if (requests < 0 && tokens < 0) return;
   const headers = (exchange.context.responseHeaders ??= {});
-  const requestRule = requests < 0 ? undefined : plan.draws[requests]!.rule;
-  if (requestRule?.kind === 'rate') {
-    const room = headroom[requests]!;
-    headers['x-ratelimit-limit-requests'] = String(requestRule.perMinute);
-    headers['x-ratelimit-remaining-requests'] = String(Math.max(0, Math.floor(room.remaining)));
-    if (Number.isFinite(room.resetMs)) headers['x-ratelimit-reset-requests'] = resetText(room.resetMs);
-  }
-  const tokenRule = tokens < 0 ? undefined : plan.draws[tokens]!.rule;
-  if (tokenRule?.kind === 'rate') {
-    const room = headroom[tokens]!;
-    headers['x-ratelimit-limit-tokens'] = String(tokenRule.perMinute);
-    headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, Math.floor(room.remaining)));
-    if (Number.isFinite(room.resetMs)) headers['x-ratelimit-reset-tokens'] = resetText(room.resetMs);
-  }
+  if (requests >= 0) writeRateHeaders(headers, plan.draws[requests]!.rule, headroom[requests]!, REQUEST_HEADERS);
+  if (tokens >= 0) writeRateHeaders(headers, plan.draws[tokens]!.rule, headroom[tokens]!, TOKEN_HEADERS);
+}
+
+/** Header names spelled out whole, so no name is built per request. */
+const REQUEST_HEADERS = ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'] as const;
+const TOKEN_HEADERS = ['x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'] as const;
+
+/** One per-minute counter's limit, what is left and when it is full again, when the counter is a rate. */
+function writeRateHeaders(headers: Record<string, string>, rule: LimitRule, room: Headroom, [limit, remaining, reset]: readonly [string, string, string]): void {
+  if (rule.kind !== 'rate') return;
+  headers[limit] = String(rule.perMinute);
+  headers[remaining] = String(Math.max(0, Math.floor(room.remaining)));
+  if (Number.isFinite(room.resetMs)) headers[reset] = resetText(room.resetMs);
 }
 
 /** OpenAI's duration format, in seconds: `0.05s`. */
