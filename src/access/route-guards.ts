@@ -9,8 +9,7 @@ import type { JunctionError } from '../errors';
 import type { Exchange } from '../gateway/context';
 import type { GuardSlot, RouteGuards } from '../gateway/stages';
 import type { Route } from '../routing/catalog';
-import type { KeyPrincipal } from './access-control';
-import { TIER_PRIORITY } from './access-control';
+import { TIER_PRIORITY, type KeyPrincipal } from './access-control';
 import { createConcurrencyGate, type ConcurrencyGate, type GateStats, type SetTimer } from './concurrency-gate';
 
 export interface RouteGuardsOptions {
