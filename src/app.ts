@@ -31,6 +31,10 @@ import { createAccessView } from './operations/admin/access-view';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
+import { settledOrAfter } from './state/redis/close-grace';
+
+/** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
+const LIMIT_STORE_CONNECT_GRACE_MS = 3_000;
 
 export interface Junction {
   /** e.g. http://127.0.0.1:4000 */
@@ -129,6 +133,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     access: access.control,
     admin,
   });
+  // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
+  if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
   try {
     await app.listen({ host, port });
   } catch (error) {

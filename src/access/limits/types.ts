@@ -78,6 +78,8 @@ export interface Crossing {
 }
 
 export interface LimitStore {
+  /** A shared store: resolves once connected (never, while its server is away). A memory store has none. */
+  ready?: Promise<void>;
   /**
    * All draws or none. `leaseMs` bounds how long the holds last if the reservation is never
    * settled (its owner died). A shared store that cannot answer within its time limit throws a

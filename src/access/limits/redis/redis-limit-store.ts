@@ -66,7 +66,6 @@ export interface RedisLimitStoreOptions {
 }
 
 export interface RedisLimitStore extends LimitStore {
-  /** Resolves once connected (never, while Redis is away). */
   ready: Promise<void>;
   /** Whether Redis could answer now (connected; it may still be slow). */
   connected(): boolean;
