@@ -2,6 +2,7 @@
  * Accumulates what happened to one request (attempts, usage, cost, timing) and turns it into
  * the ledger entry emitted when the request ends, whatever way it ends.
  */
+import { ledgerAuto, type AutoDecision } from '../routing/auto/types';
 import { costOf } from '../routing/cost';
 import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
@@ -39,6 +40,8 @@ export class RequestRecord {
   downgradedFrom?: string;
   /** Answered from the response cache. */
   cached = false;
+  /** auto: the routing decision, for the ledger and the caller's headers. */
+  auto?: AutoDecision;
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
   private readonly arrivedAt = performance.now();
   private upstreamMs = 0;
@@ -142,6 +145,7 @@ export class RequestRecord {
     if (this.variant) entry.variant = this.variant;
     if (this.fallbackTier) entry.fallbackTier = this.fallbackTier;
     if (this.hedge) entry.hedge = this.hedge;
+    if (this.auto) entry.auto = ledgerAuto(this.auto);
     return entry;
   }
 }

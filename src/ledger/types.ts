@@ -4,6 +4,7 @@
  * so far durable.
  */
 import type { EndpointKind, Ingress } from '../canonical/types';
+import type { LedgerAuto } from '../routing/auto/types';
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted';
 
@@ -59,6 +60,8 @@ export interface LedgerEntry {
   fallbackTier?: string;
   /** Hedging outcome when the route hedges: primary-won, hedge-won. */
   hedge?: string;
+  /** auto-routed requests: the decision's mode, confidence, pattern, complexity and prediction. */
+  auto?: LedgerAuto;
 }
 
 export interface LedgerQuery {
