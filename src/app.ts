@@ -28,6 +28,7 @@ import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
 import { createAccessView } from './operations/admin/access-view';
+import { createLearningOperations } from './operations/learning';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
@@ -134,7 +135,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     if (event.type !== 'request-end') return;
     ledger.record(event.entry);
     const { entry } = event;
-    if (entry.auto && entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto);
+    if (entry.auto && entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto, entry.principal);
   });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
@@ -153,6 +154,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     isShuttingDown: () => stopping,
     access: access.control,
     admin,
+    learning: createLearningOperations(autoRouting),
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);

@@ -13,10 +13,12 @@ import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
 import { registerAdminApi } from './admin-api';
 import type { AdminOperations } from '../operations/admin';
+import type { LearningOperations } from '../operations/learning';
 import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
+import { registerLearningApi } from './learning-api';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 import { requestIdOf, sendError } from './respond';
@@ -40,6 +42,8 @@ export interface ServerOptions {
   access?: Pick<AccessControl, 'require'>;
   /** The admin API under /admin, authorised by `access` (the admin key, or a key with the `admin` scope). */
   admin?: AdminOperations;
+  /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
+  learning?: LearningOperations;
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -127,6 +131,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;

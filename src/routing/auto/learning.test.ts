@@ -45,7 +45,7 @@ describe('AutoLearning', () => {
     expect(learning.feedback('nope', 1)).toBeUndefined();
     const outcome = learning.feedback('r1', 0.5);
     expect(outcome).toMatchObject({ requestId: 'r1', route: 'auto', pattern: 'code', deployment: 'cheap', predictedQuality: 0.9, score: 0.5, observations: 1 });
-    expect(outcome!.residual).toBeCloseTo(-0.4 / (PRIOR_OBSERVATIONS + 1), 10);
+    expect(outcome!.residual).toBeCloseTo(-0.4 / (PRIOR_OBSERVATIONS + 1), 4);
     expect(learning.arms()).toEqual([{ route: 'auto', pattern: 'code', deployment: 'cheap', observations: 1, meanScore: 0.5, residual: expect.any(Number) }]);
     expect(learning.totals()).toEqual({ feedback: 1, meanScore: 0.5, remembered: 1 });
   });

@@ -10,9 +10,12 @@ import type { PromptPattern } from './complexity';
 import type { LedgerAuto } from './types';
 
 export interface RememberedDecision {
+  /** Who made the request, when keys are on: only they (or an admin) may score it. */
+  principal?: string;
   route: string;
   pattern: PromptPattern;
   deployment: string;
+  /** What feedback is scored against: the learned model's own prediction when there was one. */
   predictedQuality: number;
 }
 
@@ -65,12 +68,12 @@ export class AutoLearning {
   }
 
   /** Keep an answered auto-routed request's decision, so feedback can find it. */
-  remember(requestId: string, route: string, deployment: string, auto: LedgerAuto): void {
+  remember(requestId: string, route: string, deployment: string, auto: LedgerAuto, principal?: string): void {
     if (this.#decisions.size >= this.maxRemembered) {
       const oldest = this.#decisions.keys().next().value;
       if (oldest !== undefined) this.#decisions.delete(oldest);
     }
-    this.#decisions.set(requestId, { route, pattern: auto.pattern, deployment, predictedQuality: auto.predictedQuality });
+    this.#decisions.set(requestId, { ...(principal === undefined ? {} : { principal }), route, pattern: auto.pattern, deployment, predictedQuality: auto.modelQuality ?? auto.predictedQuality });
   }
 
   decision(requestId: string): RememberedDecision | undefined {
@@ -89,7 +92,7 @@ export class AutoLearning {
     this.#scoreSum += score;
     this.#changed = true;
     const belief = posterior(arm, now);
-    return { requestId, ...decision, score, residual: belief.mean, observations: belief.observations };
+    return { requestId, route: decision.route, pattern: decision.pattern, deployment: decision.deployment, predictedQuality: decision.predictedQuality, score, residual: round(belief.mean), observations: round(belief.observations) };
   }
 
   /** Every arm feedback reached, with its decayed figures. */
