@@ -84,15 +84,24 @@ export class AutoLearning {
   feedback(requestId: string, score: number): FeedbackOutcome | undefined {
     const decision = this.#decisions.get(requestId);
     if (decision === undefined) return undefined;
-    const now = this.now();
-    const key = armKey(decision.route, decision.pattern, decision.deployment);
-    const arm = observe(this.#arms.get(key) ?? emptyArm(now), score, decision.predictedQuality, now);
-    this.#arms.set(key, arm);
+    const arm = this.observe(decision.route, decision.pattern, decision.deployment, score, decision.predictedQuality);
     this.#feedbackCount += 1;
     this.#scoreSum += score;
-    this.#changed = true;
-    const belief = posterior(arm, now);
+    const belief = posterior(arm, this.now());
     return { requestId, route: decision.route, pattern: decision.pattern, deployment: decision.deployment, predictedQuality: decision.predictedQuality, score, residual: round(belief.mean), observations: round(belief.observations) };
+  }
+
+  /**
+   * An outcome seen without anyone's feedback: e.g. the chosen deployment's answer was malformed
+   * or cut short, which is as bad an answer as a 0 score.
+   */
+  observe(route: string, pattern: string, deployment: string, score: number, predicted: number): ArmStats {
+    const now = this.now();
+    const key = armKey(route, pattern, deployment);
+    const arm = observe(this.#arms.get(key) ?? emptyArm(now), score, predicted, now);
+    this.#arms.set(key, arm);
+    this.#changed = true;
+    return arm;
   }
 
   /** Every arm feedback reached, with its decayed figures. */
