@@ -11,7 +11,8 @@ import type { QualityPredictor } from '../src/routing/auto/predictor';
 import { AutoPrompt } from '../src/routing/auto/prompt';
 import type { Deployment } from '../src/routing/catalog';
 import { autoStrategy } from '../src/routing/strategies/auto';
-import { newRouteStrategyState, type AutoMode, type Candidate, type StrategyContext } from '../src/routing/strategies';
+import type { AutoMode } from '../src/routing/auto/types';
+import { newRouteStrategyState, type Candidate, type StrategyContext } from '../src/routing/strategies';
 import { loadPredictor } from './auto-routing-predictor';
 
 const deployment = (id: string, input: number, output: number, quality: number): Candidate => {
