@@ -18,6 +18,9 @@ import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
+import { registerMcpEndpoint } from '../mcp/http-transport';
+import type { McpDeps } from '../mcp/tools';
+import { VERSION } from '../version';
 import { registerLearningApi } from './learning-api';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
@@ -44,6 +47,8 @@ export interface ServerOptions {
   admin?: AdminOperations;
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
+  /** MCP's configure_routing: a routing change applied like a reload. */
+  configureRouting?: McpDeps['configure'];
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -131,6 +136,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  registerMcpEndpoint(app, {
+    pipeline: options.pipeline,
+    operations,
+    version: VERSION,
+    ...(options.access ? { access: options.access } : {}),
+    ...(options.admin ? { spend: (query) => options.admin!.spend(query) } : {}),
+    ...(options.configureRouting ? { configure: options.configureRouting } : {}),
+  });
   if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
