@@ -12,7 +12,7 @@ import { startAccess, type Access } from './access/start-access';
 import { generateKey } from './access/keys';
 import { ringRefreshingStore } from './access/ring-refreshing-store';
 import { createUsageSource } from './access/usage-report';
-import type { JunctionConfig } from './config';
+import { loadConfigFile, type JunctionConfig } from './config';
 import { ConfigError } from './config/config-error';
 import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
@@ -33,6 +33,8 @@ import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
+import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
+import { liveCatalog } from './routing/live-catalog';
 import type { QualityPredictor } from './routing/auto/predictor';
 import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
@@ -53,6 +55,15 @@ export interface Junction {
   autoRouting: AutoRouting;
   simulator?: Simulator;
   logger: Logger;
+  /**
+   * Reload the config: from `next`, or from the file it was loaded from. Validated first, then
+   * the catalog is swapped at once (requests in flight finish on the old one; health and
+   * breakers stay with deployments that still exist). An invalid config changes nothing and
+   * the outcome says why. `actor` goes into the audit log.
+   */
+  reload(next?: JunctionConfig, actor?: string): Promise<ReloadOutcome>;
+  /** The config now running (its catalog changes with reloads). */
+  config(): JunctionConfig;
   /** Graceful stop: refuse new requests, wait for in-flight ones (up to the grace period), flush the ledger. */
   close(): Promise<void>;
 }
@@ -85,8 +96,10 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     options.ledger ?? createLedger(config.ledger, (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ledger write failed'));
 
   const events = new GatewayEvents();
+  // Breakers follow the current catalog's policies, so a reload that changes a route's breaker applies to its deployments.
+  let breakerPolicy = breakerPolicyFor(config.catalog);
   const store = createStateStore(config.state, {
-    policy: breakerPolicyFor(config.catalog),
+    policy: (deployment) => breakerPolicy(deployment),
     onBreakerChange: announceBreakerChanges(events),
     onError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
   });
@@ -103,8 +116,10 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const metrics = createMetrics(events, { isKnownRoute: (name) => config.catalog.routes.has(name) });
+  const catalog = liveCatalog(() => services.catalog);
+  const metrics = createMetrics(events, { isKnownRoute: (name) => services.catalog.routes.has(name) });
   const access = startAccess(config, {
+    catalog,
     logger,
     now: services.now,
     ...(options.env ? { env: options.env } : {}),
@@ -124,7 +139,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     store: ringRefreshingStore(access.store, access.ring),
     now: services.now,
     generateKey: () => generateKey(),
-    routeNames: () => [...config.catalog.routes.keys()],
+    routeNames: () => [...services.catalog.routes.keys()],
     declared: access.declared,
     ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
     usage: createUsageSource({ limits: config.limits, store: access.limits, ...createAccessView({ store: access.store, declared: access.declared }), now: services.now }),
@@ -139,6 +154,22 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
+
+  const reloads = createConfigReloader({
+    initial: config,
+    load: (file) => loadConfigFile(file, options.env),
+    apply(next) {
+      services.catalog = next.catalog;
+      breakerPolicy = breakerPolicyFor(next.catalog);
+      if (next.logging.level !== logger.level) logger.level = next.logging.level;
+    },
+    audit: (actor, target, details) => access.store.audit({ at: services.now(), actor, action: 'config.reload', target, details }),
+    log: {
+      info: (details, message) => logger.info(details, message),
+      error: (details, message) => logger.error(details, message),
+    },
+  });
+  const reload = (next?: JunctionConfig, actor?: string) => reloads.reload(next, actor);
 
   let ready = false;
   let stopping = false;
@@ -196,7 +227,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, access, autoRouting, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

@@ -5,6 +5,7 @@
  * too), the authenticate and admit stages over them, and budget alerts to the log, a metric and
  * a webhook. Node-only: app.ts calls it; the library's core entry does not.
  */
+import type { Catalog } from '../routing/catalog';
 import type { JunctionConfig } from '../config/types';
 import type { JunctionError } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -54,6 +55,8 @@ export interface StartAccessOptions {
   onBudgetAlert?: (alert: BudgetAlert) => void;
   /** Also told when the limit store could not answer and a request went on uncounted (the metric). */
   onLimitsUnavailable?: () => void;
+  /** The catalog route costs are read from (default: the config's); a live one follows reloads. */
+  catalog?: Catalog;
 }
 
 export function startAccess(config: JunctionConfig, options: StartAccessOptions): Access {
@@ -102,7 +105,7 @@ export function startAccess(config: JunctionConfig, options: StartAccessOptions)
     ...(adminKey ? { adminKey } : {}),
     limits: config.limits,
     store: limits,
-    catalog: config.catalog,
+    catalog: options.catalog ?? config.catalog,
     now,
     onCrossing: alert,
     onStoreDown: admittedUncountedReporter(logger, now, options.onLimitsUnavailable),

@@ -1,4 +1,5 @@
 import { buildConfig } from './build-config';
+import { withSource } from './config-source';
 import { ConfigError } from './config-error';
 import { formatPath, type PathIssue } from './config-path';
 import type { JunctionConfig } from './types';
@@ -13,5 +14,6 @@ export function configFromObject(input: unknown, options: { baseDir?: string } =
   if (!validation.ok) {
     throw new ConfigError(validation.issues.map((issue: PathIssue) => ({ file: '<object>', path: formatPath(issue.path), message: issue.message })));
   }
-  return buildConfig(validation.config, { baseDir: options.baseDir ?? process.cwd() });
+  const baseDir = options.baseDir ?? process.cwd();
+  return withSource(buildConfig(validation.config, { baseDir }), input, baseDir);
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { buildConfig } from './build-config';
+import { sourceOf, withSource } from './config-source';
 import { ConfigError } from './config-error';
 import { formatPath } from './config-path';
 import { interpolateEnv } from './interpolate';
@@ -45,7 +46,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): Junction
     }));
     throw new ConfigError(sortByPosition(issues));
   }
-  return buildConfig(validation.config, { baseDir: options.baseDir ?? dirname(resolve(file)), file });
+  const baseDir = options.baseDir ?? dirname(resolve(file));
+  return withSource(buildConfig(validation.config, { baseDir, file }), interpolation.data, baseDir);
 }
 
 /** Read and parse a config file; relative paths in it resolve against its directory. */
@@ -57,7 +59,9 @@ export function loadConfigFile(file: string, env?: Env): JunctionConfig {
     throw new ConfigError([{ file, path: '', message: `cannot read the config file (${describeReadError(error)})` }]);
   }
   const config = parseConfig(text, { file, env, baseDir: dirname(resolve(file)) });
-  return { ...config, file: resolve(file) };
+  const source = sourceOf(config);
+  const located = { ...config, file: resolve(file) };
+  return source ? withSource(located, source.data, source.baseDir) : located;
 }
 
 export function describeReadError(error: unknown): string {

@@ -4,7 +4,7 @@
  * (Exchange).
  */
 import type { Ingress } from '../canonical/types';
-import type { Route } from '../routing/catalog';
+import type { Catalog, Route } from '../routing/catalog';
 import type { Cancel } from './execution/cancel';
 import type { RequestRecord } from './request-record';
 import type { RouteRuntime } from './route-runtime';
@@ -35,6 +35,8 @@ export interface Principal {
 export interface Exchange {
   readonly context: RequestContext;
   readonly record: RequestRecord;
+  /** The catalog when the request began: it finishes on it even if a reload swaps in another. */
+  readonly catalog: Catalog;
   readonly route: Route;
   /** The route's mutable routing state (strategy state, retry budget). */
   readonly runtime: RouteRuntime;

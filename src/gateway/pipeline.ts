@@ -10,7 +10,7 @@
  */
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, EndpointKind } from '../canonical/types';
 import { JunctionError, toJunctionError } from '../errors';
-import type { Route } from '../routing/catalog';
+import type { Catalog, Route } from '../routing/catalog';
 import { embeddingNeeds, chatNeeds, type RequestNeeds } from '../routing/needs';
 import { responseToEvents } from '../canonical/response-events';
 import { echoText } from '../wire/caller-text';
@@ -63,7 +63,7 @@ export class Pipeline {
     readonly services: GatewayServices,
     private readonly options: PipelineOptions,
   ) {
-    this.runtimes = new RouteRuntimes(services.catalog);
+    this.runtimes = new RouteRuntimes();
     this.accounting = new Accounting(services.events, services.now);
     this.stages = { authenticate: openAccess, ...options.stages };
   }
@@ -119,10 +119,10 @@ export class Pipeline {
   }
 
   /** The route a model name names, or a 404 listing the routes there are. */
-  resolve(model: string): Route {
-    const route = this.services.catalog.routes.get(model);
+  resolve(model: string, catalog: Catalog = this.services.catalog): Route {
+    const route = catalog.routes.get(model);
     if (route === undefined) {
-      const known = [...this.services.catalog.routes.keys()].join(', ');
+      const known = [...catalog.routes.keys()].join(', ');
       throw new JunctionError('model_not_found', `The model '${echoText(model)}' does not exist; this gateway serves: ${known}`, { param: 'model' });
     }
     return route;
@@ -151,10 +151,12 @@ export class Pipeline {
         record.start.principal = principal.id;
         if (principal.team !== undefined) record.start.team = principal.team;
       }
-      const route = this.resolve(model);
+      // The catalog as it is now: a reload swaps in another, and this request finishes on this one.
+      const catalog = this.services.catalog;
+      const route = this.resolve(model, catalog);
       const timeoutMs = route.timeoutMs ?? this.options.requestTimeoutMs;
       deadline = timeouts.start(timeoutMs, cancel, 'deadline' satisfies AbortCause);
-      exchange = { context, record, route, runtime: this.runtimes.of(route), cancel, deadline: record.start.startedAt + timeoutMs, principal };
+      exchange = { context, record, catalog, route, runtime: this.runtimes.of(route, catalog), cancel, deadline: record.start.startedAt + timeoutMs, principal };
       const value = await body(exchange);
       this.account(record, 200, undefined, exchange.admission);
       return { value, outcome: outcomeOf(record) };
@@ -236,7 +238,7 @@ export class Pipeline {
   private async downgradeOrRefuse(exchange: RunningExchange, needsOf: (runtime: RouteRuntime) => RequestNeeds, refusal: unknown): Promise<RequestNeeds> {
     const target = this.stages.guards?.downgradeTarget(exchange.route, toJunctionError(refusal));
     if (target === undefined) throw refusal;
-    this.downgrade(exchange, this.resolve(target));
+    this.downgrade(exchange, this.resolve(target, exchange.catalog));
     const needs = needsOf(exchange.runtime);
     try {
       exchange.admission = await this.stages.admit!(exchange, needs);
@@ -253,7 +255,7 @@ export class Pipeline {
     exchange.record.downgradedFrom = from;
     exchange.record.start.route = cheaper.name;
     exchange.route = cheaper;
-    exchange.runtime = this.runtimes.of(cheaper);
+    exchange.runtime = this.runtimes.of(cheaper, exchange.catalog);
     const headers = (exchange.context.responseHeaders ??= {});
     // The refusal's own advice no longer applies: the request is being served.
     delete headers['x-should-retry'];

@@ -6,7 +6,7 @@
 import type { ChatRequest } from '../canonical/types';
 import { AutoPrompt } from '../routing/auto/prompt';
 import type { AutoDecision } from '../routing/auto/types';
-import type { Route } from '../routing/catalog';
+import type { Catalog, Route } from '../routing/catalog';
 import { chatNeeds, type RequestNeeds } from '../routing/needs';
 import { planRoute, type AttemptPlan } from '../routing/plan';
 import type { RouteStrategyState } from '../routing/strategies/types';
@@ -21,7 +21,7 @@ type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random'
 export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined, chat?: ChatRequest): AttemptPlan {
   const { route, runtime, record } = exchange;
   runtime.budget.deposit();
-  const plan = buildPlan(services, route, needs, runtime.strategyState, exchange.context.hints, user, chat && new AutoPrompt(chat));
+  const plan = buildPlan(services, exchange.catalog, route, needs, runtime.strategyState, exchange.context.hints, user, chat && new AutoPrompt(chat));
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
   if (plan.variant) record.variant = plan.variant;
@@ -49,11 +49,12 @@ function writeAutoHeaders(decision: AutoDecision, headers: Record<string, string
 export function previewChatPlan(services: PlanServices, route: Route, runtime: RouteRuntime, request: ChatRequest, hints: RoutingHints | undefined): AttemptPlan {
   // A copy of the strategy's memory, so a preview does not move a round-robin on.
   const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
-  return buildPlan(services, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user, new AutoPrompt(request));
+  return buildPlan(services, services.catalog, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user, new AutoPrompt(request));
 }
 
 function buildPlan(
   services: PlanServices,
+  catalog: Catalog,
   route: Route,
   needs: RequestNeeds,
   state: RouteStrategyState,
@@ -65,7 +66,7 @@ function buildPlan(
   const now = services.now();
   return planRoute({
     route,
-    catalog: services.catalog,
+    catalog,
     needs,
     health: (id) => services.store.snapshot(id, now),
     request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, user, prompt, route),

@@ -41,7 +41,7 @@ export interface HealthSummary {
 export function previewDecision(pipeline: Pipeline, request: ChatRequest, hints: RoutingHints | undefined): DecisionPreview {
   const route = pipeline.resolve(request.model);
   const { services } = pipeline;
-  const plan = previewChatPlan(services, route, pipeline.runtimes.of(route), request, hints);
+  const plan = previewChatPlan(services, route, pipeline.runtimes.of(route, services.catalog), request, hints);
   const now = services.now();
   return {
     route: plan.route,
