@@ -7,6 +7,7 @@ import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
 import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
+import { ledgerAuto, type AutoDecision } from '../routing/auto/types';
 import { echoText } from '../wire/caller-text';
 
 export interface RequestStart {
@@ -35,6 +36,8 @@ export class RequestRecord {
   variant?: string;
   fallbackTier?: string;
   hedge?: string;
+  /** The auto-router's decision, set by the plan stage when the route routes with strategy `auto`. */
+  auto?: AutoDecision;
   /** The route the caller asked for, when a budget sent the request to a cheaper one (`start.route`). */
   downgradedFrom?: string;
   /** Answered from the response cache. */
@@ -142,6 +145,7 @@ export class RequestRecord {
     if (this.variant) entry.variant = this.variant;
     if (this.fallbackTier) entry.fallbackTier = this.fallbackTier;
     if (this.hedge) entry.hedge = this.hedge;
+    if (this.auto) entry.auto = ledgerAuto(this.auto);
     return entry;
   }
 }

@@ -4,6 +4,7 @@
  * so far durable.
  */
 import type { EndpointKind, Ingress } from '../canonical/types';
+import type { LedgerAuto } from '../routing/auto/types';
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted';
 
@@ -59,6 +60,8 @@ export interface LedgerEntry {
   fallbackTier?: string;
   /** Hedging outcome when the route hedges: primary-won, hedge-won. */
   hedge?: string;
+  /** The auto-router's decision, when the route routes by predicted quality and cost (strategy `auto`). */
+  auto?: LedgerAuto;
 }
 
 export interface LedgerQuery {
