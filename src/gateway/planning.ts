@@ -23,6 +23,7 @@ export function planExchange(services: PlanServices, exchange: Exchange, needs: 
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
   if (plan.variant) record.variant = plan.variant;
+  if (plan.auto) record.auto = plan.auto;
   return plan;
 }
 

@@ -4,6 +4,7 @@
  */
 import { JunctionError } from '../errors';
 import type { Route } from '../routing/catalog';
+import type { AutoMode } from '../routing/auto/types';
 import type { PlanOverrides } from '../routing/plan';
 import { STRATEGY_NAMES, type StrategyName, type StrategyRequest } from '../routing/strategies/types';
 
@@ -14,6 +15,8 @@ export interface RoutingHints {
   region?: string;
   stickyKey?: string;
   callerKey?: string;
+  /** Forces the auto strategy's mode for this request. */
+  autoMode?: AutoMode;
 }
 
 export const HINT_HEADERS = {

@@ -6,6 +6,7 @@ import type { ChatRequest } from '../canonical/types';
 import type { Pipeline } from '../gateway/pipeline';
 import { previewChatPlan } from '../gateway/planning';
 import type { RoutingHints } from '../gateway/routing-hints';
+import type { AutoDecision } from '../routing/auto/types';
 import type { Exclusion } from '../routing/plan';
 import { reportHealth } from './health-report';
 import type { StateStore } from '../state/types';
@@ -15,6 +16,8 @@ export interface DecisionPreview {
   strategy: string;
   reason: string;
   variant?: string;
+  /** The auto strategy's decision, when the route routes by predicted quality and cost. */
+  auto?: AutoDecision;
   plan: Array<{
     rank: number;
     deployment: string;
@@ -45,6 +48,7 @@ export function previewDecision(pipeline: Pipeline, request: ChatRequest, hints:
     strategy: plan.strategy,
     reason: plan.reason,
     ...(plan.variant ? { variant: plan.variant } : {}),
+    ...(plan.auto ? { auto: plan.auto } : {}),
     plan: plan.attempts.map((attempt, index) => ({
       rank: index + 1,
       deployment: attempt.deployment.id,

@@ -9,6 +9,7 @@
  * route's strategy order the rest. The set-aside deployments go after every healthy one as a
  * last resort, so a request never fails while anything capable might still answer.
  */
+import type { AutoDecision } from './auto/types';
 import type { HealthSnapshot } from './health';
 import type { Catalog, Deployment, Provider, Route, TierName } from './catalog';
 import type { RequestNeeds } from './needs';
@@ -43,6 +44,8 @@ export interface AttemptPlan {
   reason: string;
   /** A/B split: the variant assigned to this caller. */
   variant?: string;
+  /** The auto strategy's decision, when the route routes by predicted quality and cost. */
+  auto?: AutoDecision;
 }
 
 /** What the caller asked to change about routing (headers), already checked against the route's permissions. */
