@@ -27,6 +27,7 @@ import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
+import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
@@ -41,6 +42,8 @@ export interface Junction {
   url: string;
   pipeline: Pipeline;
   operations: Operations;
+  /** The cost-optimiser service operations (behind /complete, /recommendation, /routing/…). */
+  optimizer: OptimizerOperations;
   /** Catalog, live health (`services.store`), upstream client, events, clock. */
   services: GatewayServices;
   ledger: Ledger;
@@ -100,6 +103,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}), ...(guards ? { guards } : {}) },
   });
   const operations = createOperations(pipeline);
+  const optimizer = createOptimizerOperations({ pipeline, operations, ledger, timeZone: config.limits.timeZone, ...config.optimizer });
   const admin = createAdminOperations({
     // Writes reach this replica's key ring before they are answered: a key revoked here is refused here at once.
     store: ringRefreshingStore(access.store, access.ring),
@@ -132,6 +136,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     isShuttingDown: () => stopping,
     access: access.control,
     admin,
+    optimizer: { operations: optimizer, route: config.optimizer.route },
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
@@ -171,7 +176,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, access, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, simulator, logger, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

@@ -17,6 +17,8 @@ import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
+import { registerOptimizerApi } from './optimizer-api';
+import type { OptimizerOperations } from '../operations/optimizer';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 import { requestIdOf, sendError } from './respond';
@@ -40,6 +42,8 @@ export interface ServerOptions {
   access?: Pick<AccessControl, 'require'>;
   /** The admin API under /admin, authorised by `access` (the admin key, or a key with the `admin` scope). */
   admin?: AdminOperations;
+  /** The cost-optimiser service API (/complete, /recommendation, /routing/…, /stats, /providers, /cache/stats) and its route. */
+  optimizer?: { operations: OptimizerOperations; route: string };
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -127,6 +131,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  if (options.optimizer) {
+    registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
+  }
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
