@@ -33,6 +33,8 @@ import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
+import type { QualityPredictor } from './routing/auto/predictor';
+import { startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
 const LIMIT_STORE_CONNECT_GRACE_MS = 3_000;
@@ -49,6 +51,8 @@ export interface Junction {
   ledger: Ledger;
   /** Keys, limits and budgets: the key store and ring, the limit store, the pipeline's access stages. */
   access: Access;
+  /** Auto-routing's learned model and feedback learning. */
+  autoRouting: AutoRouting;
   simulator?: Simulator;
   logger: Logger;
   /** Graceful stop: refuse new requests, wait for in-flight ones (up to the grace period), flush the ledger. */
@@ -67,6 +71,8 @@ export interface StartOptions {
   now?: () => number;
   /** The environment the admin key is read from (default: the process's). */
   env?: NodeJS.ProcessEnv;
+  /** The learned quality model for auto-routing (default: none yet); `null` for none. */
+  predictor?: QualityPredictor | null;
   /** The key store's SQLite file when the ledger is one (default: beside the ledger's file; workers share the primary's). */
   accessStorePath?: string;
 }
@@ -86,7 +92,19 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     onBreakerChange: announceBreakerChanges(events),
     onError: (error) => logger.warn({ err: error.message }, 'shared state unreachable; routing on this process’s own view'),
   });
-  const services = createServices({ catalog: config.catalog, store, events, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}) });
+  const autoRouting = startAutoRouting(config, {
+    now: options.now ?? Date.now,
+    ...(options.predictor === null ? {} : { predictor: options.predictor }),
+    onError: (message) => logger.warn(message),
+  });
+  const services = createServices({
+    catalog: config.catalog,
+    store,
+    events,
+    auto: autoRouting.knowledge,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const metrics = createMetrics(events, { isKnownRoute: (name) => config.catalog.routes.has(name) });
   const access = startAccess(config, {
     logger,
@@ -117,7 +135,10 @@ export async function startJunction(config: JunctionConfig, options: StartOption
 
   // Account: the ledger, metrics and logs hear of every request through the pipeline's events.
   events.subscribe((event) => {
-    if (event.type === 'request-end') ledger.record(event.entry);
+    if (event.type !== 'request-end') return;
+    ledger.record(event.entry);
+    const { entry } = event;
+    if (entry.auto && entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto);
   });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
@@ -147,6 +168,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.close();
     await services.client.close();
     await access.close();
+    autoRouting.close();
     await store.close();
     await ledger.close();
     await simulator?.close();
@@ -170,13 +192,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       await pipeline.drain();
       await services.client.close();
       await access.close();
+      autoRouting.close();
       await store.close();
       await ledger.close();
       await simulator?.close();
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, simulator, logger, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

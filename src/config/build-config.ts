@@ -132,6 +132,7 @@ function buildDeployment(id: string, deployment: RawDeployment): Deployment {
     ...(deployment.maxOutputTokens === undefined ? {} : { maxOutputTokens: deployment.maxOutputTokens }),
     capabilities: [...new Set(deployment.capabilities)],
     ...(deployment.quality === undefined ? {} : { quality: deployment.quality }),
+    ...(deployment.qualityModel === undefined ? {} : { qualityModel: deployment.qualityModel }),
     priority: deployment.priority,
     weight: deployment.weight,
     tags: { ...deployment.tags },

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import type { Capability, CompatiblePreset, ProviderKind } from '../routing/catalog';
+import { AUTO_MODES } from '../routing/auto/types';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
@@ -145,6 +146,7 @@ const deploymentSchema = z.strictObject({
     .min(1)
     .default((): Capability[] => ['chat', 'streaming']),
   quality: z.number().min(0).max(1).optional(),
+  qualityModel: nonEmptyString().optional(),
   priority: z.number().int().default(0),
   weight: nonNegativeNumber().default(1),
   tags: z.record(nonEmptyString(), z.string()).default(() => ({})),
@@ -199,6 +201,12 @@ const routeSchema = z.strictObject({
     .strictObject({
       latencyTolerance: z.number().min(0).max(10).optional(),
       qualityFloor: z.number().min(0).max(1).optional(),
+      auto: z
+        .strictObject({
+          mode: z.enum(AUTO_MODES).optional(),
+          costWeight: nonNegativeNumber().optional(),
+        })
+        .optional(),
     })
     .default(() => ({})),
   retry: retrySchema,
@@ -209,7 +217,7 @@ const routeSchema = z.strictObject({
   streamResume: z.boolean().default(false),
   breaker: breakerSchema,
   overrides: z
-    .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true) })
+    .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true), auto: z.boolean().default(true) })
     .prefault({}),
   ...routeAccessFields,
 });

@@ -76,7 +76,7 @@ export class Pipeline {
       const needs = admitted instanceof Promise ? await admitted : admitted;
       const cached = this.stages.cache ? await this.lookup(exchange, request) : undefined;
       if (cached) return cached;
-      const plan = planExchange(this.services, exchange, needs, request.user);
+      const plan = planExchange(this.services, exchange, needs, request.user, request);
       const answer = await answerChat(this.services, this.staleCache, exchange, plan, needs, request);
       raw = answer.raw;
       if (!isLastResort(exchange.record.fallbackTier)) this.stages.cache?.store(exchange, request, answer.response);
@@ -99,7 +99,7 @@ export class Pipeline {
         await sink.write(responseToEvents(cached));
         return;
       }
-      const plan = planExchange(this.services, exchange, needs, request.user);
+      const plan = planExchange(this.services, exchange, needs, request.user, request);
       const tracking = await streamChat(this.services, this.staleCache, exchange, plan, needs, request, sink);
       const response = tracking.assembled.response;
       // Only a stream that finished whole, from deployments, is worth keeping.

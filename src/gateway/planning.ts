@@ -4,6 +4,8 @@
  * preview, which reads the same inputs and changes nothing.
  */
 import type { ChatRequest } from '../canonical/types';
+import { AutoPrompt } from '../routing/auto/prompt';
+import type { AutoDecision } from '../routing/auto/types';
 import type { Route } from '../routing/catalog';
 import { chatNeeds, type RequestNeeds } from '../routing/needs';
 import { planRoute, type AttemptPlan } from '../routing/plan';
@@ -13,25 +15,41 @@ import type { RouteRuntime } from './route-runtime';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
 import type { GatewayServices } from './services';
 
-type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random'>;
+type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto'>;
 
 /** The request's plan; the request counts towards the route's retry budget and its record notes the decision. */
-export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined): AttemptPlan {
+export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined, chat?: ChatRequest): AttemptPlan {
   const { route, runtime, record } = exchange;
   runtime.budget.deposit();
-  const plan = buildPlan(services, route, needs, runtime.strategyState, exchange.context.hints, user);
+  const plan = buildPlan(services, route, needs, runtime.strategyState, exchange.context.hints, user, chat && new AutoPrompt(chat));
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
   if (plan.variant) record.variant = plan.variant;
-  if (plan.auto) record.auto = plan.auto;
+  if (plan.auto) {
+    record.auto = plan.auto;
+    writeAutoHeaders(plan.auto, (exchange.context.responseHeaders ??= {}));
+  }
   return plan;
+}
+
+/** The auto decision in the answer's headers (streamed or not, success or error). */
+function writeAutoHeaders(decision: AutoDecision, headers: Record<string, string>): void {
+  const chosen = decision.candidates[0];
+  headers['x-junction-auto'] = `${decision.mode}; decided-by=${decision.decidedBy}${decision.validation ? `; ${decision.validation}` : ''}`;
+  headers['x-junction-confidence'] = `${decision.confidence.level}; ${decision.confidence.score}`;
+  headers['x-junction-pattern'] = decision.pattern;
+  headers['x-junction-complexity'] = String(decision.complexity);
+  if (chosen) {
+    headers['x-junction-predicted-quality'] = String(chosen.quality);
+    headers['x-junction-predicted-cost-usd'] = chosen.costUsd.toFixed(8);
+  }
 }
 
 /** Dry run: the plan a chat request would get now, calling no upstream and changing no state. */
 export function previewChatPlan(services: PlanServices, route: Route, runtime: RouteRuntime, request: ChatRequest, hints: RoutingHints | undefined): AttemptPlan {
   // A copy of the strategy's memory, so a preview does not move a round-robin on.
   const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
-  return buildPlan(services, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user);
+  return buildPlan(services, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user, new AutoPrompt(request));
 }
 
 function buildPlan(
@@ -41,6 +59,7 @@ function buildPlan(
   state: RouteStrategyState,
   hints: RoutingHints | undefined,
   user: string | undefined,
+  prompt?: AutoPrompt,
 ): AttemptPlan {
   // One instant for the whole plan: every deployment is judged at the same time.
   const now = services.now();
@@ -49,10 +68,11 @@ function buildPlan(
     catalog: services.catalog,
     needs,
     health: (id) => services.store.snapshot(id, now),
-    request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, user),
+    request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, user, prompt, route),
     state,
     random: services.random,
     now,
     overrides: overridesFor(route, hints),
+    ...(services.auto ? { auto: services.auto } : {}),
   });
 }

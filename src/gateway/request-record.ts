@@ -2,12 +2,12 @@
  * Accumulates what happened to one request (attempts, usage, cost, timing) and turns it into
  * the ledger entry emitted when the request ends, whatever way it ends.
  */
+import { ledgerAuto, type AutoDecision } from '../routing/auto/types';
 import { costOf } from '../routing/cost';
 import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
 import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
 import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
-import { ledgerAuto, type AutoDecision } from '../routing/auto/types';
 import { echoText } from '../wire/caller-text';
 
 export interface RequestStart {
@@ -36,12 +36,12 @@ export class RequestRecord {
   variant?: string;
   fallbackTier?: string;
   hedge?: string;
-  /** The auto-router's decision, set by the plan stage when the route routes with strategy `auto`. */
-  auto?: AutoDecision;
   /** The route the caller asked for, when a budget sent the request to a cheaper one (`start.route`). */
   downgradedFrom?: string;
   /** Answered from the response cache. */
   cached = false;
+  /** auto: the routing decision, for the ledger and the caller's headers. */
+  auto?: AutoDecision;
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
   private readonly arrivedAt = performance.now();
   private upstreamMs = 0;

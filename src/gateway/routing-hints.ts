@@ -4,8 +4,9 @@
  */
 import { JunctionError } from '../errors';
 import type { Route } from '../routing/catalog';
-import type { AutoMode } from '../routing/auto/types';
 import type { PlanOverrides } from '../routing/plan';
+import type { AutoPrompt } from '../routing/auto/prompt';
+import { AUTO_MODES, type AutoMode } from '../routing/auto/types';
 import { STRATEGY_NAMES, type StrategyName, type StrategyRequest } from '../routing/strategies/types';
 
 export interface RoutingHints {
@@ -15,8 +16,12 @@ export interface RoutingHints {
   region?: string;
   stickyKey?: string;
   callerKey?: string;
-  /** Forces the auto strategy's mode for this request. */
-  autoMode?: AutoMode;
+  /** auto: the predicted quality the choice must reach, in [0, 1] (as sent; checked when planning). */
+  qualityFloor?: string;
+  /** auto: the most the request may cost, in USD (as sent). */
+  maxCostUsd?: string;
+  /** auto: complexity, learning or hybrid (as sent). */
+  autoMode?: string;
 }
 
 export const HINT_HEADERS = {
@@ -26,6 +31,9 @@ export const HINT_HEADERS = {
   region: 'x-junction-region',
   stickyKey: 'x-junction-sticky-key',
   callerKey: 'x-junction-caller',
+  qualityFloor: 'x-junction-quality-floor',
+  maxCostUsd: 'x-junction-max-cost',
+  autoMode: 'x-junction-auto-mode',
 } as const;
 
 export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
@@ -48,7 +56,28 @@ export function hintsFromHeaders(headers: Record<string, string | string[] | und
   if (stickyKey) hints.stickyKey = stickyKey;
   const callerKey = value(HINT_HEADERS.callerKey);
   if (callerKey) hints.callerKey = callerKey;
+  const qualityFloor = value(HINT_HEADERS.qualityFloor);
+  if (qualityFloor) hints.qualityFloor = qualityFloor;
+  const maxCostUsd = value(HINT_HEADERS.maxCostUsd);
+  if (maxCostUsd) hints.maxCostUsd = maxCostUsd;
+  const autoMode = value(HINT_HEADERS.autoMode);
+  if (autoMode) hints.autoMode = autoMode;
   return hints;
+}
+
+function autoModeOf(text: string): AutoMode {
+  if (!(AUTO_MODES as readonly string[]).includes(text)) {
+    throw new JunctionError('invalid_request', `${HINT_HEADERS.autoMode}: unknown mode '${text.slice(0, 40)}'; expected one of ${AUTO_MODES.join(', ')}`, { param: HINT_HEADERS.autoMode });
+  }
+  return text as AutoMode;
+}
+
+function numberIn(text: string, header: string, min: number, max: number): number {
+  const parsed = Number(text);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw new JunctionError('invalid_request', `${header}: '${text.slice(0, 40)}' is not a number from ${min}${Number.isFinite(max) ? ` to ${max}` : ' up'}`, { param: header });
+  }
+  return parsed;
 }
 
 /** The overrides a route allows, or a 400 naming the header it refuses. */
@@ -79,13 +108,29 @@ function refuseUnless(allowed: boolean, route: Route, header: string): void {
   }
 }
 
-/** The request context a strategy sees. */
-export function strategyRequest(estimatedInputTokens: number, maxOutputTokens: number | undefined, hints: RoutingHints | undefined, user: string | undefined): StrategyRequest {
-  return {
+/** The request context a strategy sees. `route` is asked whether the request may steer auto-routing. */
+export function strategyRequest(
+  estimatedInputTokens: number,
+  maxOutputTokens: number | undefined,
+  hints: RoutingHints | undefined,
+  user: string | undefined,
+  prompt?: AutoPrompt,
+  route?: Route,
+): StrategyRequest {
+  const request: StrategyRequest = {
     estimatedInputTokens,
     ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     ...(hints?.callerKey ?? user ? { callerKey: hints?.callerKey ?? user } : {}),
     ...(hints?.stickyKey ? { stickyKey: hints.stickyKey } : {}),
     ...(hints?.region ? { region: hints.region } : {}),
   };
+  if (prompt) request.prompt = prompt;
+  if (hints && (hints.qualityFloor !== undefined || hints.maxCostUsd !== undefined || hints.autoMode !== undefined)) {
+    const header = hints.qualityFloor !== undefined ? HINT_HEADERS.qualityFloor : hints.maxCostUsd !== undefined ? HINT_HEADERS.maxCostUsd : HINT_HEADERS.autoMode;
+    if (route) refuseUnless(route.overrides.auto, route, header);
+    if (hints.qualityFloor !== undefined) request.qualityFloor = numberIn(hints.qualityFloor, HINT_HEADERS.qualityFloor, 0, 1);
+    if (hints.maxCostUsd !== undefined) request.maxCostUsd = numberIn(hints.maxCostUsd, HINT_HEADERS.maxCostUsd, 0, Number.POSITIVE_INFINITY);
+    if (hints.autoMode !== undefined) request.autoMode = autoModeOf(hints.autoMode);
+  }
+  return request;
 }

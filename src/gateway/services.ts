@@ -6,6 +6,7 @@
 import { adapterFor as defaultAdapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/types';
 import type { Catalog, Provider } from '../routing/catalog';
+import type { AutoKnowledge } from '../routing/strategies/types';
 import type { BreakerChange } from '../state/memory/memory-state-store';
 import type { StateStore } from '../state/types';
 import type { Cancel } from './execution/cancel';
@@ -22,6 +23,8 @@ export interface GatewayServices {
   now: () => number;
   random: () => number;
   sleep: (ms: number, cancel: Cancel) => Promise<void>;
+  /** The learned quality model and what feedback taught, for auto-routing. */
+  auto?: AutoKnowledge;
 }
 
 export interface ServiceOptions {
@@ -32,6 +35,7 @@ export interface ServiceOptions {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, cancel: Cancel) => Promise<void>;
+  auto?: AutoKnowledge;
 }
 
 /** The services with the real world filled in where the options leave it out. */
@@ -45,6 +49,7 @@ export function createServices(options: ServiceOptions): GatewayServices {
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? abortableSleep,
+    ...(options.auto ? { auto: options.auto } : {}),
   };
 }
 

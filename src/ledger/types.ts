@@ -60,7 +60,7 @@ export interface LedgerEntry {
   fallbackTier?: string;
   /** Hedging outcome when the route hedges: primary-won, hedge-won. */
   hedge?: string;
-  /** The auto-router's decision, when the route routes by predicted quality and cost (strategy `auto`). */
+  /** auto-routed requests: the decision's mode, confidence, pattern, complexity and prediction. */
   auto?: LedgerAuto;
 }
 

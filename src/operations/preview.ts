@@ -16,7 +16,7 @@ export interface DecisionPreview {
   strategy: string;
   reason: string;
   variant?: string;
-  /** The auto strategy's decision, when the route routes by predicted quality and cost. */
+  /** auto: the decision (confidence, pattern, complexity, each candidate's predicted quality and cost). */
   auto?: AutoDecision;
   plan: Array<{
     rank: number;

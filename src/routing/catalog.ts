@@ -52,6 +52,8 @@ export interface Deployment {
   capabilities: Capability[];
   /** 0..1, higher is better; used by quality-aware strategies. */
   quality?: number;
+  /** auto: the model's name in the learned quality model, when it differs from `model`. */
+  qualityModel?: string;
   /** Lower runs first under the priority strategy. */
   priority: number;
   weight: number;
@@ -94,6 +96,8 @@ export interface RouteOverrides {
   strategy: boolean;
   pin: boolean;
   exclude: boolean;
+  /** auto: the request may set its quality floor, cost ceiling and mode (headers). */
+  auto: boolean;
 }
 
 export interface Route {

@@ -21,7 +21,7 @@ function route(tiers: Tier[], overrides: Partial<Route> = {}): Route {
     firstByteTimeoutMs: 'auto',
     breaker: DEFAULT_BREAKER_POLICY,
     staleCache: false,
-    overrides: { strategy: true, pin: true, exclude: true },
+    overrides: { strategy: true, pin: true, exclude: true, auto: true },
     ...overrides,
   };
 }

@@ -9,12 +9,12 @@
  * route's strategy order the rest. The set-aside deployments go after every healthy one as a
  * last resort, so a request never fails while anything capable might still answer.
  */
-import type { AutoDecision } from './auto/types';
 import type { HealthSnapshot } from './health';
 import type { Catalog, Deployment, Provider, Route, TierName } from './catalog';
 import type { RequestNeeds } from './needs';
 import { strategies } from './strategies';
-import type { Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
+import type { AutoDecision } from './auto/types';
+import type { AutoKnowledge, Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
 
 export type { Candidate } from './strategies/types';
 
@@ -44,7 +44,7 @@ export interface AttemptPlan {
   reason: string;
   /** A/B split: the variant assigned to this caller. */
   variant?: string;
-  /** The auto strategy's decision, when the route routes by predicted quality and cost. */
+  /** auto: the decision of the first tier the strategy ordered. */
   auto?: AutoDecision;
 }
 
@@ -66,6 +66,8 @@ export interface PlanInput {
   random: () => number;
   now: number;
   overrides?: PlanOverrides;
+  /** The learned model and feedback, for the auto strategy. */
+  auto?: AutoKnowledge;
 }
 
 /**
@@ -124,6 +126,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
   const excluded: Exclusion[] = [];
   let reason = '';
   let variant: string | undefined;
+  let auto: AutoDecision | undefined;
 
   // One health read per deployment per plan: the strategy is served the snapshot the
   // unhealthy check saw, so both judge the same state and the store is asked once.
@@ -134,7 +137,8 @@ export function planRoute(input: PlanInput): AttemptPlan {
     for (let index = reads - 1; index >= 0; index -= 1) if (readIds[index] === id) return readSnapshots[index];
     return input.health(id);
   };
-  const context: StrategyContext = { health, request: input.request, options: route.strategyOptions, state: input.state, random: input.random, now };
+  const context: StrategyContext = { health, request: input.request, options: route.strategyOptions, state: input.state, random: input.random, now, route: route.name };
+  if (input.auto) context.auto = input.auto;
 
   for (const tier of route.tiers) {
     const healthy = new Array<Candidate>(tier.deployments.length);
@@ -166,6 +170,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
     healthy.length = count;
     const decision = overrides?.pin ? pinOrder(healthy, overrides.pin) : strategy(healthy, context);
     variant ??= decision.variant;
+    auto ??= decision.auto;
     reason = append(reason, `${tier.name}: ${decision.reason}`);
     for (let index = 0; index < decision.ordered.length; index += 1) {
       attempts[planned++] = new PlannedCandidate(decision.ordered[index], tier.name, index + 1, decision.notes);
@@ -182,6 +187,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
   attempts.length = planned;
   const plan: AttemptPlan = { route: route.name, strategy: strategyName, attempts, excluded, reason: reason === '' ? 'no capable deployment' : reason };
   if (variant !== undefined) plan.variant = variant;
+  if (auto !== undefined) plan.auto = auto;
   return plan;
 }
 

@@ -28,7 +28,7 @@ function setup(attemptsPerDeployment: number) {
     firstByteTimeoutMs: 'auto',
     breaker: policy,
     staleCache: false,
-    overrides: { strategy: false, pin: false, exclude: false },
+    overrides: { strategy: false, pin: false, exclude: false, auto: false },
   };
   const plan: AttemptPlan = { route: 'chat', strategy: 'priority', attempts: [{ ...candidate('a'), tier: 'primary', note: '' }], excluded: [], reason: '' };
   const record = new RequestRecord({ requestId: 'r', route: 'chat', ingress: 'openai', endpoint: 'chat', stream: false, startedAt: clock }, now);

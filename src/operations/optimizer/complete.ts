@@ -6,6 +6,7 @@
 import type { ChatRequest } from '../../canonical/types';
 import type { RequestContext } from '../../gateway/context';
 import type { Pipeline } from '../../gateway/pipeline';
+import type { Route } from '../../routing/catalog';
 import { complexityMetadata, decisionView, strategyUsed, type ComplexityMetadata, type DecisionView } from './decision-fields';
 import type { CompleteInput } from './inputs';
 import { costToday, type SpendSource } from './ledger-stats';
@@ -43,6 +44,14 @@ export interface CompleteDeps {
   timeZone: string;
 }
 
+/**
+ * Whether the optimiser may choose the auto mode on `route`: only where the route lets requests
+ * steer auto-routing (`overrides.auto`, on by default); elsewhere the route's own mode decides.
+ */
+export function mayChooseMode(route: Route): boolean {
+  return route.overrides.auto;
+}
+
 /** A chat request for a bare prompt: one user message. */
 export function promptRequest(route: string, prompt: string, maxTokens?: number): ChatRequest {
   const request: ChatRequest = { model: route, messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }], stream: false };
@@ -53,7 +62,7 @@ export function promptRequest(route: string, prompt: string, maxTokens?: number)
 export async function complete(deps: CompleteDeps, input: CompleteInput, context: RequestContext): Promise<CompleteAnswer> {
   const { pipeline } = deps;
   // auto_route false is the safe default: the explainable complexity mode decides.
-  if (!input.autoRoute) context.hints = { ...context.hints, autoMode: 'complexity' };
+  if (!input.autoRoute && mayChooseMode(pipeline.resolve(deps.route))) context.hints = { ...context.hints, autoMode: 'complexity' };
   const { response, outcome } = await pipeline.chat(promptRequest(deps.route, input.prompt, input.maxTokens), context);
   const deployment = outcome.deployment === undefined ? undefined : pipeline.services.catalog.deployments.get(outcome.deployment);
   // The request's ledger row was recorded as it ended, so today's total includes it.

@@ -50,10 +50,11 @@ export function createOptimizerOperations(options: OptimizerOptions): OptimizerO
   const { pipeline, operations, ledger, route, timeZone } = options;
   const { services } = pipeline;
   const spend = spendSource(ledger, timeZone);
+  const preview = { operations, resolve: () => pipeline.resolve(route) };
   return {
     complete: (input, context) => complete({ pipeline, route, spend, timeZone }, input, context),
-    recommendation: (prompt) => recommend(operations, route, prompt),
-    decision: (prompt, autoRoute) => routingDecision(operations, route, prompt, autoRoute),
+    recommendation: (prompt) => recommend(preview, prompt),
+    decision: (prompt, autoRoute) => routingDecision(preview, prompt, autoRoute),
     async metrics(days) {
       const baseline = baselineDeployment(pipeline, route, options.baseline);
       const entries = await ledger.query({ since: services.now() - days * DAY_MS });

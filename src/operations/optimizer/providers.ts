@@ -3,6 +3,7 @@
  * the quality the auto strategy credits it with, and the routes that use it.
  */
 import type { GatewayServices } from '../../gateway/services';
+import { abilityOf } from '../../routing/auto/quality';
 import type { HealthSnapshot } from '../../routing/health';
 import { reportHealth } from '../health-report';
 
@@ -13,8 +14,10 @@ export interface DeploymentView {
   pricing: { input: number; output: number; cached_input: number };
   context_window: number;
   capabilities: string[];
-  /** The deployment's quality in [0, 1] as configured (`quality`), the ability auto-routing predicts from; `null` when not set. */
+  /** The deployment's configured `quality` in [0, 1]; `null` when not set. */
   quality: number | null;
+  /** The ability the auto strategy's complexity mode predicts quality from: `quality`, or the middle of 0..1 when not set. */
+  ability: number;
   routes: string[];
   /** True when its breaker lets requests through. */
   available: boolean;
@@ -53,6 +56,7 @@ export function providerViews(services: Pick<GatewayServices, 'catalog' | 'store
           context_window: deployment.contextWindow,
           capabilities: [...deployment.capabilities],
           quality: deployment.quality ?? null,
+          ability: abilityOf(deployment),
           routes: [...new Set(routesOf.get(deployment.id) ?? [])],
           available: health.breaker.status !== 'open',
           health,

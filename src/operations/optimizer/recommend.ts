@@ -8,7 +8,8 @@ import type { AutoMode } from '../../routing/auto/types';
 import type { Operations } from '../index';
 import type { DecisionPreview } from '../preview';
 import { decisionView, strategyUsed, type DecisionView } from './decision-fields';
-import { promptRequest } from './complete';
+import type { Route } from '../../routing/catalog';
+import { mayChooseMode, promptRequest } from './complete';
 
 export interface DecisionMetadata {
   pattern: string | null;
@@ -38,8 +39,15 @@ export interface RoutingDecisionView extends DecisionPreview {
   metadata: DecisionMetadata & { confidence: number | null; confidence_level: string | null };
 }
 
-function previewFor(operations: Pick<Operations, 'preview'>, route: string, prompt: string, mode: AutoMode | undefined): DecisionPreview {
-  return operations.preview(promptRequest(route, prompt), mode === undefined ? {} : { autoMode: mode });
+export interface PreviewDeps {
+  operations: Pick<Operations, 'preview'>;
+  /** The optimiser's route, resolved (a 404 when it does not exist). */
+  resolve(): Route;
+}
+
+function previewFor(deps: PreviewDeps, prompt: string, mode: AutoMode | undefined): DecisionPreview {
+  const route = deps.resolve();
+  return deps.operations.preview(promptRequest(route.name, prompt), mode !== undefined && mayChooseMode(route) ? { autoMode: mode } : {});
 }
 
 function metadataOf(preview: DecisionPreview): DecisionMetadata {
@@ -54,8 +62,8 @@ function metadataOf(preview: DecisionPreview): DecisionMetadata {
   };
 }
 
-export function recommend(operations: Pick<Operations, 'preview'>, route: string, prompt: string): Recommendation {
-  const preview = previewFor(operations, route, prompt, 'hybrid');
+export function recommend(deps: PreviewDeps, prompt: string): Recommendation {
+  const preview = previewFor(deps, prompt, 'hybrid');
   const first = preview.plan[0];
   return {
     provider: first?.provider ?? null,
@@ -68,8 +76,8 @@ export function recommend(operations: Pick<Operations, 'preview'>, route: string
   };
 }
 
-export function routingDecision(operations: Pick<Operations, 'preview'>, route: string, prompt: string, autoRoute: boolean): RoutingDecisionView {
-  const preview = previewFor(operations, route, prompt, autoRoute ? undefined : 'complexity');
+export function routingDecision(deps: PreviewDeps, prompt: string, autoRoute: boolean): RoutingDecisionView {
+  const preview = previewFor(deps, prompt, autoRoute ? undefined : 'complexity');
   return {
     ...preview,
     strategy_used: strategyUsed(preview.auto, preview.strategy),

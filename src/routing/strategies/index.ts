@@ -5,6 +5,7 @@
  */
 import { JunctionError } from '../../errors';
 import { abStrategy } from './ab';
+import { autoStrategy } from './auto';
 import { capabilityStrategy } from './capability';
 import { costStrategy } from './cost';
 import { geographicStrategy } from './geographic';
@@ -34,6 +35,7 @@ export const strategies: Record<StrategyName, Strategy> = {
   ab: abStrategy,
   geographic: geographicStrategy,
   sticky: stickyStrategy,
+  auto: autoStrategy,
 };
 
 export function isStrategyName(name: string): name is StrategyName {
@@ -51,5 +53,5 @@ export function getStrategy(name: string): Strategy {
   return strategies[name];
 }
 
-export type { Candidate, RouteStrategyState, Strategy, StrategyContext, StrategyDecision, StrategyName, StrategyOptions, StrategyRequest } from './types';
+export type { AutoKnowledge, AutoOptions, Candidate, RouteStrategyState, Strategy, StrategyContext, StrategyDecision, StrategyName, StrategyOptions, StrategyRequest } from './types';
 export { newRouteStrategyState, STRATEGY_NAMES } from './types';

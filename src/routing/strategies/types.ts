@@ -10,6 +10,10 @@
  */
 import type { HealthSnapshot } from '../health';
 import type { Deployment, Provider } from '../catalog';
+import type { ArmStats } from '../auto/bandit';
+import type { PredictorPrompt, QualityPredictor } from '../auto/predictor';
+import type { AutoPrompt } from '../auto/prompt';
+import type { AutoDecision, AutoMode } from '../auto/types';
 
 export interface Candidate {
   deployment: Deployment;
@@ -26,15 +30,44 @@ export interface StrategyRequest {
   stickyKey?: string;
   /** The caller's region (header or config default), for the geographic strategy. */
   region?: string;
+  /** The prompt, read lazily: only the auto strategy looks at it. */
+  prompt?: AutoPrompt;
+  /** auto: the request's own quality floor (header), when its route allows one. */
+  qualityFloor?: number;
+  /** auto: the most the request may cost in USD (header), when its route allows one. */
+  maxCostUsd?: number;
+  /** auto: the mode this request asks for (header or service API), when its route allows one. */
+  autoMode?: AutoMode;
 }
 
 /** Per-route tuning read by some strategies; every field has a default. */
 export interface StrategyOptions {
   /** least-latency: deployments within this share of the fastest (e.g. 0.2 = 20%) share load. */
   latencyTolerance?: number;
-  /** cost: skip deployments whose quality is below this (0..1). */
+  /** cost: skip deployments whose quality is below this (0..1); auto: the predicted quality a choice must reach (default 0.8). */
   qualityFloor?: number;
+  /** auto: how quality is predicted, and how much cost weighs. */
+  auto?: AutoOptions;
 }
+
+export interface AutoOptions {
+  /** Default `hybrid` (complexity when no learned model is loaded). */
+  mode?: AutoMode;
+  /**
+   * 0 (default): the cheapest deployment predicted to reach the floor. Above 0: among those
+   * reaching it, the highest predicted quality − costWeight × cost relative to the dearest.
+   */
+  costWeight?: number;
+}
+
+/** What the auto strategy reads besides the request: the learned model and what feedback taught. */
+export interface AutoKnowledge {
+  predictor?: QualityPredictor;
+  /** The arm of (route, pattern, deployment), if feedback ever reached it. */
+  arm(route: string, pattern: string, deployment: string): ArmStats | undefined;
+}
+
+export type { PredictorPrompt };
 
 /** Mutable state a strategy keeps per route between requests (e.g. round-robin weights). */
 export interface RouteStrategyState {
@@ -55,6 +88,10 @@ export interface StrategyContext {
   /** Uniform in [0, 1). */
   random: () => number;
   now: number;
+  /** The route being planned. */
+  route?: string;
+  /** For the auto strategy. */
+  auto?: AutoKnowledge;
 }
 
 export interface StrategyDecision {
@@ -70,6 +107,8 @@ export interface StrategyDecision {
   notes?: () => Record<string, string>;
   /** A/B split: the variant (deployment id) this caller was assigned. */
   variant?: string;
+  /** auto: the whole decision (confidence, pattern, complexity, estimates). */
+  auto?: AutoDecision;
 }
 
 export type Strategy = (candidates: readonly Candidate[], context: StrategyContext) => StrategyDecision;
@@ -88,6 +127,7 @@ export const STRATEGY_NAMES = [
   'ab',
   'geographic',
   'sticky',
+  'auto',
 ] as const;
 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
