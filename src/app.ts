@@ -29,11 +29,13 @@ import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
 import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
+import { createLearningOperations } from './operations/learning';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
 import type { QualityPredictor } from './routing/auto/predictor';
+import { learnFromOutcome } from './routing/auto/observe-outcome';
 import { startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
@@ -138,7 +140,9 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     if (event.type !== 'request-end') return;
     ledger.record(event.entry);
     const { entry } = event;
-    if (entry.auto && entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto);
+    if (entry.auto === undefined) return;
+    learnFromOutcome(autoRouting.learning, entry);
+    if (entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto, entry.principal);
   });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
@@ -158,6 +162,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     access: access.control,
     admin,
     optimizer: { operations: optimizer, route: config.optimizer.route },
+    learning: createLearningOperations(autoRouting),
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);

@@ -61,6 +61,7 @@ export const ERROR_CATALOGUE = {
   limits_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The shared limit store (Redis) did not answer in time, and the gateway is set to refuse requests it cannot count (`limits.onStoreDown`).' },
   conflict: { status: 409, kind: 'invalid_request', retryable: false, description: 'What the request would create exists already (a key or team with that id, a key with that hash).' },
   key_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No key has that id.' },
+  request_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No auto-routed request with that id is remembered (feedback must name a recent auto-routed request of the caller).' },
   team_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No team has that id.' },
   access_store_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The access store (keys, teams, audit log) cannot be reached or did not answer in time.' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },

@@ -13,12 +13,14 @@ import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
 import { registerAdminApi } from './admin-api';
 import type { AdminOperations } from '../operations/admin';
+import type { LearningOperations } from '../operations/learning';
 import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
 import { registerOptimizerApi } from './optimizer-api';
 import type { OptimizerOperations } from '../operations/optimizer';
+import { registerLearningApi } from './learning-api';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 import { requestIdOf, sendError } from './respond';
@@ -44,6 +46,8 @@ export interface ServerOptions {
   admin?: AdminOperations;
   /** The cost-optimiser service API (/complete, /recommendation, /routing/…, /stats, /providers, /cache/stats) and its route. */
   optimizer?: { operations: OptimizerOperations; route: string };
+  /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
+  learning?: LearningOperations;
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -134,6 +138,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   if (options.optimizer) {
     registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
   }
+  if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;

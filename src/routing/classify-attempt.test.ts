@@ -40,6 +40,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   limits_unavailable: 'neutral',
   conflict: 'neutral',
   key_not_found: 'neutral',
+  request_not_found: 'neutral',
   team_not_found: 'neutral',
   access_store_unavailable: 'neutral',
   attempt_cancelled: 'neutral',

@@ -50,6 +50,7 @@ const VERDICT_BY_CODE = {
   // Keys, teams and their store: about the caller or the gateway, never a deployment.
   conflict: 'neutral',
   key_not_found: 'neutral',
+  request_not_found: 'neutral',
   team_not_found: 'neutral',
   access_store_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.

@@ -8,6 +8,7 @@ import { createSqliteLedger, type Ledger } from '../../src/ledger';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { ModelBehaviour } from '../../src/config/simulator-behaviour';
 import { createLogger } from '../../src/observability/logger';
+import type { QualityPredictor } from '../../src/routing/auto/predictor';
 
 export interface Harness {
   junction: Junction;
@@ -104,13 +105,17 @@ export interface HarnessOptions extends ConfigOverrides {
   env?: NodeJS.ProcessEnv;
   /** Junction's clock (default: the real one). */
   now?: () => number;
+  /** Junction's random source (default: Math.random). */
+  junctionRandom?: () => number;
+  /** The learned quality model for auto-routing. */
+  predictor?: QualityPredictor;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ models: options.models, random: options.random, apiKey: 'test-key' });
   const config = testConfig(simulator.url, options);
   const ledger = options.ledger ?? createSqliteLedger({ path: ':memory:' });
-  const junction = await startJunction(config, { port: 0, ledger, logger: createLogger('silent'), ...(options.env ? { env: options.env } : {}), ...(options.now ? { now: options.now } : {}) });
+  const junction = await startJunction(config, { port: 0, ledger, logger: createLogger('silent'), ...(options.env ? { env: options.env } : {}), ...(options.now ? { now: options.now } : {}), ...(options.junctionRandom ? { random: options.junctionRandom } : {}), ...(options.predictor ? { predictor: options.predictor } : {}) });
   return {
     junction,
     simulator,

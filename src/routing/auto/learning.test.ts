@@ -6,6 +6,8 @@ import { seededRandom } from '../../resilience/random';
 import { decayed, emptyArm, HALF_LIFE_MS, observe, posterior, PRIOR_OBSERVATIONS, sampleResidual } from './bandit';
 import { AutoLearning } from './learning';
 import { keepLearningIn } from './learning-file';
+import { learnFromOutcome } from './observe-outcome';
+import type { LedgerEntry } from '../../ledger/types';
 import type { LedgerAuto } from './types';
 
 const AUTO: LedgerAuto = { mode: 'hybrid', decidedBy: 'learning', validation: 'validated', confidence: 0.9, confidenceLevel: 'high', pattern: 'code', complexity: 0.5, predictedQuality: 0.9, predictedCostUsd: 0.001 };
@@ -45,7 +47,7 @@ describe('AutoLearning', () => {
     expect(learning.feedback('nope', 1)).toBeUndefined();
     const outcome = learning.feedback('r1', 0.5);
     expect(outcome).toMatchObject({ requestId: 'r1', route: 'auto', pattern: 'code', deployment: 'cheap', predictedQuality: 0.9, score: 0.5, observations: 1 });
-    expect(outcome!.residual).toBeCloseTo(-0.4 / (PRIOR_OBSERVATIONS + 1), 10);
+    expect(outcome!.residual).toBeCloseTo(-0.4 / (PRIOR_OBSERVATIONS + 1), 4);
     expect(learning.arms()).toEqual([{ route: 'auto', pattern: 'code', deployment: 'cheap', observations: 1, meanScore: 0.5, residual: expect.any(Number) }]);
     expect(learning.totals()).toEqual({ feedback: 1, meanScore: 0.5, remembered: 1 });
   });
@@ -105,5 +107,41 @@ describe('the learning file', () => {
     kept.save();
     expect(JSON.parse(readFileSync(path, 'utf8')).feedback.count).toBe(1);
     kept.close();
+  });
+});
+
+describe('learning from outcomes', () => {
+  const entry = (errorCode: string | undefined): LedgerEntry => ({
+    requestId: 'r',
+    timestamp: 0,
+    route: 'auto',
+    ingress: 'openai',
+    endpoint: 'chat',
+    stream: true,
+    attempts: [
+      { deployment: 'cheap', outcome: errorCode ? 'error' : 'success', ...(errorCode ? { errorCode } : {}), latencyMs: 5, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      { deployment: 'strong', outcome: 'success', latencyMs: 5, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    ],
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    latencyMs: 10,
+    status: 200,
+    auto: { ...AUTO, modelQuality: 0.8 },
+  });
+
+  it.each([
+    ['a malformed answer', 'upstream_bad_response', 1],
+    ['a stream cut short', 'upstream_stream_truncated', 1],
+    ['a timeout (health’s business)', 'upstream_timeout', 0],
+    ['a success', undefined, 0],
+  ])('%s from the chosen deployment: %s', (_name, errorCode, observations) => {
+    const learning = new AutoLearning(() => 0);
+    learnFromOutcome(learning, entry(errorCode));
+    expect(learning.arm('auto', 'code', 'cheap')?.weight ?? 0).toBe(observations);
+    if (observations > 0) expect(learning.arm('auto', 'code', 'cheap')?.residualSum).toBeCloseTo(-0.8, 10);
+    expect(learning.arm('auto', 'code', 'strong')).toBeUndefined();
   });
 });

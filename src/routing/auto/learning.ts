@@ -10,9 +10,12 @@ import type { PromptPattern } from './complexity';
 import type { LedgerAuto } from './types';
 
 export interface RememberedDecision {
+  /** Who made the request, when keys are on: only they (or an admin) may score it. */
+  principal?: string;
   route: string;
   pattern: PromptPattern;
   deployment: string;
+  /** What feedback is scored against: the learned model's own prediction when there was one. */
   predictedQuality: number;
 }
 
@@ -65,12 +68,12 @@ export class AutoLearning {
   }
 
   /** Keep an answered auto-routed request's decision, so feedback can find it. */
-  remember(requestId: string, route: string, deployment: string, auto: LedgerAuto): void {
+  remember(requestId: string, route: string, deployment: string, auto: LedgerAuto, principal?: string): void {
     if (this.#decisions.size >= this.maxRemembered) {
       const oldest = this.#decisions.keys().next().value;
       if (oldest !== undefined) this.#decisions.delete(oldest);
     }
-    this.#decisions.set(requestId, { route, pattern: auto.pattern, deployment, predictedQuality: auto.predictedQuality });
+    this.#decisions.set(requestId, { ...(principal === undefined ? {} : { principal }), route, pattern: auto.pattern, deployment, predictedQuality: auto.modelQuality ?? auto.predictedQuality });
   }
 
   decision(requestId: string): RememberedDecision | undefined {
@@ -81,15 +84,24 @@ export class AutoLearning {
   feedback(requestId: string, score: number): FeedbackOutcome | undefined {
     const decision = this.#decisions.get(requestId);
     if (decision === undefined) return undefined;
-    const now = this.now();
-    const key = armKey(decision.route, decision.pattern, decision.deployment);
-    const arm = observe(this.#arms.get(key) ?? emptyArm(now), score, decision.predictedQuality, now);
-    this.#arms.set(key, arm);
+    const arm = this.observe(decision.route, decision.pattern, decision.deployment, score, decision.predictedQuality);
     this.#feedbackCount += 1;
     this.#scoreSum += score;
+    const belief = posterior(arm, this.now());
+    return { requestId, route: decision.route, pattern: decision.pattern, deployment: decision.deployment, predictedQuality: decision.predictedQuality, score, residual: round(belief.mean), observations: round(belief.observations) };
+  }
+
+  /**
+   * An outcome seen without anyone's feedback: e.g. the chosen deployment's answer was malformed
+   * or cut short, which is as bad an answer as a 0 score.
+   */
+  observe(route: string, pattern: string, deployment: string, score: number, predicted: number): ArmStats {
+    const now = this.now();
+    const key = armKey(route, pattern, deployment);
+    const arm = observe(this.#arms.get(key) ?? emptyArm(now), score, predicted, now);
+    this.#arms.set(key, arm);
     this.#changed = true;
-    const belief = posterior(arm, now);
-    return { requestId, ...decision, score, residual: belief.mean, observations: belief.observations };
+    return arm;
   }
 
   /** Every arm feedback reached, with its decayed figures. */

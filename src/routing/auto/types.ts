@@ -26,6 +26,8 @@ export interface CandidateEstimate {
   quality: number;
   /** Expected USD cost of this request on it. */
   costUsd: number;
+  /** learning: the learned model's own prediction, before what feedback taught moved it; feedback is scored against this. */
+  modelQuality?: number;
 }
 
 export interface AutoDecision {
@@ -61,6 +63,8 @@ export interface LedgerAuto {
   /** The chosen candidate's predicted quality and cost. */
   predictedQuality: number;
   predictedCostUsd: number;
+  /** learning: the chosen candidate's quality by the learned model alone (see CandidateEstimate). */
+  modelQuality?: number;
 }
 
 export function ledgerAuto(decision: AutoDecision): LedgerAuto {
@@ -75,5 +79,6 @@ export function ledgerAuto(decision: AutoDecision): LedgerAuto {
     complexity: decision.complexity,
     predictedQuality: chosen?.quality ?? 0,
     predictedCostUsd: chosen?.costUsd ?? 0,
+    ...(chosen?.modelQuality === undefined ? {} : { modelQuality: chosen.modelQuality }),
   };
 }

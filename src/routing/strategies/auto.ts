@@ -32,6 +32,8 @@ export const MAX_DISAGREEMENT = 0.35;
 interface Estimates {
   quality: number[];
   cost: number[];
+  /** learning: the model's own predictions, before feedback moved them. */
+  model?: number[];
 }
 
 export function autoStrategy(candidates: readonly Candidate[], context: StrategyContext): StrategyDecision {
@@ -61,7 +63,7 @@ export function autoStrategy(candidates: readonly Candidate[], context: Strategy
     } else {
       const learnedPrompt = prompt.learned(predictor);
       support = predictor.support(learnedPrompt);
-      const learned: Estimates = { quality: learnedQualities(candidates, context, learnedPrompt, complexity.pattern), cost };
+      const learned: Estimates = { ...learnedQualities(candidates, context, learnedPrompt, complexity.pattern), cost };
       if (mode === 'learning') {
         chosen = learned;
         decidedBy = 'learning';
@@ -92,6 +94,7 @@ export function autoStrategy(candidates: readonly Candidate[], context: Strategy
     model: candidates[index].deployment.model,
     quality: round(chosen.quality[index]),
     costUsd: chosen.cost[index],
+    ...(chosen.model === undefined ? {} : { modelQuality: round(chosen.model[index]) }),
   }));
   const meets = chosen.quality[first] >= floor;
   const label = `auto(${mode}${validation ? `, ${validation}` : ''}${decidedBy !== mode && !validation ? `, by ${decidedBy}` : ''})`;
@@ -123,16 +126,16 @@ export function autoStrategy(candidates: readonly Candidate[], context: Strategy
   };
 }
 
-/** The learned model's quality for each candidate, moved by a Thompson draw from what feedback taught about its arm. */
-function learnedQualities(candidates: readonly Candidate[], context: StrategyContext, prompt: PredictorPrompt, pattern: PromptPattern): number[] {
+/** The learned model's quality for each candidate (`model`), and that moved by a Thompson draw from what feedback taught about its arm (`quality`). */
+function learnedQualities(candidates: readonly Candidate[], context: StrategyContext, prompt: PredictorPrompt, pattern: PromptPattern): { quality: number[]; model: number[] } {
   const knowledge = context.auto!;
   const predictor = knowledge.predictor!;
-  return candidates.map((candidate) => {
-    const { deployment } = candidate;
-    const base = predictor.quality(prompt, deployment.qualityModel ?? deployment.model) ?? predictor.qualityAt(prompt, abilityOf(deployment));
+  const model = candidates.map(({ deployment }) => predictor.quality(prompt, deployment.qualityModel ?? deployment.model) ?? predictor.qualityAt(prompt, abilityOf(deployment)));
+  const quality = candidates.map(({ deployment }, index) => {
     const arm = context.route === undefined ? undefined : knowledge.arm(context.route, pattern, deployment.id);
-    return clampQuality(base + sampleResidual(posterior(arm, context.now), context.random));
+    return clampQuality(model[index] + sampleResidual(posterior(arm, context.now), context.random));
   });
+  return { quality, model };
 }
 
 /**
