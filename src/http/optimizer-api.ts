@@ -6,7 +6,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Scope } from '../access/types';
-import { toJunctionError } from '../errors';
 import type { RequestContext } from '../gateway/context';
 import { Cancel } from '../gateway/execution/cancel';
 import type { Pipeline } from '../gateway/pipeline';
@@ -14,6 +13,7 @@ import { hintsFromHeaders } from '../gateway/routing-hints';
 import type { OptimizerOperations } from '../operations/optimizer';
 import { readCompleteInput, readDays, readPromptQuery } from '../operations/optimizer/inputs';
 import { credentialOf } from './api-endpoints';
+import { fromFrameworkError } from './http-errors';
 import { openaiIngress } from './ingress/formats';
 import { sendError } from './respond';
 
@@ -32,26 +32,35 @@ export function registerOptimizerApi(app: FastifyInstance, options: OptimizerApi
   const { optimizer, pipeline } = options;
   const guard = (scope: Scope) => (options.authorize ? { onRequest: options.authorize(scope) } : {});
 
-  app.post('/complete', guard('chat'), async function completePrompt(request, reply) {
-    const context = callerContext(request, reply);
-    try {
-      let input;
+  app.post(
+    '/complete',
+    {
+      ...guard('chat'),
+      // Refused before the pipeline ran (no key, a body that is not JSON or is too large, a bad
+      // field): still one ledger row, as every request to a chat endpoint gets.
+      errorHandler: function refuseComplete(error, request, reply) {
+        const refusal = fromFrameworkError(error);
+        const context = callerContext(request, reply);
+        pipeline.recordRejected(context, 'chat', options.route, refusal);
+        reply.hijack();
+        sendError(reply.raw, openaiIngress, refusal, context.requestId);
+      },
+    },
+    async function completePrompt(request, reply) {
+      const input = readCompleteInput(request.body);
+      const context = callerContext(request, reply);
       try {
-        input = readCompleteInput(request.body);
+        const answer = await optimizer.complete(input, context);
+        if (context.responseHeaders) reply.headers(context.responseHeaders);
+        return answer;
       } catch (error) {
-        // Every request to a chat endpoint gets a ledger row, those refused for their body too.
-        pipeline.recordRejected(context, 'chat', options.route, toJunctionError(error));
-        throw error;
+        // The pipeline has ledgered it already; answer with its routing headers.
+        reply.hijack();
+        sendError(reply.raw, openaiIngress, error, context.requestId, context.responseHeaders);
+        return reply;
       }
-      const answer = await optimizer.complete(input, context);
-      if (context.responseHeaders) reply.headers(context.responseHeaders);
-      return answer;
-    } catch (error) {
-      reply.hijack();
-      sendError(reply.raw, openaiIngress, error, context.requestId, context.responseHeaders);
-      return reply;
-    }
-  });
+    },
+  );
 
   app.get('/recommendation', guard('routing:read'), async function recommendation(request) {
     return optimizer.recommendation(readPromptQuery(request.query as Query).prompt);

@@ -50,8 +50,16 @@ describe('400 for a bad /complete body, naming the field', () => {
     expect(row).toMatchObject({ route: 'auto', status: 400, errorCode: 'invalid_request', attempts: [] });
   });
 
-  it('a body that is not JSON', async () => {
-    expectRefused(await postJson(`${harness.url}/complete`, '{"prompt": '), 400, 'invalid_json');
+  it.each([
+    ['not JSON', '{"prompt": ', 400, 'invalid_json'],
+    ['empty', '', 400, 'invalid_json'],
+    ['over the body limit', JSON.stringify({ prompt: 'a'.repeat(4 * 1024 * 1024) }), 413, 'body_too_large'],
+  ])('a body that is %s, ledgered too', async (_case, body, status, code) => {
+    const before = await harness.junction.ledger.count();
+    expectRefused(await postJson(`${harness.url}/complete`, body), status, code);
+    expect(await harness.junction.ledger.count()).toBe(before + 1);
+    const [row] = await harness.junction.ledger.query({ limit: 1 });
+    expect(row).toMatchObject({ route: 'auto', status, errorCode: code, attempts: [] });
   });
 });
 
@@ -108,6 +116,7 @@ describe('with keys, each endpoint needs its scope', () => {
 
   it('POST /complete needs chat: no key is a 401, a read-only key a 403, both before the body is judged', async () => {
     expectRefused(await postJson(`${keyed.url}/complete`, { prompt: 'hi' }), 401, 'missing_api_key');
+    expect((await keyed.junction.ledger.query({ limit: 1 }))[0]).toMatchObject({ route: 'auto', status: 401, errorCode: 'missing_api_key' });
     expectRefused(await postJson(`${keyed.url}/complete`, { prompt: '' }, bearer(reader.key)), 403, 'permission_denied', "'chat'");
     const answered = await postJson(`${keyed.url}/complete`, { prompt: 'hi' }, bearer(chatter.key));
     expect(answered.status).toBe(200);

@@ -58,6 +58,9 @@ describe('POST /complete', () => {
     expect(body.cost).toBe(row.costUsd);
     expect(body.cost).toBeCloseTo(costOf({ inputTokens: row.inputTokens, outputTokens: row.outputTokens }, deployment.pricing), 15);
     expect(row.auto).toMatchObject({ mode: 'complexity', decidedBy: 'complexity', confidenceLevel: decision.confidence_level });
+    // The decision's response headers, as on /v1/chat/completions.
+    expect(headers.get('x-junction-pattern')).toBe(body.complexity_metadata.pattern);
+    expect(headers.get('x-junction-auto')).toBe('complexity; decided-by=complexity');
   });
 
   it('lets the route’s own mode (hybrid) decide with auto_route: true, and says whether learning was validated', async () => {

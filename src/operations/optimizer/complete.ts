@@ -62,7 +62,9 @@ export function promptRequest(route: string, prompt: string, maxTokens?: number)
 export async function complete(deps: CompleteDeps, input: CompleteInput, context: RequestContext): Promise<CompleteAnswer> {
   const { pipeline } = deps;
   // auto_route false is the safe default: the explainable complexity mode decides.
-  if (!input.autoRoute && mayChooseMode(pipeline.resolve(deps.route))) context.hints = { ...context.hints, autoMode: 'complexity' };
+  // A route that does not exist is left to the pipeline: it answers 404 and ledgers the request.
+  const route = pipeline.services.catalog.routes.get(deps.route);
+  if (!input.autoRoute && route !== undefined && mayChooseMode(route)) context.hints = { ...context.hints, autoMode: 'complexity' };
   const { response, outcome } = await pipeline.chat(promptRequest(deps.route, input.prompt, input.maxTokens), context);
   const deployment = outcome.deployment === undefined ? undefined : pipeline.services.catalog.deployments.get(outcome.deployment);
   // The request's ledger row was recorded as it ended, so today's total includes it.
