@@ -35,8 +35,7 @@ import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
 import type { QualityPredictor } from './routing/auto/predictor';
-import { learnFromOutcome } from './routing/auto/observe-outcome';
-import { startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
+import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
 const LIMIT_STORE_CONNECT_GRACE_MS = 3_000;
@@ -140,9 +139,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     if (event.type !== 'request-end') return;
     ledger.record(event.entry);
     const { entry } = event;
-    if (entry.auto === undefined) return;
-    learnFromOutcome(autoRouting.learning, entry);
-    if (entry.deployment && entry.status < 400) autoRouting.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto, entry.principal);
+    learnFromRequest(autoRouting, entry);
   });
   logRequests(events, logger);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;

@@ -128,7 +128,7 @@ export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 export type IngressFormat = Extract<WireFormat, 'openai' | 'anthropic'>;
 
 /** How a request arrived: in a wire format over HTTP, or as an in-process call through the library. */
-export type Ingress = IngressFormat | 'library';
+export type Ingress = IngressFormat | 'library' | 'mcp';
 
 /** What a request asks for: the API endpoint kind, as the ledger and metrics record it. */
 export type EndpointKind = 'chat' | 'embeddings';

@@ -20,6 +20,9 @@ import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
 import { registerOptimizerApi } from './optimizer-api';
 import type { OptimizerOperations } from '../operations/optimizer';
+import { registerMcpEndpoint } from '../mcp/http-transport';
+import type { McpDeps } from '../mcp/tools';
+import { VERSION } from '../version';
 import { registerLearningApi } from './learning-api';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
@@ -48,6 +51,8 @@ export interface ServerOptions {
   optimizer?: { operations: OptimizerOperations; route: string };
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
+  /** MCP's configure_routing: a routing change applied like a reload. */
+  configureRouting?: McpDeps['configure'];
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -138,6 +143,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   if (options.optimizer) {
     registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
   }
+  registerMcpEndpoint(app, {
+    pipeline: options.pipeline,
+    operations,
+    version: VERSION,
+    ...(options.access ? { access: options.access } : {}),
+    ...(options.admin ? { spend: (query) => options.admin!.spend(query) } : {}),
+    ...(options.configureRouting ? { configure: options.configureRouting } : {}),
+  });
   if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));

@@ -55,7 +55,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & 
 /** A deep copy without `undefined`-valued keys, matching what a store that drops NULLs returns. */
 function copyEntry(entry: LedgerEntry): LedgerEntry {
   const copy = withoutUndefined({ ...entry, attempts: entry.attempts.map((attempt) => withoutUndefined({ ...attempt })) });
-  if (copy.auto !== undefined) copy.auto = withoutUndefined({ ...copy.auto });
+  if (copy.auto !== undefined) copy.auto = withoutUndefined({ ...copy.auto, candidates: copy.auto.candidates.map((candidate) => withoutUndefined({ ...candidate })) });
   return copy;
 }
 

@@ -19,6 +19,9 @@ import { announceBreakerChanges, createServices } from '../gateway/services';
 import type { PipelineStages } from '../gateway/stages';
 import type { Ledger } from '../ledger/types';
 import { createOperations, type Operations } from '../operations';
+import { createLearningOperations, type LearningOperations } from '../operations/learning';
+import type { QualityPredictor } from '../routing/auto/predictor';
+import { inMemoryAutoRouting, learnFromRequest } from '../routing/auto/start-learning';
 import { breakerPolicyFor } from '../routing/breaker-policies';
 import { createMemoryStateStore } from '../state/memory/memory-state-store';
 import type { StateStore } from '../state/types';
@@ -33,6 +36,8 @@ export interface RouterOptions {
   stages?: Partial<PipelineStages>;
   now?: () => number;
   random?: () => number;
+  /** The learned quality model for auto-routing; none when absent. */
+  predictor?: QualityPredictor;
 }
 
 /** Per-call settings. */
@@ -53,6 +58,8 @@ export interface Router {
   embeddings(request: EmbeddingRequest, options?: CallOptions): Promise<{ response: EmbeddingResponse; outcome: Outcome }>;
   /** Decision preview, health and routes: the same operations the HTTP API serves. */
   operations: Operations;
+  /** Auto-routing feedback (`feedback(requestId, score)`) and what it taught; kept in memory for the router's life. */
+  learning: LearningOperations;
   /** Lifecycle events: request-end (with its ledger entry), attempt-end, breaker-change. */
   events: GatewayEvents;
   /** Closes upstream connections and the store (not a store or ledger passed in). */
@@ -68,14 +75,22 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
   const events = new GatewayEvents();
   const ownStore = options.store === undefined;
   const store = options.store ?? createMemoryStateStore({ policy: breakerPolicyFor(validated.catalog), onBreakerChange: announceBreakerChanges(events) });
-  const services = createServices({ catalog: validated.catalog, store, events, ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
+  const autoRouting = inMemoryAutoRouting({ now: options.now ?? Date.now, predictor: options.predictor });
+  const services = createServices({
+    catalog: validated.catalog,
+    store,
+    events,
+    auto: autoRouting.knowledge,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
   const pipeline = new Pipeline(services, { requestTimeoutMs: validated.server.requestTimeoutMs, ...(options.stages ? { stages: options.stages } : {}) });
   const { ledger } = options;
-  if (ledger) {
-    events.subscribe((event) => {
-      if (event.type === 'request-end') ledger.record(event.entry);
-    });
-  }
+  events.subscribe((event) => {
+    if (event.type !== 'request-end') return;
+    ledger?.record(event.entry);
+    learnFromRequest(autoRouting, event.entry);
+  });
 
   return {
     async chat(request, callOptions) {
@@ -96,6 +111,7 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
       return withContext(callOptions, (context) => pipeline.embeddings(request, context));
     },
     operations: createOperations(pipeline),
+    learning: createLearningOperations(autoRouting),
     events,
     async close() {
       await pipeline.drain();

@@ -63,6 +63,11 @@ export function sampleEntry(index: number, overrides: Partial<LedgerEntry> = {})
       complexity: 0.615,
       predictedQuality: 0.8125,
       predictedCostUsd: 1.5e-7,
+      modelQuality: 0.79,
+      candidates: [
+        { deployment: 'gpt-4o-mini@openai', quality: 0.8125, costUsd: 1.5e-7 },
+        { deployment: 'gpt-4o@azure', quality: 0.1 + 0.2, costUsd: 0.0025 },
+      ],
     },
     ...overrides,
   };
@@ -127,8 +132,10 @@ const autoArbitrary: fc.Arbitrary<LedgerAuto> = fc.record(
     complexity: unit(),
     predictedQuality: unit(),
     predictedCostUsd: amount(10),
+    modelQuality: unit(),
+    candidates: fc.array(fc.record({ deployment: text(1), quality: unit(), costUsd: amount(10) }, { noNullPrototype: true }), { maxLength: 4 }),
   },
-  { noNullPrototype: true, requiredKeys: ['mode', 'decidedBy', 'confidence', 'confidenceLevel', 'pattern', 'complexity', 'predictedQuality', 'predictedCostUsd'] },
+  { noNullPrototype: true, requiredKeys: ['mode', 'decidedBy', 'confidence', 'confidenceLevel', 'pattern', 'complexity', 'predictedQuality', 'predictedCostUsd', 'candidates'] },
 );
 
 const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
@@ -246,6 +253,7 @@ export function runLedgerSuite(name: string, options: LedgerSuiteOptions): void 
       first.route = 'changed';
       first.attempts.length = 0;
       first.auto!.pattern = 'math';
+      first.auto!.candidates[0].quality = 0;
       const [again] = await ledger.query();
       expect(again).toStrictEqual(sampleEntry(1));
     });

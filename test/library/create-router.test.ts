@@ -30,6 +30,7 @@ beforeAll(async () => {
         slow: { deployments: ['slow'] },
         trickle: { deployments: ['trickle'] },
         embeddings: { deployments: ['embed'] },
+        auto: { strategy: 'auto', strategyOptions: { auto: { mode: 'complexity' } }, deployments: ['haiku', 'mini'] },
       },
     },
     { ledger },
@@ -90,8 +91,18 @@ describe('createRouter', () => {
     expect(response.embeddings).toHaveLength(2);
     const preview = router.operations.preview({ model: 'chat', stream: false, messages: hello });
     expect(preview.plan.map((step) => step.deployment)).toEqual(['haiku', 'mini']);
-    expect(router.operations.routes().map((route) => route.name)).toEqual(['chat', 'slow', 'trickle', 'embeddings']);
+    expect(router.operations.routes().map((route) => route.name)).toEqual(['chat', 'slow', 'trickle', 'embeddings', 'auto']);
     expect(router.operations.status('mini')).toHaveLength(1);
+  });
+
+  it('auto-routes, explains the decision in the outcome’s ledger row, and takes feedback in process', async () => {
+    const { outcome } = await router.chat({ model: 'auto', messages: hello }, { requestId: 'lib-auto' });
+    // Equal prices and abilities: the listed order breaks the tie.
+    expect(outcome).toMatchObject({ route: 'auto', strategy: 'auto', deployment: 'haiku' });
+    const [row] = await ledger.query({ route: 'auto', limit: 1 });
+    expect(row?.auto).toMatchObject({ mode: 'complexity', decidedBy: 'complexity', pattern: 'chat' });
+    expect(router.learning.feedback({ requestId: 'lib-auto', score: 0.25 }, undefined)).toMatchObject({ deployment: 'haiku', score: 0.25 });
+    expect(router.learning.qualityStats().feedback).toEqual({ count: 1, meanScore: 0.25 });
   });
 
   it('refuses an invalid config with a ConfigError naming the path', () => {

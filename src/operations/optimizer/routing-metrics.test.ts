@@ -14,7 +14,7 @@ function entry(costUsd: number, tokens: [number, number], auto?: Partial<LedgerA
   if (auto === undefined) return base;
   return {
     ...base,
-    auto: { mode: 'complexity', decidedBy: 'complexity', confidence: 0.9, confidenceLevel: 'high', pattern: 'chat', complexity: 0.1, predictedQuality: 0.9, predictedCostUsd: 0, ...auto },
+    auto: { mode: 'complexity', decidedBy: 'complexity', confidence: 0.9, confidenceLevel: 'high', pattern: 'chat', complexity: 0.1, predictedQuality: 0.9, predictedCostUsd: 0, candidates: [], ...auto },
   };
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyPattern, complexityFeatures, scoreComplexity } from './complexity';
+import { countTokens } from '../../tokens/token-count';
+import { classifyPattern, complexityFeatures, COUNT_CHARS, promptTokens, scoreComplexity } from './complexity';
 
 describe('scoreComplexity', () => {
   it.each([
@@ -69,5 +70,16 @@ describe('scoreComplexity', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('promptTokens', () => {
+  it('counts exactly up to COUNT_CHARS and extrapolates beyond, close to the exact count', () => {
+    const short = 'Explain the trade-offs of caching. '.repeat(20);
+    expect(promptTokens(short)).toBe(countTokens(short).tokens);
+    const long = 'Summarise the report and compare its conclusions with last year. '.repeat(1_000);
+    expect(long.length).toBeGreaterThan(COUNT_CHARS * 10);
+    const exact = countTokens(long).tokens;
+    expect(Math.abs(promptTokens(long) - exact) / exact).toBeLessThan(0.02);
   });
 });

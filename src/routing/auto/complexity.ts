@@ -4,7 +4,8 @@ import { countTokens } from '../../tokens/token-count';
  * The complexity scorer: a pure, explainable estimate of how hard a prompt is, from the prompt's
  * own text. No training, no I/O, no clock, no randomness: the same input always gives the same
  * answer, so a decision can be replayed and explained. Counting tokens dominates its cost; the
- * rest is a handful of regular expressions over text capped at `SCAN_CHARS`.
+ * rest is a handful of regular expressions over text capped at `SCAN_CHARS`; long prompts are
+ * counted exactly only in part (`COUNT_CHARS`), so a decision costs about the same at any size.
  *
  * The weights were set by hand and checked only on the training part of the routing evaluation
  * data (see `eval/routing/split.ts`); never on the held-out part.
@@ -56,7 +57,22 @@ export interface ComplexityInput {
  * Text past this many characters is counted for length but not scanned for markers: the
  * markers of a huge prompt add nothing its length has not already said, and scanning is linear.
  */
-export const SCAN_CHARS = 20_000;
+export const SCAN_CHARS = 6_000;
+
+/**
+ * Tokens are counted exactly in the first this many characters and extrapolated, by the same
+ * tokens-per-character, over the rest. Length enters the score on a log scale, where the
+ * difference between a count and a close estimate of a long prompt is lost, while counting
+ * exactly is linear: 16 k characters took ~0.5 ms, which auto-routing must not add to a request.
+ */
+export const COUNT_CHARS = 6_000;
+
+/** The prompt's tokens: exact up to `COUNT_CHARS`, extrapolated beyond. */
+export function promptTokens(text: string): number {
+  if (text.length <= COUNT_CHARS) return countTokens(text).tokens;
+  const counted = countTokens(text.slice(0, COUNT_CHARS)).tokens;
+  return Math.round((counted * text.length) / COUNT_CHARS);
+}
 
 const CODE = /```|\b(def|function|class|return|import|const|let|var|println|printf|lambda|async|await)\b|=>|==|!=|\{\s*$|;\s*$|\b(python|javascript|typescript|java|c\+\+|rust|golang|sql|regex|bash|html|css|api|compile|debug|algorithm)\b/gim;
 const MATH = /\d+\s*[-+*/^=<>×÷]\s*\d+|\b(calculate|compute|solve|equation|integral|derivative|probability|percent(age)?|sum|product|ratio|average|how many|how much|prove|theorem|matrix|polynomial|modulo|factor)\b|[=∑∫√π]/gi;
@@ -85,7 +101,7 @@ export function complexityFeatures(input: ComplexityInput): ComplexityFeatures {
   const text = input.text;
   const scanned = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
   return {
-    tokens: countTokens(text).tokens,
+    tokens: promptTokens(text),
     messages: Math.max(1, input.messages ?? 1),
     codeMarkers: count(CODE, scanned),
     mathMarkers: count(MATH, scanned),

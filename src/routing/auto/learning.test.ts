@@ -10,7 +10,7 @@ import { learnFromOutcome } from './observe-outcome';
 import type { LedgerEntry } from '../../ledger/types';
 import type { LedgerAuto } from './types';
 
-const AUTO: LedgerAuto = { mode: 'hybrid', decidedBy: 'learning', validation: 'validated', confidence: 0.9, confidenceLevel: 'high', pattern: 'code', complexity: 0.5, predictedQuality: 0.9, predictedCostUsd: 0.001 };
+const AUTO: LedgerAuto = { mode: 'hybrid', decidedBy: 'learning', validation: 'validated', confidence: 0.9, confidenceLevel: 'high', pattern: 'code', complexity: 0.5, predictedQuality: 0.9, predictedCostUsd: 0.001, candidates: [{ deployment: 'cheap', quality: 0.9, costUsd: 0.001 }] };
 
 describe('the bandit arm', () => {
   it('starts at the model’s prediction (residual 0) and moves towards what is observed, shrunk by the prior', () => {

@@ -8,7 +8,9 @@ import type { JunctionConfig } from '../../config/types';
 import type { AutoKnowledge } from '../strategies/types';
 import { AutoLearning } from './learning';
 import { keepLearningIn, type LearningFile } from './learning-file';
+import { learnFromOutcome } from './observe-outcome';
 import type { QualityPredictor } from './predictor';
+import type { LedgerEntry } from '../../ledger/types';
 
 export interface AutoRouting {
   knowledge: AutoKnowledge;
@@ -18,15 +20,35 @@ export interface AutoRouting {
   close(): void;
 }
 
-export function startAutoRouting(config: JunctionConfig, options: { now: () => number; predictor?: QualityPredictor; onError?: (message: string) => void }): AutoRouting {
-  const learning = new AutoLearning(options.now);
+export interface AutoRoutingOptions {
+  now: () => number;
+  predictor?: QualityPredictor | undefined;
+  onError?: (message: string) => void;
+}
+
+export function startAutoRouting(config: JunctionConfig, options: AutoRoutingOptions): AutoRouting {
   const path = learningPath(config);
-  const kept: LearningFile | undefined = path === undefined ? undefined : keepLearningIn(path, learning, options.onError ? { onError: options.onError } : {});
+  const running = inMemoryAutoRouting(options);
+  if (path === undefined) return running;
+  const kept: LearningFile = keepLearningIn(path, running.learning, options.onError ? { onError: options.onError } : {});
+  return { ...running, file: path, close: () => kept.close() };
+}
+
+/** Learning that lasts as long as the process (the in-process library's, or with the ledger off). */
+export function inMemoryAutoRouting(options: AutoRoutingOptions): AutoRouting {
+  const learning = new AutoLearning(options.now);
   const knowledge: AutoKnowledge = {
     ...(options.predictor ? { predictor: options.predictor } : {}),
     arm: (route, pattern, deployment) => learning.arm(route, pattern, deployment),
   };
-  return { knowledge, learning, ...(path ? { file: path } : {}), close: () => kept?.close() };
+  return { knowledge, learning, close: () => {} };
+}
+
+/** What each finished request teaches: its decision is remembered for feedback, and an unusable answer counts against its arm. */
+export function learnFromRequest(auto: AutoRouting, entry: LedgerEntry): void {
+  if (entry.auto === undefined) return;
+  learnFromOutcome(auto.learning, entry);
+  if (entry.deployment && entry.status < 400) auto.learning.remember(entry.requestId, entry.route, entry.deployment, entry.auto, entry.principal);
 }
 
 export function learningPath(config: JunctionConfig): string | undefined {

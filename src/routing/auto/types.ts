@@ -65,6 +65,8 @@ export interface LedgerAuto {
   predictedCostUsd: number;
   /** learning: the chosen candidate's quality by the learned model alone (see CandidateEstimate). */
   modelQuality?: number;
+  /** Every candidate's prediction, in plan order (the decision's reason is the row's decision reason). */
+  candidates: Array<{ deployment: string; quality: number; costUsd: number }>;
 }
 
 export function ledgerAuto(decision: AutoDecision): LedgerAuto {
@@ -80,5 +82,6 @@ export function ledgerAuto(decision: AutoDecision): LedgerAuto {
     predictedQuality: chosen?.quality ?? 0,
     predictedCostUsd: chosen?.costUsd ?? 0,
     ...(chosen?.modelQuality === undefined ? {} : { modelQuality: chosen.modelQuality }),
+    candidates: decision.candidates.map(({ deployment, quality, costUsd }) => ({ deployment, quality, costUsd })),
   };
 }

@@ -1,0 +1,4 @@
+/** Junction's version, as package.json gives it (read once, at load). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
