@@ -67,7 +67,8 @@ export async function complete(deps: CompleteDeps, input: CompleteInput, context
   if (!input.autoRoute && route !== undefined && mayChooseMode(route)) context.hints = { ...context.hints, autoMode: 'complexity' };
   const { response, outcome } = await pipeline.chat(promptRequest(deps.route, input.prompt, input.maxTokens), context);
   const deployment = outcome.deployment === undefined ? undefined : pipeline.services.catalog.deployments.get(outcome.deployment);
-  // The request's ledger row was recorded as it ended, so today's total includes it.
+  // The request's ledger row was recorded as it ended, so today's total includes it (a hedged
+  // request's row waits for its losing attempt to settle, and counts from then).
   const totalCostToday = await costToday(deps.spend, pipeline.services.now(), deps.timeZone);
   const { auto } = outcome;
   return {
