@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { ADMIN_COMMANDS, runAdminCommand } from './admin/admin-commands';
 import { checkFiles } from './check-command';
+import { mcpCommand } from './mcp-command';
 import { serveCommand } from './serve-command';
 import { simulateCommand } from './simulate-command';
 
@@ -17,6 +18,7 @@ Commands:
              Run the bundled demo       junction serve --demo
   check      Validate config files      junction check junction.yaml [more.yaml ...]
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
+  mcp        MCP tools over stdio       junction mcp -c junction.yaml   (or --demo)
 
 Admin (talk to a running gateway at --url, default $JUNCTION_URL or http://127.0.0.1:4000,
 with the admin key from JUNCTION_ADMIN_KEY, or from the variable auth.adminKeyEnv names in
@@ -56,6 +58,13 @@ one is invalid, 2 when one cannot be read.
 Starts the simulated OpenAI-, Anthropic- and Gemini-compatible upstreams. With a config, uses
 its simulator section (models and their behaviour). Change behaviour at run time through
 PATCH /_control/models/{model}, e.g. {"down": true}.
+`,
+  mcp: `Usage: junction mcp [-c junction.yaml] [--demo]
+
+Serves Junction's MCP tools (route_request, configure_routing, get_provider_status, list_routes,
+get_spend) over stdin and stdout, with the gateway running in this process on the given config
+(no HTTP port). For agents that start their tools as commands; a running gateway serves the same
+tools over HTTP at /mcp. Stops when stdin closes.
 `,
 };
 
@@ -124,6 +133,8 @@ export async function main(argv: string[], io: CliIo = stdio, env: Record<string
   }
   const file = files[0];
   switch (command) {
+    case 'mcp':
+      return mcpCommand({ file, demo: values.demo ?? false }, io);
     case 'serve':
       return serveCommand({ file, demo: values.demo ?? false, port, host: values.host, workers }, io);
     default:

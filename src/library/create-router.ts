@@ -5,7 +5,7 @@
  * Redis store to share them with gateway replicas); requests are announced on `events` and
  * written to `ledger` when one is given.
  */
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from '../canonical/types';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Ingress, StreamEvent } from '../canonical/types';
 import { configFromObject } from '../config/config-from-object';
 import type { JunctionConfig } from '../config/types';
 import type { Outcome } from '../gateway/account';
@@ -49,6 +49,8 @@ export interface CallOptions {
   hints?: RoutingHints;
   /** For the authenticate stage, when one is configured. */
   credential?: string;
+  /** What the ledger row names as the way in (default `library`; the MCP server says `mcp`). */
+  ingress?: Extract<Ingress, 'library' | 'mcp'>;
 }
 
 export interface Router {
@@ -128,7 +130,7 @@ async function withContext<T>(options: CallOptions | undefined, call: (context: 
   const onAbort = () => cancel.abort('client');
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const context: RequestContext = { requestId: options?.requestId ?? timeOrderedId(), ingress: 'library', cancel };
+  const context: RequestContext = { requestId: options?.requestId ?? timeOrderedId(), ingress: options?.ingress ?? 'library', cancel };
   if (options?.hints) context.hints = options.hints;
   if (options?.credential !== undefined) context.credential = options.credential;
   try {
