@@ -27,6 +27,7 @@ import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
+import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
 import { createLearningOperations } from './operations/learning';
 import { breakerPolicyFor } from './routing/breaker-policies';
@@ -46,6 +47,8 @@ export interface Junction {
   url: string;
   pipeline: Pipeline;
   operations: Operations;
+  /** The cost-optimiser service operations (behind /complete, /recommendation, /routing/…). */
+  optimizer: OptimizerOperations;
   /** Catalog, live health (`services.store`), upstream client, events, clock. */
   services: GatewayServices;
   ledger: Ledger;
@@ -134,6 +137,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}), ...(guards ? { guards } : {}) },
   });
   const operations = createOperations(pipeline);
+  const optimizer = createOptimizerOperations({ pipeline, operations, ledger, timeZone: config.limits.timeZone, ...config.optimizer });
   const admin = createAdminOperations({
     // Writes reach this replica's key ring before they are answered: a key revoked here is refused here at once.
     store: ringRefreshingStore(access.store, access.ring),
@@ -185,6 +189,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     isShuttingDown: () => stopping,
     access: access.control,
     admin,
+    optimizer: { operations: optimizer, route: config.optimizer.route },
     learning: createLearningOperations(autoRouting),
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
@@ -227,7 +232,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, close };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

@@ -25,6 +25,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     auth: buildAuth(raw.auth),
     limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
+    optimizer: { route: raw.optimizer.route ?? 'auto', ...(raw.optimizer.baseline === undefined ? {} : { baseline: raw.optimizer.baseline }) },
     catalog: buildCatalog(raw),
   };
 }

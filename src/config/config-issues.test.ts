@@ -31,6 +31,13 @@ describe('a valid config', () => {
   it('parses without issues', () => {
     const config = parseConfig(lines(...PROVIDER, ...DEPLOYMENT, ...ROUTE), { file: 'junction.yaml', env: {} });
     expect([...config.catalog.routes.keys()]).toEqual(['chat']);
+    // The optimiser defaults: the route named auto, the baseline worked out from it.
+    expect(config.optimizer).toEqual({ route: 'auto' });
+  });
+
+  it('keeps the optimiser route and baseline it names', () => {
+    const config = parseConfig(lines(...PROVIDER, ...DEPLOYMENT, ...ROUTE, 'optimizer: { route: chat, baseline: mini }'), { file: 'junction.yaml', env: {} });
+    expect(config.optimizer).toEqual({ route: 'chat', baseline: 'mini' });
   });
 });
 
@@ -55,6 +62,16 @@ describe('each class of mistake is reported at its place with a precise message'
         path: 'routes.chat.colour',
         message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, firstByteTimeoutMs, timeoutMs, hedge, streamResume, breaker, overrides, limits, budgets, downgradeTo, concurrency',
       },
+    },
+    {
+      name: 'an optimiser route that does not exist, with a suggestion',
+      text: lines(...PROVIDER, ...DEPLOYMENT, ...ROUTE, 'optimizer:', '  route: chta'),
+      issue: { line: 15, column: 10, path: 'optimizer.route', message: 'unknown route "chta"; did you mean "chat"?' },
+    },
+    {
+      name: 'an optimiser baseline that is no deployment, listing those defined',
+      text: lines(...PROVIDER, ...DEPLOYMENT, ...ROUTE, 'optimizer:', '  baseline: gpt-5'),
+      issue: { line: 15, column: 13, path: 'optimizer.baseline', message: 'unknown deployment "gpt-5"; defined: mini' },
     },
     {
       name: 'shared state in Redis without a URL',

@@ -11,7 +11,27 @@ import { didYouMean } from './suggest';
 type Interpolated = ReadonlyMap<string, string>;
 
 export function crossCheck(config: RawConfig, interpolated: Interpolated = new Map()): PathIssue[] {
-  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config)];
+  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config), ...checkOptimizer(config)];
+}
+
+/** The optimiser's route, when named, and its baseline must exist; the baseline must answer chat. */
+function checkOptimizer(config: RawConfig): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const { route, baseline } = config.optimizer;
+  if (route !== undefined && own(config.routes, route) === undefined) {
+    const known = Object.keys(config.routes);
+    issues.push({ path: ['optimizer', 'route'], message: `unknown route "${route}"${didYouMean(route, known) || `; defined: ${listOrNone(known)}`}` });
+  }
+  if (baseline !== undefined) {
+    const deployment = own(config.deployments, baseline);
+    const known = Object.keys(config.deployments);
+    if (deployment === undefined) {
+      issues.push({ path: ['optimizer', 'baseline'], message: `unknown deployment "${baseline}"${didYouMean(baseline, known) || `; defined: ${listOrNone(known)}`}` });
+    } else if (!deployment.capabilities.includes('chat')) {
+      issues.push({ path: ['optimizer', 'baseline'], message: `expected a chat deployment: "${baseline}" does not answer chat, so it is no baseline for prompts` });
+    }
+  }
+  return issues;
 }
 
 /** Names in the access sections (keys' teams and routes, downgrade targets, provider budgets) must exist. */

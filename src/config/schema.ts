@@ -222,6 +222,18 @@ const routeSchema = z.strictObject({
   ...routeAccessFields,
 });
 
+/**
+ * The cost-optimiser service API (/complete, /recommendation, /routing/…): the route it sends
+ * prompts to (`auto` when not given) and the deployment /routing/metrics prices savings against
+ * (the route's costliest deployment when not given).
+ */
+const optimizerSchema = z
+  .strictObject({
+    route: headerName().optional(),
+    baseline: headerName().optional(),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   server: serverSchema,
   logging: loggingSchema,
@@ -231,6 +243,7 @@ export const configSchema = z.strictObject({
   auth: authSchema,
   limits: limitsSchema,
   simulator: simulatorSchema.optional(),
+  optimizer: optimizerSchema,
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(headerName(), deploymentSchema),
   routes: z.record(headerName(), routeSchema),

@@ -137,6 +137,17 @@ export interface LimitSettings {
   alerts: { thresholds: number[]; webhook?: { url: string; headers: Record<string, string> } };
 }
 
+/**
+ * The cost-optimiser service API. Days (`total_cost_today`) are calendar days in `limits.timeZone`,
+ * the zone the ledger's daily totals and budgets use.
+ */
+export interface OptimizerSettings {
+  /** The route prompts are sent to; `auto` unless the config names another. */
+  route: string;
+  /** The deployment savings are priced against; the route's costliest deployment when absent. */
+  baseline?: string;
+}
+
 /** A validated, defaulted Junction configuration. */
 export interface JunctionConfig {
   /** The file it was loaded from, when it came from a file. */
@@ -149,6 +160,7 @@ export interface JunctionConfig {
   auth: AuthSettings;
   limits: LimitSettings;
   simulator?: SimulatorSettings;
+  optimizer: OptimizerSettings;
   catalog: Catalog;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EndpointKind } from '../canonical/types';
 import type { JunctionError } from '../errors';
+import type { AutoDecision } from '../routing/auto/types';
 import type { RequestContext, Principal } from './context';
 import type { GatewayEvents } from './events';
 import { RequestRecord } from './request-record';
@@ -26,6 +27,8 @@ export interface Outcome {
   variant?: string;
   /** Served from the response cache. */
   cached?: boolean;
+  /** The auto-router's decision, for in-process callers (the cost-optimiser API reports it). */
+  auto?: AutoDecision;
 }
 
 export class Accounting {
@@ -72,6 +75,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
   if (record.hedge) outcome.hedge = record.hedge;
   if (record.variant) outcome.variant = record.variant;
   if (record.cached) outcome.cached = true;
+  if (record.auto) outcome.auto = record.auto;
   return outcome;
 }
 

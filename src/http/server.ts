@@ -18,6 +18,8 @@ import { createApiEndpoints, credentialOf } from './api-endpoints';
 import { answerClientError } from './client-error';
 import { fromFrameworkError, parseJsonBody } from './http-errors';
 import { ingressForPath } from './ingress/formats';
+import { registerOptimizerApi } from './optimizer-api';
+import type { OptimizerOperations } from '../operations/optimizer';
 import { registerMcpEndpoint } from '../mcp/http-transport';
 import type { McpDeps } from '../mcp/tools';
 import { VERSION } from '../version';
@@ -45,6 +47,8 @@ export interface ServerOptions {
   access?: Pick<AccessControl, 'require'>;
   /** The admin API under /admin, authorised by `access` (the admin key, or a key with the `admin` scope). */
   admin?: AdminOperations;
+  /** The cost-optimiser service API (/complete, /recommendation, /routing/…, /stats, /providers, /cache/stats) and its route. */
+  optimizer?: { operations: OptimizerOperations; route: string };
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
   /** MCP's configure_routing: a routing change applied like a reload. */
@@ -136,6 +140,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  if (options.optimizer) {
+    registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
+  }
   registerMcpEndpoint(app, {
     pipeline: options.pipeline,
     operations,

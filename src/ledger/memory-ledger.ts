@@ -54,7 +54,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & 
 
 /** A deep copy without `undefined`-valued keys, matching what a store that drops NULLs returns. */
 function copyEntry(entry: LedgerEntry): LedgerEntry {
-  return withoutUndefined({ ...entry, attempts: entry.attempts.map((attempt) => withoutUndefined({ ...attempt })) });
+  const copy = withoutUndefined({ ...entry, attempts: entry.attempts.map((attempt) => withoutUndefined({ ...attempt })) });
+  if (copy.auto !== undefined) copy.auto = withoutUndefined({ ...copy.auto, candidates: copy.auto.candidates.map((candidate) => withoutUndefined({ ...candidate })) });
+  return copy;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,7 +1,9 @@
 /**
  * The ledger's nullable text columns, shared by the SQL stores: NULL becomes an absent field
- * (not an `undefined` one), so an entry read back equals the entry written.
+ * (not an `undefined` one), so an entry read back equals the entry written. The auto decision
+ * is one JSON text column (`auto`): it is read whole or not at all, never queried by part.
  */
+import type { LedgerAuto } from '../routing/auto/types';
 import type { LedgerEntry } from './types';
 
 export interface OptionalColumns {
@@ -17,6 +19,7 @@ export interface OptionalColumns {
   variant: string | null;
   fallback_tier: string | null;
   hedge: string | null;
+  auto: string | null;
 }
 
 /** Sets on `entry` the fields whose columns are not NULL. */
@@ -33,5 +36,11 @@ export function readOptionalColumns(entry: LedgerEntry, row: OptionalColumns): L
   if (row.variant !== null) entry.variant = row.variant;
   if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
   if (row.hedge !== null) entry.hedge = row.hedge;
+  if (row.auto !== null) entry.auto = JSON.parse(row.auto) as LedgerAuto;
   return entry;
+}
+
+/** The `auto` column's value: the decision as JSON text, or NULL. */
+export function autoColumn(entry: LedgerEntry): string | null {
+  return entry.auto === undefined ? null : JSON.stringify(entry.auto);
 }

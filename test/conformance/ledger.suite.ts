@@ -1,7 +1,8 @@
 /**
  * The shared conformance suite every Ledger implementation runs (CONVENTIONS: one suite per
  * port). It pins the contract beyond the interface's types:
- * - entries round-trip exactly: absent optional fields stay absent, floats keep every bit;
+ * - entries round-trip exactly: absent optional fields stay absent, floats keep every bit, the
+ *   auto decision comes back whole (and absent when there was none);
  * - `record` returns at once, and `query`/`count` see everything recorded before them;
  * - every record is kept: two records under one request id (a caller may reuse its
  *   `x-request-id`) are two requests, and both count;
@@ -14,6 +15,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isJunctionError } from '../../src/errors';
 import type { AttemptRecord, Ledger, LedgerEntry } from '../../src/ledger/types';
+import { AUTO_MODES, type LedgerAuto } from '../../src/routing/auto/types';
 
 export interface LedgerSuiteOptions {
   create: () => Promise<Ledger> | Ledger;
@@ -51,6 +53,22 @@ export function sampleEntry(index: number, overrides: Partial<LedgerEntry> = {})
     variant: 'gpt-4o@azure',
     fallbackTier: 'secondary',
     hedge: 'hedge-won',
+    auto: {
+      mode: 'hybrid',
+      decidedBy: 'learning',
+      validation: 'validated',
+      confidence: 0.1 + 0.7,
+      confidenceLevel: 'high',
+      pattern: 'code',
+      complexity: 0.615,
+      predictedQuality: 0.8125,
+      predictedCostUsd: 1.5e-7,
+      modelQuality: 0.79,
+      candidates: [
+        { deployment: 'gpt-4o-mini@openai', quality: 0.8125, costUsd: 1.5e-7 },
+        { deployment: 'gpt-4o@azure', quality: 0.1 + 0.2, costUsd: 0.0025 },
+      ],
+    },
     ...overrides,
   };
 }
@@ -102,6 +120,24 @@ const attemptArbitrary: fc.Arbitrary<AttemptRecord> = fc.record(
   { noNullPrototype: true, requiredKeys: ['deployment', 'outcome', 'latencyMs', 'inputTokens', 'outputTokens', 'costUsd'] },
 );
 
+const unit = () => fc.double({ min: 0, max: 1, noNaN: true }).map((value) => value + 0);
+const autoArbitrary: fc.Arbitrary<LedgerAuto> = fc.record(
+  {
+    mode: fc.constantFrom(...AUTO_MODES),
+    decidedBy: fc.constantFrom('complexity' as const, 'learning' as const),
+    validation: fc.constantFrom('validated' as const, 'fallback' as const),
+    confidence: unit(),
+    confidenceLevel: fc.constantFrom('high' as const, 'medium' as const, 'low' as const),
+    pattern: fc.constantFrom('code' as const, 'math' as const, 'chat' as const),
+    complexity: unit(),
+    predictedQuality: unit(),
+    predictedCostUsd: amount(10),
+    modelQuality: unit(),
+    candidates: fc.array(fc.record({ deployment: text(1), quality: unit(), costUsd: amount(10) }, { noNullPrototype: true }), { maxLength: 4 }),
+  },
+  { noNullPrototype: true, requiredKeys: ['mode', 'decidedBy', 'confidence', 'confidenceLevel', 'pattern', 'complexity', 'predictedQuality', 'predictedCostUsd', 'candidates'] },
+);
+
 const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
   {
     requestId: text(1),
@@ -130,6 +166,7 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
     variant: text(),
     fallbackTier: text(),
     hedge: text(),
+    auto: autoArbitrary,
   },
   { noNullPrototype: true, requiredKeys: ['requestId', 'timestamp', 'route', 'ingress', 'endpoint', 'stream', 'attempts', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens', 'costUsd', 'latencyMs', 'status'] },
 ).map((entry) => {
@@ -215,6 +252,8 @@ export function runLedgerSuite(name: string, options: LedgerSuiteOptions): void 
       const [first] = await ledger.query();
       first.route = 'changed';
       first.attempts.length = 0;
+      first.auto!.pattern = 'math';
+      first.auto!.candidates[0].quality = 0;
       const [again] = await ledger.query();
       expect(again).toStrictEqual(sampleEntry(1));
     });

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerEntryRejectedError } from '../../src/ledger/errors';
 import { createPostgresLedger } from '../../src/ledger/postgres/postgres-ledger';
-import { toPgRow } from '../../src/ledger/postgres/rows';
+import { toColumnLiterals, toPgRow } from '../../src/ledger/postgres/rows';
 import { ledgerTables, SCHEMA_VERSION } from '../../src/ledger/postgres/schema';
 import { createBatchWriter } from '../../src/ledger/postgres/write-batch';
 import type { LedgerEntry } from '../../src/ledger/types';
@@ -44,6 +44,29 @@ describe('postgres ledger', () => {
       'ledger_requests_route_ts',
       'ledger_requests_ts',
     ]);
+  });
+
+  it('upgrades a version-1 schema in place: an auto column, rows already there read back without a decision', async () => {
+    const schema = freshSchema();
+    const { auto: _auto, ...withoutAuto } = sampleEntry(1);
+    const first = open({ schema });
+    first.record(withoutAuto);
+    await first.close();
+    // What version 1 was: the same table without the auto column.
+    await admin.query(`ALTER TABLE "${schema}".ledger_requests DROP COLUMN auto; UPDATE "${schema}".ledger_schema_version SET version = 1`);
+
+    const second = open({ schema });
+    second.record(sampleEntry(2));
+    expect(await second.query()).toStrictEqual([sampleEntry(2), withoutAuto]);
+    const { rows } = await admin.query(`SELECT version FROM "${schema}".ledger_schema_version`);
+    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+  });
+
+  it('writes a row spooled before the auto column existed, with no decision', () => {
+    const old = toPgRow(1, sampleEntry(1)).slice(0, -1);
+    const { literals, refused } = toColumnLiterals([old]);
+    expect(refused).toEqual([]);
+    expect(literals.at(-1)).toBe('{NULL}');
   });
 
   it('refuses a schema written by a newer version, and reads fail saying so', async () => {

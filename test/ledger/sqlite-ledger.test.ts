@@ -251,6 +251,26 @@ describe('SQLite ledger schema migration', () => {
     expect(observe(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 
+  it('upgrades a version-4 file: an auto column, rows already there read back without a decision', async () => {
+    const path = freshPath();
+    const { auto: _auto, ...withoutAuto } = sampleEntry(1);
+    const first = createSqliteLedger({ path });
+    first.record(withoutAuto);
+    await first.close();
+    // What version 4 was: the same table without the auto column.
+    const v4 = new Database(path);
+    v4.exec('ALTER TABLE requests DROP COLUMN auto');
+    v4.pragma('user_version = 4');
+    v4.close();
+
+    const ledger = createSqliteLedger({ path });
+    ledger.record(sampleEntry(2));
+    expect(await ledger.query()).toStrictEqual([sampleEntry(2), withoutAuto]);
+    expect(await ledger.spend({ groupBy: [] })).toMatchObject([{ requests: 2 }]);
+    await ledger.close();
+    expect(observe(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  });
+
   it('upgrades a version-2 file keyed by request id: rows, their order and indexes kept, a reused id then stored twice', async () => {
     const path = freshPath();
     const v2 = new Database(path);

@@ -101,6 +101,9 @@ describe('createRouter', () => {
     expect(outcome).toMatchObject({ route: 'auto', strategy: 'auto', deployment: 'haiku' });
     const [row] = await ledger.query({ route: 'auto', limit: 1 });
     expect(row?.auto).toMatchObject({ mode: 'complexity', decidedBy: 'complexity', pattern: 'chat' });
+    // The whole decision reaches the in-process caller; the row keeps its compact form.
+    expect(outcome.auto).toMatchObject({ mode: 'complexity', decidedBy: 'complexity', pattern: 'chat', confidence: { score: row!.auto!.confidence } });
+    expect(outcome.auto!.candidates[0]).toMatchObject({ deployment: 'haiku', quality: row!.auto!.predictedQuality });
     expect(router.learning.feedback({ requestId: 'lib-auto', score: 0.25 }, undefined)).toMatchObject({ deployment: 'haiku', score: 0.25 });
     expect(router.learning.qualityStats().feedback).toEqual({ count: 1, meanScore: 0.25 });
   });

@@ -45,6 +45,8 @@ export interface ConfigOverrides {
   auth?: Record<string, unknown>;
   /** The `limits` config section; none when absent. */
   limits?: Record<string, unknown>;
+  /** The `optimizer` config section (the cost-optimiser API's route and baseline); defaults when absent. */
+  optimizer?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -58,6 +60,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ...(overrides.state ? { state: overrides.state } : {}),
     ...(overrides.auth ? { auth: overrides.auth } : {}),
     ...(overrides.limits ? { limits: overrides.limits } : {}),
+    ...(overrides.optimizer ? { optimizer: overrides.optimizer } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),

@@ -5,7 +5,7 @@
  * literal per column, so a multi-row INSERT is one statement with a fixed number of parameters
  * (`unnest`), prepared once per connection.
  */
-import { readOptionalColumns, type OptionalColumns } from '../optional-columns';
+import { autoColumn, readOptionalColumns, type OptionalColumns } from '../optional-columns';
 import type { AttemptRecord, LedgerEntry } from '../types';
 
 type ColumnKind = 'int8' | 'int4' | 'float8' | 'text' | 'bool';
@@ -39,6 +39,7 @@ export const COLUMNS: ReadonlyArray<{ name: string; kind: ColumnKind; nullable?:
   { name: 'variant', kind: 'text', nullable: true },
   { name: 'fallback_tier', kind: 'text', nullable: true },
   { name: 'hedge', kind: 'text', nullable: true },
+  { name: 'auto', kind: 'text', nullable: true },
 ];
 
 /** One row's values in {@link COLUMNS} order. Plain JSON values, so a batch can be spooled as it is. */
@@ -74,6 +75,7 @@ export function toPgRow(seq: number, entry: LedgerEntry): PgRow {
     entry.variant ?? null,
     entry.fallbackTier ?? null,
     entry.hedge ?? null,
+    autoColumn(entry),
   ];
 }
 
@@ -109,6 +111,8 @@ export function toColumnLiterals(rows: readonly PgRow[]): { literals: string[]; 
   rows.forEach((row, index) => {
     for (let column = 0; column < COLUMNS.length; column += 1) {
       const { name, kind, nullable } = COLUMNS[column];
+      // A row spooled by an older Junction lacks the columns added since: they are NULL.
+      if (column >= row.length && nullable) row[column] = null;
       const reason = refusal(kind, nullable === true, row[column]);
       if (reason !== undefined) {
         refused.push({ index, error: new TypeError(`column ${name} ${reason}`) });

@@ -88,6 +88,8 @@ CREATE TABLE ${dailyTotals} (
 -- Reports for one key or one team over a range of days.
 CREATE INDEX ledger_daily_totals_principal_day ON ${dailyTotals} (principal, day);
 CREATE INDEX ledger_daily_totals_team_day ON ${dailyTotals} (team, day);`,
+  // 2. The auto-router's decision, as JSON text: read whole with its row, never queried by part.
+  ({ requests }) => `ALTER TABLE ${requests} ADD COLUMN auto text;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,12 +5,12 @@
  */
 import type { Database } from 'better-sqlite3';
 import { END_OF_DATED_MS, FIRST_DATED_MS } from '../calendar-day';
-import { readOptionalColumns, type OptionalColumns } from '../optional-columns';
+import { autoColumn, readOptionalColumns, type OptionalColumns } from '../optional-columns';
 import type { AttemptRecord, LedgerEntry } from '../types';
 import type { RowValue } from './row-codec.mjs';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The columns of version 3, which the move to version 3 copies. */
 const V3_COLUMNS = [
@@ -21,12 +21,13 @@ const V3_COLUMNS = [
 ] as const;
 
 /** The columns a write fills, in the order a row's values come in. */
-export const COLUMNS = [...V3_COLUMNS, 'team', 'model'] as const;
+export const COLUMNS = [...V3_COLUMNS, 'team', 'model', 'auto'] as const;
 
-/** Columns added by version 4, last in the table as ALTER TABLE puts them. */
-const V4_REQUEST_COLUMNS = `,
+/** Columns added by versions 4 and 5, last in the table as ALTER TABLE puts them. */
+const LATER_REQUEST_COLUMNS = `,
   team                TEXT,
-  model               TEXT`;
+  model               TEXT,
+  auto                TEXT`;
 
 /**
  * The requests table under a given name. Rows are keyed by the order they were recorded in
@@ -137,6 +138,10 @@ ALTER TABLE requests ADD COLUMN team TEXT;
 ALTER TABLE requests ADD COLUMN model TEXT;
 ${DAILY_TOTALS}`;
 
+/** Version 5 keeps the auto-router's decision, as JSON text (read whole, never queried by part). */
+const MIGRATE_4_TO_5 = `
+ALTER TABLE requests ADD COLUMN auto TEXT;`;
+
 /**
  * Creates the schema on a new file, upgrades an older one, and refuses a file written by a
  * newer schema. The caller registers `ledger_day` first: the move to version 4 uses it.
@@ -149,12 +154,15 @@ export function migrate(db: Database): void {
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
     if (version === 0) {
-      db.exec(requestsTable('requests', V4_REQUEST_COLUMNS) + INDEXES + DAILY_TOTALS);
+      db.exec(requestsTable('requests', LATER_REQUEST_COLUMNS) + INDEXES + DAILY_TOTALS);
     } else {
       if (version === 1) db.exec(MIGRATE_1_TO_2);
       if (version <= 2) db.exec(MIGRATE_2_TO_3);
-      db.exec(MIGRATE_3_TO_4);
-      db.prepare(ADD_TO_DAILY_TOTALS).run(Number.MIN_SAFE_INTEGER);
+      if (version <= 3) {
+        db.exec(MIGRATE_3_TO_4);
+        db.prepare(ADD_TO_DAILY_TOTALS).run(Number.MIN_SAFE_INTEGER);
+      }
+      db.exec(MIGRATE_4_TO_5);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
@@ -218,6 +226,7 @@ export function toRowValues(entry: LedgerEntry): RowValues {
     entry.hedge ?? null,
     entry.team ?? null,
     entry.model ?? null,
+    autoColumn(entry),
   ];
 }
 
