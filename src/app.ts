@@ -36,6 +36,8 @@ import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
 import { liveCatalog } from './routing/live-catalog';
+import { createRouter } from './library/create-router';
+import type { InProcessGateway } from './mcp/stdio';
 import type { QualityPredictor } from './routing/auto/predictor';
 import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
@@ -233,6 +235,25 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     })());
 
   return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, close };
+}
+
+/**
+ * The gateway without its HTTP server, for `junction mcp` over stdio: the in-process router on
+ * the config, its ledger (with spend reports) and, for the demo, the simulated upstreams.
+ */
+export async function startInProcessGateway(config: JunctionConfig): Promise<InProcessGateway> {
+  const simulator = config.simulator ? await startConfiguredSimulator(config.simulator) : undefined;
+  const ledger = createLedger(config.ledger);
+  const router = createRouter(config, { ledger });
+  return {
+    router,
+    spend: (query) => ledger.spend(query),
+    async close() {
+      await router.close();
+      await ledger.close();
+      await simulator?.close();
+    },
+  };
 }
 
 async function startConfiguredSimulator(settings: NonNullable<JunctionConfig['simulator']>): Promise<Simulator> {

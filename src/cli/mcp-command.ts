@@ -1,4 +1,5 @@
 import { ConfigError, loadConfigFile } from '../config';
+import { startInProcessGateway } from '../app';
 import { serveMcpOverStdio } from '../mcp/stdio';
 import type { CliIo } from './main';
 import { DEMO_CONFIG } from './serve-command';
@@ -13,7 +14,7 @@ export async function mcpCommand(args: { file?: string; demo: boolean }, io: Cli
     io.err(error instanceof ConfigError ? error.message : `junction mcp: cannot read ${file}: ${(error as Error).message}`);
     return error instanceof ConfigError ? 1 : 2;
   }
-  const mcp = await serveMcpOverStdio(config);
+  const mcp = await serveMcpOverStdio(await startInProcessGateway(config));
   io.err(`junction mcp: serving ${file} over stdio`);
   const stop = () => void mcp.close();
   process.stdin.once('end', stop);

@@ -71,7 +71,7 @@ describe('defaults', () => {
       firstByteTimeoutMs: 'auto',
       breaker: DEFAULT_BREAKER_POLICY,
       staleCache: false,
-      overrides: { strategy: true, pin: false, exclude: true },
+      overrides: { strategy: true, pin: false, exclude: true, auto: true },
     });
   });
 

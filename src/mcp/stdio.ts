@@ -5,29 +5,30 @@
  * admin; the ledger records its requests with ingress `mcp`.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JunctionConfig } from '../config/types';
-import { createLedger } from '../ledger';
-import { createRouter } from '../library/create-router';
-import { startSimulator, type Simulator } from '../simulator';
+import type { SpendQuery } from '../ledger/reports';
+import type { Router } from '../library/create-router';
 import { VERSION } from '../version';
 import { createMcpServer } from './server';
+
+/** The gateway in this process, as app.ts wires it for the stdio server. */
+export interface InProcessGateway {
+  router: Router;
+  spend: (query: SpendQuery) => Promise<unknown>;
+  close(): Promise<void>;
+}
 
 export interface StdioMcp {
   closed: Promise<void>;
   close(): Promise<void>;
 }
 
-export async function serveMcpOverStdio(config: JunctionConfig, streams: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream } = {}): Promise<StdioMcp> {
-  const simulator: Simulator | undefined = config.simulator
-    ? await startSimulator({ host: config.simulator.host, port: config.simulator.port, defaults: config.simulator.defaults, models: config.simulator.models })
-    : undefined;
-  const ledger = createLedger(config.ledger);
-  const router = createRouter(config, { ledger });
+export async function serveMcpOverStdio(gateway: InProcessGateway, streams: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream } = {}): Promise<StdioMcp> {
+  const { router } = gateway;
   const server = createMcpServer(
     {
       operations: router.operations,
       chat: (request, context) => router.chat(request, { ingress: 'mcp', ...(context.hints ? { hints: context.hints } : {}) }),
-      spend: (query) => ledger.spend(query),
+      spend: gateway.spend,
       authorize: async () => 'stdio',
     },
     VERSION,
@@ -39,9 +40,7 @@ export async function serveMcpOverStdio(config: JunctionConfig, streams: { stdin
   const close = () =>
     (closing ??= (async () => {
       await server.close();
-      await router.close();
-      await ledger.close();
-      await simulator?.close();
+      await gateway.close();
       resolveClosed();
     })());
   transport.onclose = () => void close();

@@ -27,7 +27,7 @@ describe('chaos: rate-limit exhaustion with Retry-After', () => {
     await withChaos(
       {
         deployments: { primary: {}, backup: {} },
-        models: { primary: { errorRates: { '429': 1 }, retryAfterSeconds: 0.3 } },
+        models: { primary: { errorRates: { '429': 1 }, retryAfterSeconds: 1 } },
         routes: { limited: twoDeep() },
       },
       async (chaos) => {
