@@ -35,6 +35,8 @@ import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
+import { configureRoute } from './gateway/configure-routing';
+import { JunctionError } from './errors';
 import { liveCatalog } from './routing/live-catalog';
 import { createRouter } from './library/create-router';
 import type { InProcessGateway } from './mcp/stdio';
@@ -169,7 +171,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       breakerPolicy = breakerPolicyFor(next.catalog);
       if (next.logging.level !== logger.level) logger.level = next.logging.level;
     },
-    audit: (actor, target, details) => access.store.audit({ at: services.now(), actor, action: 'config.reload', target, details }),
+    audit: (actor, action, target, details) => access.store.audit({ at: services.now(), actor, action, target, details }),
     log: {
       info: (details, message) => logger.info(details, message),
       error: (details, message) => logger.error(details, message),
@@ -192,6 +194,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     access: access.control,
     admin,
     optimizer: { operations: optimizer, route: config.optimizer.route },
+    reload: (actor) => reload(undefined, actor),
+    async configureRouting(change, actor) {
+      // Checked before anything waits in the reload queue: a bad change is the caller's error at once.
+      const next = configureRoute(reloads.active, change);
+      const outcome = await reloads.reload(next, actor, 'routing.configure');
+      if (!outcome.applied) throw new JunctionError('invalid_request', outcome.error);
+      return outcome;
+    },
     learning: createLearningOperations(autoRouting),
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.

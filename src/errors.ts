@@ -59,6 +59,7 @@ export const ERROR_CATALOGUE = {
   queue_full: { status: 429, kind: 'rate_limit', retryable: true, description: 'The route or deployment is at its concurrency limit and its waiting queue is full (or a higher-priority request took this one\'s place); another deployment may have room.' },
   queue_timeout: { status: 503, kind: 'overloaded', retryable: false, description: 'The request waited for a free slot at a saturated route or deployment until its deadline passed.' },
   limits_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The shared limit store (Redis) did not answer in time, and the gateway is set to refuse requests it cannot count (`limits.onStoreDown`).' },
+  config_invalid: { status: 422, kind: 'invalid_request', retryable: false, description: 'The config did not validate (or could not be read), so it was not reloaded; the running config stays.' },
   conflict: { status: 409, kind: 'invalid_request', retryable: false, description: 'What the request would create exists already (a key or team with that id, a key with that hash).' },
   key_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No key has that id.' },
   request_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No auto-routed request with that id is remembered (feedback must name a recent auto-routed request of the caller).' },

@@ -14,7 +14,7 @@ import { simulateCommand } from './simulate-command';
 const USAGE = `Usage: junction <command> [options]
 
 Commands:
-  serve      Run the gateway            junction serve -c junction.yaml [--host 127.0.0.1] [--port 4000] [--workers N]
+  serve      Run the gateway            junction serve -c junction.yaml [--host 127.0.0.1] [--port 4000] [--workers N] [--watch]
              Run the bundled demo       junction serve --demo
   check      Validate config files      junction check junction.yaml [more.yaml ...]
   simulate   Run simulated upstreams    junction simulate [-c junction.yaml] [--port 4010]
@@ -30,6 +30,7 @@ the config given with -c):
   spend      Spend from the ledger      junction spend --by team,route --since 2026-01-01
   usage      Usage against limits       junction usage --key <id> | --team <id>
   audit      Admin actions              junction audit --since 7d
+  reload     Reload the config          junction reload   (as SIGHUP does)
 
 Options:
   -c, --config <file>   config file (default: ./junction.yaml)
@@ -46,6 +47,10 @@ With --workers N (N > 1), runs N worker processes sharing the port (node:cluster
 keeps its own routing state (health, breakers) unless the config shares it (state: { kind: redis }),
 and its own SQLite ledger file (junction.db → junction.worker-1.db, junction.worker-2.db, …).
 Stops gracefully on SIGTERM or SIGINT: refuses new requests, finishes in-flight ones, flushes the ledger.
+Reloads the config on SIGHUP (and, with --watch, whenever the file changes): validated first,
+then routing (providers, deployments, routes) swaps at once; requests in flight finish on the
+old config, health and breakers stay with deployments that still exist, and an invalid file
+changes nothing (the log says why). Other sections are reported and wait for a restart.
 `,
   check: `Usage: junction check [file ...]
 
@@ -98,6 +103,7 @@ export async function main(argv: string[], io: CliIo = stdio, env: Record<string
         host: { type: 'string' },
         demo: { type: 'boolean' },
         workers: { type: 'string', short: 'w' },
+        watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -136,7 +142,7 @@ export async function main(argv: string[], io: CliIo = stdio, env: Record<string
     case 'mcp':
       return mcpCommand({ file, demo: values.demo ?? false }, io);
     case 'serve':
-      return serveCommand({ file, demo: values.demo ?? false, port, host: values.host, workers }, io);
+      return serveCommand({ file, demo: values.demo ?? false, port, host: values.host, workers, watch: values.watch ?? false }, io);
     default:
       return simulateCommand({ file, port, host: values.host }, io);
   }

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { existsSync } from 'node:fs';
+import { existsSync, watchFile } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startJunction, type StartOptions } from '../app';
 import { accessStorePath } from '../access/start-access';
@@ -26,10 +26,12 @@ export interface ServeArgs {
   host?: string;
   /** With more than 1, a node:cluster primary runs this many worker processes on one port. */
   workers?: number;
+  /** Reload the config when its file changes (as on SIGHUP). */
+  watch?: boolean;
 }
 
 /** Messages between the cluster primary and its workers. */
-type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' } | { type: 'junction:failed'; line: string };
+type WorkerMessage = { type: 'junction:ready'; url: string } | { type: 'junction:stop' } | { type: 'junction:reload' } | { type: 'junction:failed'; line: string };
 
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
   const file = args.demo ? DEMO_CONFIG : (args.file ?? 'junction.yaml');
@@ -55,7 +57,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       io.err(`junction serve: --workers cannot run a config that starts simulated upstreams; run 'junction simulate' on its own`);
       return 2;
     }
-    return servePrimary(config, file, workers, io);
+    return servePrimary(config, file, workers, io, args.watch ?? false);
   }
 
   const started = await start(config, args, file);
@@ -64,7 +66,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     return 2;
   }
   printBanner(io, config, file, started.url, started.simulator?.url);
-  return untilStopped(started, io, false);
+  return untilStopped(started, io, false, args.watch ? file : undefined);
 }
 
 /** Starts Junction, or says in one line why it could not listen (a port in use, an unknown host). */
@@ -91,7 +93,7 @@ function printBanner(io: CliIo, config: JunctionConfig, file: string, url: strin
  * gracefully. A second signal exits at once; a repeated stop message is not a second signal,
  * since a terminal's Ctrl-C reaches the workers and the primary alike.
  */
-function untilStopped(junction: Junction, io: CliIo, worker: boolean): Promise<number> {
+function untilStopped(junction: Junction, io: CliIo, worker: boolean, watched?: string): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (reason: string, forced: boolean) => {
@@ -112,7 +114,27 @@ function untilStopped(junction: Junction, io: CliIo, worker: boolean): Promise<n
     };
     process.on('SIGTERM', () => stop('SIGTERM', true));
     process.on('SIGINT', () => stop('SIGINT', true));
-    if (worker) process.on('message', (message: WorkerMessage) => message.type === 'junction:stop' && stop('stop', false));
+    const reload = (cause: string) => {
+      if (stopping) return;
+      void junction.reload(undefined, cause).then((outcome) => {
+        if (!worker) io.out(outcome.applied ? `junction: ${cause}: config reloaded` : `junction: ${cause}: config not reloaded, the running one stays: ${outcome.error}`);
+      });
+    };
+    if (!worker) process.on('SIGHUP', () => reload('SIGHUP'));
+    if (watched !== undefined) watchConfig(watched, () => reload('config file changed'));
+    if (worker) {
+      process.on('message', (message: WorkerMessage) => {
+        if (message.type === 'junction:stop') stop('stop', false);
+        if (message.type === 'junction:reload') reload('reload');
+      });
+    }
+  });
+}
+
+/** Calls `onChange` when the config file changes (polled: editors that replace the file are seen too). */
+function watchConfig(file: string, onChange: () => void): void {
+  watchFile(file, { interval: 500, persistent: false }, (current, previous) => {
+    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) onChange();
   });
 }
 
@@ -142,7 +164,7 @@ async function serveWorker(config: JunctionConfig, file: string, args: ServeArgs
  * that dies while serving, and on SIGTERM/SIGINT asks each to stop gracefully and exits 0 when
  * all of them did. Routing state (health, breakers, rate buckets) is per worker.
  */
-function servePrimary(config: JunctionConfig, file: string, count: number, io: CliIo): Promise<number> {
+function servePrimary(config: JunctionConfig, file: string, count: number, io: CliIo, watch: boolean): Promise<number> {
   // Workers re-run this command line (cluster.fork). They share one listening socket through
   // the primary, so even port 0 gives all of them the same ephemeral port.
   return new Promise((resolve) => {
@@ -211,6 +233,14 @@ function servePrimary(config: JunctionConfig, file: string, count: number, io: C
 
     process.on('SIGTERM', () => stopAll('SIGTERM received', false));
     process.on('SIGINT', () => stopAll('SIGINT received', false));
+    // Each worker reloads its own config from the file; the primary holds no routing state.
+    const reloadAll = (cause: string) => {
+      if (stopping) return;
+      io.out(`junction: ${cause}: reloading ${live.size} workers`);
+      for (const worker of live.values()) if (worker.isConnected()) worker.send({ type: 'junction:reload' } satisfies WorkerMessage);
+    };
+    process.on('SIGHUP', () => reloadAll('SIGHUP'));
+    if (watch) watchConfig(file, () => reloadAll('config file changed'));
     for (let index = 1; index <= count; index++) fork(index);
   });
 }

@@ -79,13 +79,14 @@ export interface ConfigReloaderOptions {
   /** Swaps in the new catalog (and whatever follows it: breaker policies). */
   apply: (next: JunctionConfig, plan: ReloadPlan) => void;
   /** Writes one audit entry (who reloaded, what changed). */
-  audit?: (actor: string, target: string, details: Record<string, unknown>) => Promise<void>;
+  audit?: (actor: string, action: string, target: string, details: Record<string, unknown>) => Promise<void>;
   log: { info(details: object, message: string): void; error(details: object, message: string): void };
 }
 
 export interface ConfigReloader {
   readonly active: JunctionConfig;
-  reload(next?: JunctionConfig, actor?: string): Promise<ReloadOutcome>;
+  /** `action` names it in the audit log (default `config.reload`). */
+  reload(next?: JunctionConfig, actor?: string, action?: string): Promise<ReloadOutcome>;
 }
 
 /**
@@ -97,7 +98,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
   let active = options.initial;
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function reloadNow(next: JunctionConfig | undefined, actor: string): Promise<ReloadOutcome> {
+  async function reloadNow(next: JunctionConfig | undefined, actor: string, action: string): Promise<ReloadOutcome> {
     let candidate: JunctionConfig;
     try {
       if (next === undefined && active.file === undefined) throw new Error('this gateway was not started from a config file, so there is nothing to reload from');
@@ -114,7 +115,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     const source = sourceOf(candidate);
     if (source) withSource(active, source.data, source.baseDir);
     options.log.info({ actor }, `config reloaded: ${describeReload(plan)}`);
-    await options.audit?.(actor, active.file ?? 'config', { providers: plan.providers, deployments: plan.deployments, routes: plan.routes, restartNeeded: plan.restartNeeded });
+    await options.audit?.(actor, action, active.file ?? 'config', { providers: plan.providers, deployments: plan.deployments, routes: plan.routes, restartNeeded: plan.restartNeeded });
     return { applied: true, ...plan };
   }
 
@@ -122,8 +123,8 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     get active() {
       return active;
     },
-    reload(next, actor = 'operator') {
-      const result = queue.then(() => reloadNow(next, actor));
+    reload(next, actor = 'operator', action = 'config.reload') {
+      const result = queue.then(() => reloadNow(next, actor, action));
       queue = result.catch(() => undefined);
       return result;
     },

@@ -20,6 +20,8 @@ export interface AdminApiOptions {
    * to refuse the request.
    */
   authorize: (request: FastifyRequest) => string | Promise<string>;
+  /** Reloads the config from its file (as SIGHUP does), audited as `actor`. */
+  reload?: (actor: string) => Promise<unknown>;
 }
 
 /** A rotated key's old self keeps working this long when the caller does not say: a day, time for every client to switch. */
@@ -55,6 +57,16 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
         const path = request.url.split('?')[0];
         sendError(reply.raw, openaiIngress, new JunctionError('endpoint_not_found', `No admin endpoint ${request.method} ${path}; see docs/admin.md`), String(request.id));
       });
+
+      if (options.reload) {
+        const reload = options.reload;
+        scope.post('/reload', async function reloadConfig(request, reply) {
+          const outcome = (await reload(actorOf(request))) as { applied: boolean; error?: string };
+          // Not reloaded is not a server failure: the file is wrong, and the error says how.
+          if (!outcome.applied) throw new JunctionError('config_invalid', `config not reloaded; the running config stays: ${outcome.error}`);
+          return outcome;
+        });
+      }
 
       scope.post('/keys', async function createKey(request, reply) {
         const created = await admin.createKey(actorOf(request), decodeKeyBody(request.body) as KeyInput);

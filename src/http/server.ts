@@ -51,6 +51,8 @@ export interface ServerOptions {
   optimizer?: { operations: OptimizerOperations; route: string };
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
+  /** POST /admin/reload: reload the config from its file, audited as the actor. */
+  reload?: (actor: string) => Promise<unknown>;
   /** MCP's configure_routing: a routing change applied like a reload. */
   configureRouting?: McpDeps['configure'];
 }
@@ -152,7 +154,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(options.configureRouting ? { configure: options.configureRouting } : {}),
   });
   if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
-  if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access) });
+  if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access), ...(options.reload ? { reload: options.reload } : {}) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
 }

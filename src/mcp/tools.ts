@@ -8,22 +8,13 @@ import type { Scope } from '../access/types';
 import { JunctionError } from '../errors';
 import type { ChatRequest, ChatResponse } from '../canonical/types';
 import type { Outcome } from '../gateway/account';
+import type { RoutingChange } from '../gateway/configure-routing';
 import type { RoutingHints } from '../gateway/routing-hints';
 import { decodeOpenAIChat } from '../http/ingress/openai/decode-openai-chat';
 import type { SpendQuery } from '../ledger/reports';
 import type { Operations } from '../operations';
 import { SPEND_DIMENSIONS } from '../ledger/reports';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
-
-/** A change to one route's routing, validated like the config and applied like a reload. */
-export interface RoutingChange {
-  route: string;
-  strategy?: string;
-  /** The primary tier, in order of preference (priorities). */
-  deployments?: string[];
-  /** The fallback chain: the secondary tier. */
-  secondary?: string[];
-}
 
 export interface McpDeps {
   chat(request: ChatRequest, context: { hints?: RoutingHints }): Promise<{ response: ChatResponse; outcome: Outcome }>;

@@ -39,6 +39,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   queue_timeout: 'neutral',
   limits_unavailable: 'neutral',
   conflict: 'neutral',
+  config_invalid: 'neutral',
   key_not_found: 'neutral',
   request_not_found: 'neutral',
   team_not_found: 'neutral',

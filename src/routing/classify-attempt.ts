@@ -49,6 +49,7 @@ const VERDICT_BY_CODE = {
   limits_unavailable: 'neutral',
   // Keys, teams and their store: about the caller or the gateway, never a deployment.
   conflict: 'neutral',
+  config_invalid: 'neutral',
   key_not_found: 'neutral',
   request_not_found: 'neutral',
   team_not_found: 'neutral',

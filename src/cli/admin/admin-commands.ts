@@ -3,6 +3,7 @@
  * runs them: each prints its answer, or one line saying what went wrong, and returns its exit
  * code (0 done, 1 the server cannot be reached or refused, 2 the command was used wrongly).
  */
+import { RELOAD_HELP, reloadCommand } from './reload-command';
 import { CliFailure } from './admin-client';
 import type { AdminCliContext } from './admin-context';
 import { keysCommand, KEYS_HELP } from './keys-command';
@@ -24,6 +25,7 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
   spend: { help: SPEND_HELP, run: spendCommand },
   usage: { help: USAGE_HELP, run: usageCommand },
   audit: { help: AUDIT_HELP, run: auditCommand },
+  reload: { help: RELOAD_HELP, run: reloadCommand },
 };
 
 export async function runAdminCommand(command: string, args: string[], context: AdminCliContext): Promise<number> {
