@@ -134,3 +134,31 @@ describe('MCP over streamable HTTP', () => {
     await client.close();
   });
 });
+
+describe('configure_routing', () => {
+  it('changes a route’s strategy and order through the reload path, audited; an invalid change is refused and changes nothing', async () => {
+    const client = await connect(full.key);
+    const result = await client.callTool({ name: 'configure_routing', arguments: { route: 'failover', strategy: 'round-robin', deployments: ['gemini-flash', 'openai-big'] } });
+    expect(result.structuredContent).toMatchObject({ result: { applied: true, routes: { changed: ['failover'] } } });
+    const routes = await client.callTool({ name: 'list_routes', arguments: {} });
+    expect((routes.structuredContent as { routes: Array<{ name: string; strategy: string; tiers: Array<{ deployments: string[] }> }> }).routes.find((route) => route.name === 'failover')).toMatchObject({
+      strategy: 'round-robin',
+      tiers: [{ deployments: ['gemini-flash', 'openai-big'] }],
+    });
+    const audit = await harness.junction.access.store.auditLog({ limit: 1 });
+    expect(audit[0]).toMatchObject({ actor: 'key:full', action: 'routing.configure' });
+
+    const error = await mcpErrorOf(client.callTool({ name: 'configure_routing', arguments: { route: 'failover', deployments: ['ghost'] } }));
+    expect(error.code).toBe(MCP_ERRORS.INVALID_PARAMS);
+    expect(error.message).toMatch(/routes\.failover\.deployments\[0\].*ghost/);
+    expect(harness.junction.config().catalog.routes.get('failover')?.deployments).toEqual(['gemini-flash', 'openai-big']);
+    await client.close();
+  });
+
+  it('needs the admin scope', async () => {
+    const client = await connect(chatOnly.key);
+    const error = await mcpErrorOf(client.callTool({ name: 'configure_routing', arguments: { route: 'failover', strategy: 'priority' } }));
+    expect(error.code).toBe(MCP_ERRORS.UNAUTHORIZED);
+    await client.close();
+  });
+});
