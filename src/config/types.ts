@@ -2,6 +2,7 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
+import type { SlaSettings } from '../sla/types';
 import type { Budget, KeyTier, RateLimits, Scope } from '../access/types';
 import type { Catalog } from '../routing/catalog';
 import type { ModelBehaviour } from './simulator-behaviour';
@@ -157,6 +158,7 @@ export interface JunctionConfig {
   ledger: LedgerSettings;
   state: StateSettings;
   healthChecks: HealthCheckSettings;
+  sla: SlaSettings;
   auth: AuthSettings;
   limits: LimitSettings;
   simulator?: SimulatorSettings;

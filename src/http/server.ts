@@ -51,6 +51,8 @@ export interface ServerOptions {
   optimizer?: { operations: OptimizerOperations; route: string };
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
+  /** GET /sla: the SLA monitor's alerts, figures and load-balancing reports. */
+  sla?: () => unknown;
   /** POST /admin/reload: reload the config from its file, audited as the actor. */
   reload?: (actor: string) => Promise<unknown>;
   /** MCP's configure_routing: a routing change applied like a reload. */
@@ -142,6 +144,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  const sla = options.sla;
+  if (sla) app.get('/sla', { onRequest: requireScope('routing:read') }, async () => sla());
   if (options.optimizer) {
     registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
   }

@@ -38,6 +38,9 @@ export interface Metrics {
   budgetAlert(owner: string, threshold: number): void;
   /** The shared limit store could not answer and a request went on uncounted (fail-open). */
   limitStoreUnavailable(): void;
+  /** The SLA monitor's active alerts (read at each scrape), and every alert it raised. */
+  watchSlaAlerts(read: () => ReadonlyArray<{ kind: string; target: string; metric: string; severity: string }>): void;
+  slaAlertFired(metric: string, severity: string): void;
   /** Report routes' concurrency gates (read at each scrape): requests in flight and waiting. */
   watchRouteGates(read: () => ReadonlyArray<{ route: string; inFlight: number; waiting: number }>): void;
 }
@@ -55,6 +58,7 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
   const cost = createBatchedCounter({ name: 'junction_cost_usd_total', help: 'Spend in USD by deployment.', labelNames: ['deployment'], registry });
 
   // Breaker changes are rare: plain prom-client calls.
+  const slaAlerts = new Counter({ name: 'junction_sla_alerts_total', help: 'SLA alerts raised (fired or worsened), by metric and severity.', labelNames: ['metric', 'severity'], registers: [registry] });
   const breaker = new Gauge({ name: 'junction_breaker_state', help: 'Breaker state per deployment: 0 closed, 1 half-open, 2 open.', labelNames: ['deployment'], registers: [registry] });
   const breakerChanges = new Counter({ name: 'junction_breaker_transitions_total', help: 'Breaker state changes by deployment and new state.', labelNames: ['deployment', 'to'], registers: [registry] });
   const overhead = createBatchedHistogram({
@@ -98,6 +102,19 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
     render: () => registry.metrics(),
     budgetAlert: (owner, threshold) => budgetAlerts.inc({ owner, threshold: String(threshold) }),
     limitStoreUnavailable: () => limitStoreDown.inc(),
+    watchSlaAlerts: (read) => {
+      new Gauge({
+        name: 'junction_sla_alert_active',
+        help: 'Active SLA alerts: 1 per alert, by target kind, target, metric and severity.',
+        labelNames: ['kind', 'target', 'metric', 'severity'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const alert of read()) this.set({ kind: alert.kind, target: alert.target, metric: alert.metric, severity: alert.severity }, 1);
+        },
+      });
+    },
+    slaAlertFired: (metric, severity) => slaAlerts.inc({ metric, severity }),
     watchRouteGates: (read) => {
       const gauge = (name: string, help: string, field: 'inFlight' | 'waiting') =>
         new Gauge({
