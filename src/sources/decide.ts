@@ -5,10 +5,10 @@
  * advisory ones, which is what keeps advisory mode from touching routed state.
  */
 import { confidenceOf, syntheticConfidence } from './confidence';
-import { fuse } from './fusion';
+import { fuse, type FusionOutput } from './fusion';
 import { toleranceAt, ttlFor, type SourcePolicy } from './policy';
 import { breakerGate, newSourceState, observe } from './source-checks';
-import { median, robustScale } from './stats';
+import { median, robustScale, weightedMedian } from './stats';
 import { forecast } from './synthetic';
 import { TRUST_PRIOR, decayedTrust } from './trust';
 import type { Candidate, MetricState, RouteRequest, RouteResult, SourceState, SourceStatus, SourceVerdict } from './types';
@@ -17,6 +17,8 @@ import type { Candidate, MetricState, RouteRequest, RouteResult, SourceState, So
 export const TWIN_ROUNDS = 6;
 /** Health reports older than this many staleness budgets no longer count. */
 const HEALTH_MEMORY = 24;
+/** Trust at or above which a source counts as a full equal in the fusion. */
+export const TRUST_FULL = 0.25;
 
 export interface BreakerChange {
   sourceId: string;
@@ -35,6 +37,9 @@ export interface Decision {
 
 interface Row {
   candidate: Candidate;
+  /** The state as stored, before this round's breaker gate. */
+  stored: SourceState;
+  /** The state after the gate (an open breaker past its cool-down is half-open here). */
   state: SourceState;
   trust: number;
   health: number;
@@ -55,11 +60,16 @@ export function decide(metric: MetricState | undefined, request: RouteRequest, p
   const output = fuse(policy.fusion, {
     values: usable.map((row) => row.candidate.value),
     // Two sources that are one source in disguise share one weight.
-    weights: usable.map((row) => Math.max(row.trust * row.health * (row.duplicate ? 0.5 : 1), 1e-6)),
+    weights: usable.map((row) => weightOf(row)),
     uncertainties: usable.map((row) => row.candidate.uncertainty),
     scaleFloor: policy.scaleFloor,
     maxDeviation: policy.maxDeviation,
   });
+  const standIns = standInsFor(metric, rows, usable, output, policy, now);
+  if (standIns.values.length > 0) {
+    output.value = standIns.value;
+    output.note += `; ${standIns.values.length} stand-in(s) for ${standIns.names.join(', ')} (the others' median + its usual offset)`;
+  }
   let used = 0;
   let trustSum = 0;
   for (let i = 0; i < usable.length; i++) {
@@ -75,13 +85,14 @@ export function decide(metric: MetricState | undefined, request: RouteRequest, p
   const tolerance = toleranceAt(output.value, policy);
   const fresh = rows.filter((row) => row.fresh && row.status !== 'invalid');
   const freshMedian = median(fresh.map((row) => row.candidate.value));
-  const confidence = confidenceOf({
+  const confidenceInputs = {
     spread: output.spread / tolerance,
     used,
     trust: trustSum,
     unused: 1 - used / rows.length,
     offMedian: Math.abs(output.value - freshMedian) / tolerance,
-  });
+  };
+  const confidence = confidenceOf(confidenceInputs);
   const { sources, changes } = learn(rows, output.value, policy, now);
   const verdicts = rows.map((row) => verdictOf(row, usable.indexOf(row) >= 0 ? output.shares[usable.indexOf(row)] : 0));
   const result: RouteResult = {
@@ -96,9 +107,58 @@ export function decide(metric: MetricState | undefined, request: RouteRequest, p
     uncertainty: output.spread,
     mode,
     at: now,
+    confidenceInputs,
   };
   addReference(result, request);
   return { result, sources, changes };
+}
+
+/**
+ * A source's weight in the fusion. Trust above TRUST_FULL counts fully, so sources in good
+ * standing are equals and the fused value of agreeing sources is their plain median; below it
+ * the weight falls with trust. Health scales it, and two sources that are one source in
+ * disguise share one weight.
+ */
+function weightOf(row: Row): number {
+  return Math.max(Math.min(1, row.trust / TRUST_FULL) * row.health * (row.duplicate ? 0.5 : 1), 1e-6);
+}
+
+/**
+ * Stand-ins for sources of the panel that cannot be used this round (open, stale, probing or
+ * rejected): the kept readings' answer shifted by the source's usual offset from its peers.
+ * Dropping a source moves a median even when nothing is wrong with the rest (four monitors'
+ * median is not three monitors' median); standing in for it with what it normally reads keeps
+ * the answer where the whole panel would put it. Only for median-type fusion, only for sources
+ * seen within the synthetic horizon, and never more stand-ins than real readings.
+ */
+function standInsFor(metric: MetricState | undefined, rows: Row[], usable: Row[], output: FusionOutput, policy: SourcePolicy, now: number): { value: number; values: number[]; names: string[] } {
+  const none = { value: output.value, values: [], names: [] };
+  if (metric === undefined || output.strategy === 'best-source' || output.strategy === 'interval' || output.strategy === 'robust-blend') return none;
+  const keptValues: number[] = [];
+  const keptWeights: number[] = [];
+  for (let i = 0; i < usable.length; i++) {
+    if (output.shares[i] > 0) {
+      keptValues.push(usable[i].candidate.value);
+      keptWeights.push(weightOf(usable[i]));
+    }
+  }
+  if (keptValues.length < 2) return none;
+  const values: number[] = [];
+  const names: string[] = [];
+  for (const source of Object.values(metric.sources)) {
+    if (values.length >= keptValues.length) break;
+    if (source.offset === undefined || source.lastSeenAt === undefined || now - source.lastSeenAt > policy.synthetic.horizonMs) continue;
+    const row = rows.find((candidate) => candidate.candidate.sourceId === source.sourceId);
+    // Only for sources offered this round: a source that offers nothing may simply not exist
+    // for this reading, and the panel's median is the median of those that report.
+    if (row === undefined || row.status === 'used' || row.status === 'invalid' || row.duplicate) continue;
+    // A known copy of a kept source adds nothing of its own.
+    if (source.twinRounds >= TWIN_ROUNDS) continue;
+    values.push(output.value * (1 + source.offset));
+    names.push(source.sourceId);
+  }
+  if (values.length === 0) return none;
+  return { value: weightedMedian([...keptValues, ...values], [...keptWeights, ...values.map(() => 1)]), values, names };
 }
 
 /** A caller may send one source twice (a retry); the newest reading counts. */
@@ -122,7 +182,7 @@ function classify(metric: MetricState | undefined, candidates: Candidate[], poli
     const state = gate.next === base.breaker ? base : { ...base, breaker: gate.next };
     const age = now - candidate.timestamp;
     const fresh = age <= policy.maxStalenessMs;
-    const row: Row = { candidate, state, trust, health, status: 'used', reason: '', fresh, gate: gate.gate, duplicate: false };
+    const row: Row = { candidate, stored: base, state, trust, health, status: 'used', reason: '', fresh, gate: gate.gate, duplicate: false };
     if (!Number.isFinite(candidate.value) || !Number.isFinite(candidate.timestamp)) {
       row.status = 'invalid';
       row.reason = 'value or timestamp is not a finite number';
@@ -161,7 +221,8 @@ function learn(rows: Row[], answer: number, policy: SourcePolicy, now: number): 
   const changes: BreakerChange[] = [];
   for (const row of rows) {
     if (row.status === 'invalid' || row.status === 'open') {
-      sources[row.candidate.sourceId] = row.state;
+      // An invalid reading proves nothing either way: a probe slot the gate took goes back unused.
+      sources[row.candidate.sourceId] = row.status === 'invalid' ? row.stored : row.state;
       continue;
     }
     const others: number[] = [];
@@ -176,9 +237,11 @@ function learn(rows: Row[], answer: number, policy: SourcePolicy, now: number): 
         value: row.candidate.value,
         fresh: row.fresh,
         sigmas: peerMedian === undefined ? undefined : (row.candidate.value - peerMedian) / scale,
+        relative: peerMedian === undefined || peerMedian === 0 ? undefined : (row.candidate.value - peerMedian) / Math.abs(peerMedian),
         peers: others.length,
         consensusMoved: moved,
-        probing: row.status === 'probing',
+        // A stale reading offered while half-open is a failed probe, not a forgotten one.
+        probing: row.gate === 'probe',
       },
       policy,
       now,

@@ -56,12 +56,17 @@ export function fuse(method: FusionMethod, input: FusionInput): FusionOutput {
   }
 }
 
-/** What the readings support: intervals when all claim one, rejection then blending otherwise. */
+/**
+ * What the readings support: intervals when all claim one; with two readings, the pair rule
+ * of outlier rejection (no majority exists, so trust decides); with three or more, the
+ * trust-weighted median, which already ignores a minority of outliers and, unlike rejecting
+ * them, does not move the answer off the panel's median when the "outlier" was right.
+ */
 export function autoMethod(input: FusionInput): Exclude<FusionMethod, 'auto'> {
   const n = input.values.length;
   if (n <= 1) return 'best-source';
   if (input.uncertainties.every((u) => u !== undefined && u > 0)) return 'interval';
-  return 'outlier-rejection';
+  return n === 2 ? 'outlier-rejection' : 'weighted-median';
 }
 
 function empty(n: number): { shares: number[]; rejections: (string | undefined)[] } {
@@ -122,7 +127,7 @@ export function robustBlend(input: FusionInput, kept?: readonly boolean[]): Fusi
 }
 
 /**
- * Hampel rejection, then a Huber blend of what is left. With three or more readings, a reading
+ * Hampel rejection, then the weighted median of what is left. With three or more readings, a reading
  * further than HAMPEL_K robust sigmas (and than maxDeviation) from the trust-weighted median
  * goes. Two readings carry no majority: when they disagree, the clearly more trusted one wins
  * and otherwise both are blended (the spread lowers the confidence instead).
@@ -151,10 +156,23 @@ export function outlierRejection(input: FusionInput): FusionOutput {
   }
   // Never reject a majority: if the centre itself is contested, blend everything instead.
   if (keptCount < Math.ceil(n / 2)) return { ...robustBlend(input), note: 'no majority agreed; Huber blend of all' };
-  const blended = robustBlend(input, kept);
-  for (let i = 0; i < n; i++) blended.rejections[i] = reasons[i];
+  const keptValues: number[] = [];
+  const keptWeights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (kept[i]) {
+      keptValues.push(input.values[i]);
+      keptWeights.push(input.weights[i]);
+    }
+  }
+  // The weighted median of what is left: with equal weights it is the plain median of the
+  // agreeing sources, which is what a clean consensus is; weights only move it when trust differs.
+  const value = weightedMedian(keptValues, keptWeights);
+  const shares = input.weights.map((w, i) => (kept[i] ? w : 0));
+  const total = shares.reduce((sum, w) => sum + w, 0);
+  for (let i = 0; i < n; i++) shares[i] /= total;
   const rejected = n - keptCount;
-  return { ...blended, strategy: 'outlier-rejection', note: rejected === 0 ? `no outlier among ${n}; ${blended.note}` : `${rejected} of ${n} rejected (Hampel, ${HAMPEL_K} sigmas); ${blended.note}` };
+  const spread = Math.max(robustScale(keptValues, value, input.scaleFloor), input.scaleFloor);
+  return { value, strategy: 'outlier-rejection', shares, rejections: reasons, spread, note: rejected === 0 ? `no outlier among ${n}; weighted median` : `${rejected} of ${n} rejected (Hampel, ${HAMPEL_K} sigmas); weighted median of the rest` };
 }
 
 function pair(input: FusionInput): FusionOutput {

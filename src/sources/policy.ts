@@ -54,6 +54,8 @@ export const sourcePolicySchema = z
         /** First wait before an opened source is probed; doubles on each repeated trip. */
         cooldownMs: durationMs.default(3 * 3_600_000),
         maxCooldownMs: durationMs.default(48 * 3_600_000),
+        /** Agreeing probes in a row that close a half-open source. */
+        probeRounds: z.number().int().min(1).default(3),
         /** Rounds a value may stay the same while the consensus moves before the source counts as stuck. */
         stuckRounds: z.number().int().min(2).default(4),
         /** Rounds in a row with stale timestamps before the source is opened. */

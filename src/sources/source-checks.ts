@@ -3,10 +3,11 @@
  * opened when it is stuck (the same value round after round while the others move), biased
  * (its smoothed deviation from the others is far out), or stale (old timestamps, round after
  * round). An open source is left out until its cool-down ends; then it is probed: compared
- * with the others without being used, and closed again when it agrees. The breaker itself is
+ * with the others every round without being used, and closed again when it has agreed for
+ * a few rounds in a row. The breaker itself is
  * the shared one from src/resilience (cool-down doubling on repeated trips, capped).
  */
-import { admit, closedBreaker, onResult } from '../resilience/breaker';
+import { admit, closedBreaker, onResult, release } from '../resilience/breaker';
 import type { BreakerPolicy, BreakerState } from '../resilience/types';
 import type { SourcePolicy } from './policy';
 import { agreement, decayedTrust, learnTrust } from './trust';
@@ -14,13 +15,15 @@ import type { SourceState } from './types';
 
 /** Weight of one round in the bias average: about the last ten rounds count. */
 const BIAS_ALPHA = 0.15;
+/** Weight of one round in the usual-offset average (a few days of hourly data). */
+const OFFSET_ALPHA = 0.02;
 /** One round's deviation counts at most this many sigmas towards the bias (a spike is not a bias). */
 const BIAS_CLAMP = 10;
 /** A probe agrees when within this many robust sigmas of the others. */
 const PROBE_AGREEMENT_SIGMAS = 2.5;
 
 export function newSourceState(sourceId: string, now: number, trust: number): SourceState {
-  return { sourceId, trust, trustAt: now, breaker: closedBreaker(), stuckRounds: 0, staleRounds: 0, bias: 0, twinRounds: 0 };
+  return { sourceId, trust, trustAt: now, breaker: closedBreaker(), stuckRounds: 0, staleRounds: 0, bias: 0, twinRounds: 0, probeStreak: 0 };
 }
 
 /** The shared breaker's policy for data sources: our checks decide failure, one failure trips. */
@@ -51,6 +54,8 @@ export interface Observation {
   fresh: boolean;
   /** Signed distance from the others' median in robust sigmas; undefined with no fresh peer. */
   sigmas: number | undefined;
+  /** Relative deviation from the others' median ((value − median) / |median|). */
+  relative?: number;
   /** Fresh peers it was compared with. */
   peers: number;
   /** The others' median moved by more than noise since the last round. */
@@ -72,6 +77,10 @@ export function observe(state: SourceState, seen: Observation, policy: SourcePol
     next.trust = learnTrust(trust, agreement(Math.abs(seen.sigmas)), rate);
     // Bias needs a majority to be judged against; with one peer it would convict both.
     if (seen.peers >= 2) next.bias = state.bias + BIAS_ALPHA * (clamp(seen.sigmas, BIAS_CLAMP) - state.bias);
+    // The usual offset is learnt only while the source looks healthy, so a fault does not become its norm.
+    if (seen.peers >= 2 && seen.relative !== undefined && !seen.probing && state.breaker.status === 'closed' && Math.abs(seen.sigmas) < policy.breaker.biasThreshold) {
+      next.offset = state.offset === undefined ? clamp(seen.relative, 1) : state.offset + OFFSET_ALPHA * (clamp(seen.relative, 1) - state.offset);
+    }
   }
   if (seen.fresh) next.stuckRounds = unchanged && seen.consensusMoved ? state.stuckRounds + 1 : unchanged ? state.stuckRounds : 0;
 
@@ -89,17 +98,26 @@ function faultOf(state: SourceState, policy: SourcePolicy): string | undefined {
   return undefined;
 }
 
+/**
+ * A half-open source's reading this round, compared with the others. Unlike an LLM call, a
+ * probe costs nothing here (the reading has already been fetched), so a half-open source is
+ * probed every round; it closes after `probeRounds` agreeing rounds in a row, and a failed
+ * probe only restarts that count instead of re-opening with a doubled cool-down (which would
+ * keep a recovered source out for days after a one-day fault).
+ */
 function settleProbe(state: SourceState, seen: Observation, unchanged: boolean, policy: SourcePolicy, now: number): { next: SourceState; change?: 'opened' | 'closed'; why?: string } {
   const agrees = seen.fresh && (seen.sigmas === undefined || Math.abs(seen.sigmas) <= PROBE_AGREEMENT_SIGMAS);
   // A stuck source that happens to sit near the others is still stuck.
   const moving = !(unchanged && seen.consensusMoved);
   if (agrees && moving) {
+    const streak = state.probeStreak + 1;
+    if (streak < policy.breaker.probeRounds) return { next: { ...state, breaker: release(state.breaker, true), probeStreak: streak } };
     const breaker = onResult(state.breaker, 'success', { successes: 1, failures: 0 }, 0, breakerPolicyFor(policy), now, true);
     // Start the detectors afresh: the history that opened it is not evidence against it now.
-    return { next: { ...state, breaker, openReason: undefined, bias: 0, stuckRounds: 0, staleRounds: 0 }, change: 'closed', why: 'probe agreed with the others' };
+    return { next: { ...state, breaker, openReason: undefined, bias: 0, stuckRounds: 0, staleRounds: 0, probeStreak: 0 }, change: 'closed', why: `agreed with the others ${streak} probes in a row` };
   }
-  const why = !seen.fresh ? 'probe: still stale' : !moving ? 'probe: still stuck' : `probe: still ${seen.sigmas?.toFixed(1)} sigmas from the others`;
-  return { next: trip(state, why, policy, now), change: 'opened', why };
+  const why = !seen.fresh ? 'still stale' : !moving ? 'still stuck' : `still ${seen.sigmas?.toFixed(1)} sigmas from the others`;
+  return { next: { ...state, breaker: release(state.breaker, true), probeStreak: 0, openReason: `${state.openReason?.replace(/; probe: .*$/, '') ?? 'opened'}; probe: ${why}` } };
 }
 
 function trip(state: SourceState, why: string, policy: SourcePolicy, now: number): SourceState {

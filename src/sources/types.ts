@@ -4,6 +4,7 @@
  * trust.ts, source-breaker.ts, synthetic.ts, confidence.ts) and the state machine in router.ts.
  */
 import type { BreakerState } from '../resilience/types';
+import type { ConfidenceFeatures } from './confidence';
 
 /** One source's reading offered for one routing decision. */
 export interface Candidate {
@@ -65,6 +66,8 @@ export interface RouteResult {
   /** When the decision was made (the injected clock). */
   at: number;
   reference?: { sourceId: string; value: number; difference: number };
+  /** What the confidence was computed from (absent for synthetic answers), for audit and calibration. */
+  confidenceInputs?: ConfidenceFeatures;
 }
 
 /** Health a source's connector reports about itself (the `/health` ingest). */
@@ -92,6 +95,8 @@ export interface SourceState {
   lastValue?: number;
   /** Rounds in a row the value did not change while the consensus moved. */
   stuckRounds: number;
+  /** While half-open: probes in a row that agreed with the others. */
+  probeStreak: number;
   /** Rounds in a row the timestamp was too old. */
   staleRounds: number;
   /** Smoothed signed deviation from the others, in scale units (bias detector). */
@@ -99,6 +104,8 @@ export interface SourceState {
   /** Another source that has reported exactly the same changing values lately, and for how many rounds. */
   twinOf?: string;
   twinRounds: number;
+  /** Smoothed relative deviation from the others' median while healthy (its usual offset). */
+  offset?: number;
   /** Median of the other sources when this one was last seen (to tell whether they moved since). */
   peerMedian?: number;
   /** Health score from the last report (0..1) and when it came. */
