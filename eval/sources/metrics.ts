@@ -13,6 +13,8 @@ export interface MethodScore {
   coverage: number;
   /** MAE over the steps inside injected fault episodes only. */
   maeInFaults: number;
+  /** For a baseline: the router's MAE over the steps this baseline answered (like for like). */
+  routerMaeSameSteps?: number;
 }
 
 export interface Summary {
@@ -29,6 +31,8 @@ export interface Summary {
     /** Mean confidence and share of answers within tolerance (calibration check). */
     meanConfidence: number;
     withinTolerance: number;
+    /** Share of answered steps whose error is exactly 0 (ties that no confidence can rank). */
+    exactShare: number;
   };
   baselines: MethodScore[];
   breakers: { type: string; episodes: number; opened: number; medianStepsToOpen: number | null }[];
@@ -73,8 +77,13 @@ export function summarise(run: Replay): Summary {
       spearmanAbsolute: spearman(confidences, errors),
       meanConfidence: mean(confidences),
       withinTolerance: mean(answered.map((record) => (Math.abs(record.routed - record.truth) <= record.tolerance ? 1 : 0))),
+      exactShare: mean(errors.map((error) => (error < 1e-9 ? 1 : 0))),
     },
-    baselines: [score('naive mean', records, (record) => record.mean), score('plain median', records, (record) => record.median), bestScore],
+    baselines: [score('naive mean', records, (record) => record.mean), score('plain median', records, (record) => record.median), bestScore].map((baseline, index) => {
+      const pick = [(record: StepRecord) => record.mean, (record: StepRecord) => record.median, (record: StepRecord) => run.delivered.values[bestIndex]?.[record.step] ?? Number.NaN][index];
+      const same = records.filter((record) => !Number.isNaN(pick(record)) && !Number.isNaN(record.routed));
+      return { ...baseline, routerMaeSameSteps: mean(same.map((record) => Math.abs(record.routed - record.truth))) };
+    }),
     breakers: types.map((type) => {
       const entries = run.openings.filter((entry) => entry.episode.type === type);
       const steps = entries.map((entry) => entry.openedAfter).filter((value): value is number => value !== undefined);

@@ -18,15 +18,20 @@ export interface ConfidenceFeatures {
   unused: number;
   /** Distance from the answer to the plain median of all fresh readings, in tolerance units. */
   offMedian: number;
+  /** Largest distance of a fresh reading from the answer, in tolerance units (one outlier moves a median too). */
+  farthest: number;
 }
 
 /** Feature vector in the order of CONFIDENCE_TABLE.weights (after the intercept). */
 export function featureVector(features: ConfidenceFeatures): number[] {
-  return [Math.log1p(features.spread), Math.min(features.used, 5), features.trust, features.unused, Math.log1p(features.offMedian)];
+  const spread = Math.log1p(features.spread);
+  // Disagreement matters most when part of the panel is missing from the answer: then the
+  // stand-ins and the remaining sources can land far from where the whole panel would be.
+  return [spread, Math.min(features.used, 5), features.trust, features.unused, Math.log1p(features.offMedian), features.unused > 0 ? spread : 0, Math.log1p(features.farthest)];
 }
 
-/** Signs every fitted weight must keep (spread, used, trust, unused, offMedian). */
-export const FEATURE_SIGNS = [-1, 1, 1, -1, -1] as const;
+/** Signs every fitted weight must keep (spread, used, trust, unused, offMedian, spread when incomplete, farthest). */
+export const FEATURE_SIGNS = [-1, 1, 1, -1, -1, -1, -1] as const;
 
 export function confidenceOf(features: ConfidenceFeatures, table: { intercept: number; weights: readonly number[] } = CONFIDENCE_TABLE): number {
   const x = featureVector(features);

@@ -91,6 +91,7 @@ export function decide(metric: MetricState | undefined, request: RouteRequest, p
     trust: trustSum,
     unused: 1 - used / rows.length,
     offMedian: Math.abs(output.value - freshMedian) / tolerance,
+    farthest: fresh.reduce((far, row) => Math.max(far, Math.abs(row.candidate.value - output.value)), 0) / tolerance,
   };
   const confidence = confidenceOf(confidenceInputs);
   const { sources, changes } = learn(rows, output.value, policy, now);
@@ -255,7 +256,10 @@ function learn(rows: Row[], answer: number, policy: SourcePolicy, now: number): 
 }
 
 function trackTwin(next: SourceState, row: Row, rows: Row[]): void {
-  const twin = rows.find((other) => other !== row && other.fresh && other.status !== 'invalid' && other.candidate.value === row.candidate.value);
+  const same = (other: Row) => other !== row && other.fresh && other.status !== 'invalid' && other.candidate.value === row.candidate.value;
+  // Keep the twin already being tracked when it still matches: a third source that happens to
+  // read the same value this round must not restart the count.
+  const twin = rows.find((other) => other.candidate.sourceId === row.state.twinOf && same(other)) ?? rows.find(same);
   if (twin === undefined) {
     next.twinOf = undefined;
     next.twinRounds = 0;
