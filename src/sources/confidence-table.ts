@@ -5,6 +5,6 @@
  * log1p(off median), log1p(spread) when a source is unused, log1p(farthest reading).
  */
 export const CONFIDENCE_TABLE = {
-  intercept: 1.597124,
-  weights: [-2.502508, 1.10063, 2.710961, -2.247196, -0.747868, -0.382087, -0.561828],
+  intercept: -0.656812,
+  weights: [-2.476797, 1.207247, 4.676906, -2.20095, -0.6341, -0.351881, -0.612718],
 } as const;

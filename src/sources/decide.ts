@@ -237,8 +237,11 @@ function learn(rows: Row[], answer: number, policy: SourcePolicy, now: number): 
       {
         value: row.candidate.value,
         fresh: row.fresh,
-        sigmas: peerMedian === undefined ? undefined : (row.candidate.value - peerMedian) / scale,
-        relative: peerMedian === undefined || peerMedian === 0 ? undefined : (row.candidate.value - peerMedian) / Math.abs(peerMedian),
+        // Distance from the robust answer, not from the median of the others: with three
+        // sources the others' median is the mean of two, and one wild source would drag it
+        // far enough to convict the two good ones.
+        sigmas: peerMedian === undefined ? undefined : (row.candidate.value - centre) / scale,
+        relative: peerMedian === undefined || centre === 0 ? undefined : (row.candidate.value - centre) / Math.abs(centre),
         peers: others.length,
         consensusMoved: moved,
         // A stale reading offered while half-open is a failed probe, not a forgotten one.
