@@ -71,7 +71,7 @@ describe('replay and scores on fixtures', () => {
     const run = replay(pm(), 5);
     const samples = run.records.filter((r) => r.features !== undefined).map((r) => ({ features: r.features!, within: Math.abs(r.routed - r.truth) <= r.tolerance / 4 }));
     const table = fitConfidence(samples);
-    expect(table.weights).toHaveLength(7);
+    expect(table.weights).toHaveLength(8);
     expect(table.weights[0]).toBeLessThanOrEqual(0);
     expect(table.weights[2]).toBeGreaterThanOrEqual(0);
   });

@@ -28,6 +28,8 @@ export interface Summary {
     spearmanScaled: number;
     /** Spearman(confidence, absolute error). */
     spearmanAbsolute: number;
+    /** Spearman(confidence, error/tolerance) over the steps inside injected fault episodes. */
+    spearmanInFaults: number;
     /** Mean confidence and share of answers within tolerance (calibration check). */
     meanConfidence: number;
     withinTolerance: number;
@@ -75,6 +77,7 @@ export function summarise(run: Replay): Summary {
       syntheticShare: answered.length === 0 ? 0 : answered.filter((record) => record.synthetic).length / records.length,
       spearmanScaled: spearman(confidences, answered.map((record) => Math.abs(record.routed - record.truth) / record.tolerance)),
       spearmanAbsolute: spearman(confidences, errors),
+      spearmanInFaults: spearman(answered.filter((record) => record.faulted).map((record) => record.confidence), answered.filter((record) => record.faulted).map((record) => Math.abs(record.routed - record.truth) / record.tolerance)),
       meanConfidence: mean(confidences),
       withinTolerance: mean(answered.map((record) => (Math.abs(record.routed - record.truth) <= record.tolerance ? 1 : 0))),
       exactShare: mean(errors.map((error) => (error < 1e-9 ? 1 : 0))),

@@ -23,12 +23,12 @@ const percent = (value: number): string => (Number.isFinite(value) ? `${(value *
 
 export function table(summaries: readonly Summary[]): string {
   const lines = [
-    '| series | part | method | MAE | router MAE, same steps | MAE in fault steps | p95 error | coverage | synthetic | Spearman(conf, error/tol) | Spearman(conf, error) | mean confidence / within tolerance / exact |',
+    '| series | part | method | MAE | router MAE, same steps | MAE in fault steps | p95 error | coverage | synthetic | Spearman(conf, error/tol): all / fault steps | Spearman(conf, error) | mean confidence / within tolerance / exact |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of summaries) {
     const r = s.router;
-    lines.push(`| ${s.series} | ${s.part} | **router** | ${fixed(r.mae)} | | ${fixed(r.maeInFaults)} | ${fixed(r.p95)} | ${percent(r.coverage)} | ${percent(r.syntheticShare)} | ${fixed(r.spearmanScaled)} | ${fixed(r.spearmanAbsolute)} | ${fixed(r.meanConfidence)} / ${percent(r.withinTolerance)} / ${percent(r.exactShare)} |`);
+    lines.push(`| ${s.series} | ${s.part} | **router** | ${fixed(r.mae)} | | ${fixed(r.maeInFaults)} | ${fixed(r.p95)} | ${percent(r.coverage)} | ${percent(r.syntheticShare)} | ${fixed(r.spearmanScaled)} / ${fixed(r.spearmanInFaults)} | ${fixed(r.spearmanAbsolute)} | ${fixed(r.meanConfidence)} / ${percent(r.withinTolerance)} / ${percent(r.exactShare)} |`);
     for (const b of s.baselines) lines.push(`| | | ${b.method} | ${fixed(b.mae)} | ${fixed(b.routerMaeSameSteps ?? Number.NaN)} | ${fixed(b.maeInFaults)} | ${fixed(b.p95)} | ${percent(b.coverage)} | | | | |`);
   }
   return lines.join('\n');

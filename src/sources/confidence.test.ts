@@ -10,6 +10,7 @@ const features = fc.record({
   unused: fc.double({ min: 0, max: 1, noNaN: true }),
   offMedian: fc.double({ min: 0, max: 20, noNaN: true }),
   farthest: fc.double({ min: 0, max: 50, noNaN: true }),
+  surprise: fc.double({ min: 0, max: 50, noNaN: true }),
 });
 
 describe('confidence', () => {
@@ -32,6 +33,7 @@ describe('confidence', () => {
     ['unused', -1],
     ['offMedian', -1],
     ['farthest', -1],
+    ['surprise', -1],
   ])('is monotone in %s', (name, direction) => {
     fc.assert(
       fc.property(features, fc.double({ min: 0.01, max: 5, noNaN: true }), (f, step) => {
@@ -43,8 +45,8 @@ describe('confidence', () => {
   });
 
   it('ranks a clear case above a contested one', () => {
-    const clear = confidenceOf({ spread: 0.1, used: 4, trust: 0.9, unused: 0, offMedian: 0, farthest: 0.3 });
-    const contested = confidenceOf({ spread: 2, used: 2, trust: 0.5, unused: 0.5, offMedian: 1, farthest: 5 });
+    const clear = confidenceOf({ spread: 0.1, used: 4, trust: 0.9, unused: 0, offMedian: 0, farthest: 0.3, surprise: 0.2 });
+    const contested = confidenceOf({ spread: 2, used: 2, trust: 0.5, unused: 0.5, offMedian: 1, farthest: 5, surprise: 4 });
     expect(clear).toBeGreaterThan(contested);
   });
 

@@ -20,6 +20,8 @@ export interface ConfidenceFeatures {
   offMedian: number;
   /** Largest distance of a fresh reading from the answer, in tolerance units (one outlier moves a median too). */
   farthest: number;
+  /** Largest distance of a fresh reading from what that source usually reads against the answer, in tolerance units. */
+  surprise: number;
 }
 
 /** Feature vector in the order of CONFIDENCE_TABLE.weights (after the intercept). */
@@ -27,11 +29,11 @@ export function featureVector(features: ConfidenceFeatures): number[] {
   const spread = Math.log1p(features.spread);
   // Disagreement matters most when part of the panel is missing from the answer: then the
   // stand-ins and the remaining sources can land far from where the whole panel would be.
-  return [spread, Math.min(features.used, 5), features.trust, features.unused, Math.log1p(features.offMedian), features.unused > 0 ? spread : 0, Math.log1p(features.farthest)];
+  return [spread, Math.min(features.used, 5), features.trust, features.unused, Math.log1p(features.offMedian), features.unused > 0 ? spread : 0, Math.log1p(features.farthest), Math.log1p(features.surprise)];
 }
 
-/** Signs every fitted weight must keep (spread, used, trust, unused, offMedian, spread when incomplete, farthest). */
-export const FEATURE_SIGNS = [-1, 1, 1, -1, -1, -1, -1] as const;
+/** Signs every fitted weight must keep (spread, used, trust, unused, offMedian, spread when incomplete, farthest, surprise). */
+export const FEATURE_SIGNS = [-1, 1, 1, -1, -1, -1, -1, -1] as const;
 
 export function confidenceOf(features: ConfidenceFeatures, table: { intercept: number; weights: readonly number[] } = CONFIDENCE_TABLE): number {
   const x = featureVector(features);

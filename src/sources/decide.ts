@@ -92,6 +92,8 @@ export function decide(metric: MetricState | undefined, request: RouteRequest, p
     unused: 1 - used / rows.length,
     offMedian: Math.abs(output.value - freshMedian) / tolerance,
     farthest: fresh.reduce((far, row) => Math.max(far, Math.abs(row.candidate.value - output.value)), 0) / tolerance,
+    // A source far from its own usual offset is more telling than one that always reads high.
+    surprise: fresh.reduce((far, row) => Math.max(far, Math.abs(row.candidate.value - output.value * (1 + (row.state.offset ?? 0)))), 0) / tolerance,
   };
   const confidence = confidenceOf(confidenceInputs);
   const { sources, changes } = learn(rows, output.value, policy, now);
