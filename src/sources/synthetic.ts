@@ -34,7 +34,8 @@ const lastGood: Forecaster = (history, end, at, horizonMs) => {
     count++;
   }
   const mean = sum / count;
-  const keep = Math.exp(-(at - last.at) / Math.max(horizonMs, 1));
+  // Readings revert to their daily mean over about a day, not over the synthetic horizon.
+  const keep = Math.exp(-(at - last.at) / DAY_MS);
   return mean + (last.value - mean) * keep;
 };
 
