@@ -7,10 +7,10 @@
 import type { SourcePolicyInput } from '../../src/sources/policy';
 import type { Series } from './load';
 
-export function policyFor(series: Series): SourcePolicyInput {
+/** `override` is for experiments on the training series (e.g. another fusion method or threshold). */
+export function policyFor(series: Series, override: SourcePolicyInput = {}): SourcePolicyInput {
   const step = series.stepMs;
   const pm = series.name.startsWith('PM2.5');
-  const override = (globalThis as { __sourcesPolicyOverride?: SourcePolicyInput }).__sourcesPolicyOverride ?? {};
   return {
     ...override,
     maxStalenessMs: Math.round(1.5 * step),

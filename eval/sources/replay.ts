@@ -7,7 +7,7 @@
 import { isJunctionError } from '../../src/errors';
 import { createSourceRouter, type Candidate, type RouteResult } from '../../src/sources';
 import type { ConfidenceFeatures } from '../../src/sources/confidence';
-import { toleranceAt, parsePolicy } from '../../src/sources/policy';
+import { toleranceAt, parsePolicy, type SourcePolicyInput } from '../../src/sources/policy';
 import { median } from '../../src/sources/stats';
 import { injectFaults, type Delivered, type Episode } from './faults';
 import type { Series } from './load';
@@ -42,9 +42,9 @@ export interface Replay {
   microsecondsPerRoute: number;
 }
 
-export function replay(series: Series, seed: number): Replay {
+export function replay(series: Series, seed: number, override?: SourcePolicyInput): Replay {
   const delivered = injectFaults(series, seed);
-  const policy = policyFor(series);
+  const policy = policyFor(series, override);
   const tolerance = parsePolicy(policy);
   let clock = series.times[0];
   const opened: { source: string; at: number }[] = [];

@@ -125,7 +125,8 @@ export interface HistoryPoint {
 
 export interface DecisionRecord {
   at: number;
-  value: number;
+  /** Null when the router had no answer (the 503); kept null rather than NaN so it survives JSON. */
+  value: number | null;
   strategy: Strategy;
   confidence: number;
   isSynthetic: boolean;
