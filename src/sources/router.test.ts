@@ -125,6 +125,19 @@ describe('source router: the breaker cycle with an injected clock', () => {
 });
 
 describe('source router: advisory mode', () => {
+  it('opens no breaker and emits no event, however wrong the readings', () => {
+    let clock = START;
+    const events: string[] = [];
+    const router = createSourceRouter({ now: () => clock, policies: { m: POLICY }, onBreakerChange: (event) => events.push(event.sourceId) });
+    for (let hour = 0; hour < 30; hour++) {
+      clock = START + hour * HOUR;
+      router.route({ metricKey: 'm', mode: 'advisory', candidates: [{ sourceId: 'a', value: truth(hour), timestamp: clock }, { sourceId: 'b', value: truth(hour), timestamp: clock }, { sourceId: 'c', value: 42, timestamp: clock - 5 * HOUR }] });
+    }
+    expect(events).toEqual([]);
+    expect(router.breakers('m')).toEqual([]);
+    expect(router.recentDecisions('m', 10)).toEqual([]);
+  });
+
   it('answers like routed mode but changes no state, and compares with a reference source', () => {
     const { router, at, readings } = setup();
     for (let hour = 0; hour < 24; hour++) {
@@ -180,6 +193,16 @@ describe('source router: never silent, then a clear 503', () => {
       expect((error as JunctionError).message).toMatch(/horizon/);
       expect((error as JunctionError).message).toMatch(/3 stale/);
     }
+  });
+
+  it('records a refused decision with no value, JSON-safe', () => {
+    const { router, at } = setup();
+    at(0);
+    expect(() => router.route({ metricKey: 'm', candidates: [] })).toThrow(JunctionError);
+    const [decision] = router.recentDecisions('m', 1);
+    expect(decision.value).toBeNull();
+    expect(decision.strategy).toBe('none');
+    expect(JSON.parse(JSON.stringify(router.snapshot())).metrics.m.decisions[0].value).toBeNull();
   });
 
   it('refuses at once when synthetic values are off or there is no history', () => {

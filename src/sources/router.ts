@@ -103,7 +103,7 @@ export function createSourceRouter(options: SourceRouterOptions): SourceRouter {
         push(
           metric.decisions,
           result === undefined
-            ? { at, value: null, strategy: 'synthetic-last-good', confidence: 0, isSynthetic: true, used: [], reasoning: `no answer: ${decision.failure?.message}` }
+            ? { at, value: null, strategy: 'none', confidence: 0, isSynthetic: true, used: [], reasoning: `no answer: ${decision.failure?.message}` }
             : { at, value: result.value, strategy: result.strategy, confidence: result.confidence, isSynthetic: result.isSynthetic, used: result.sources.filter((s) => s.status === 'used').map((s) => s.sourceId), reasoning: result.reasoning },
           decisionLimit,
         );

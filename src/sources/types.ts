@@ -127,7 +127,8 @@ export interface DecisionRecord {
   at: number;
   /** Null when the router had no answer (the 503); kept null rather than NaN so it survives JSON. */
   value: number | null;
-  strategy: Strategy;
+  /** `none` when the router had no answer. */
+  strategy: Strategy | 'none';
   confidence: number;
   isSynthetic: boolean;
   used: string[];
