@@ -5,7 +5,7 @@
  * `snapshot()` hands out and `restore()` takes back, so a store can persist it.
  */
 import { JunctionError } from '../errors';
-import { decide, type BreakerChange } from './decide';
+import { TWIN_ROUNDS, decide, type BreakerChange } from './decide';
 import { parsePolicy, type SourcePolicy, type SourcePolicyInput } from './policy';
 import { newSourceState } from './source-checks';
 import { TRUST_PRIOR, decayedTrust, healthScore } from './trust';
@@ -136,7 +136,7 @@ export function createSourceRouter(options: SourceRouterOptions): SourceRouter {
           lastValue: source.lastValue,
           lastSeenAt: source.lastSeenAt,
           bias: source.bias,
-          duplicateOf: source.twinRounds >= 6 ? source.twinOf : undefined,
+          duplicateOf: source.twinRounds >= TWIN_ROUNDS ? source.twinOf : undefined,
           lastReport: source.lastReport,
         })),
       );
