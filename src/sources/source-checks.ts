@@ -8,6 +8,7 @@
  * the shared one from src/resilience (cool-down doubling on repeated trips, capped).
  */
 import { admit, closedBreaker, onResult, release } from '../resilience/breaker';
+import { ewma } from '../resilience/health-maths';
 import type { BreakerPolicy, BreakerState } from '../resilience/types';
 import type { SourcePolicy } from './policy';
 import { agreement, decayedTrust, learnTrust } from './trust';
@@ -76,10 +77,10 @@ export function observe(state: SourceState, seen: Observation, policy: SourcePol
     const rate = policy.trust.learningRate * (seen.peers >= 2 ? 1 : 0.5);
     next.trust = learnTrust(trust, agreement(Math.abs(seen.sigmas)), rate);
     // Bias needs a majority to be judged against; with one peer it would convict both.
-    if (seen.peers >= 2) next.bias = state.bias + BIAS_ALPHA * (clamp(seen.sigmas, BIAS_CLAMP) - state.bias);
+    if (seen.peers >= 2) next.bias = ewma(state.bias, clamp(seen.sigmas, BIAS_CLAMP), BIAS_ALPHA);
     // The usual offset is learnt only while the source looks healthy, so a fault does not become its norm.
     if (seen.peers >= 2 && seen.relative !== undefined && !seen.probing && state.breaker.status === 'closed' && Math.abs(seen.sigmas) < policy.breaker.biasThreshold) {
-      next.offset = state.offset === undefined ? clamp(seen.relative, 1) : state.offset + OFFSET_ALPHA * (clamp(seen.relative, 1) - state.offset);
+      next.offset = ewma(state.offset, clamp(seen.relative, 1), OFFSET_ALPHA);
     }
   }
   if (seen.fresh) next.stuckRounds = unchanged && seen.consensusMoved ? state.stuckRounds + 1 : unchanged ? state.stuckRounds : 0;
