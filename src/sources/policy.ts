@@ -22,8 +22,10 @@ export const sourcePolicySchema = z
     /** A reading whose timestamp is older than this (at decision time) is stale and not used. */
     maxStalenessMs: durationMs.default(3_600_000),
     /**
-     * Largest relative deviation from the consensus a used source may have (0.5 = 50%); beyond
-     * it the source is rejected whatever the robust statistics say.
+     * Outlier rejection (and the two-source rule that `auto` uses for pairs): largest relative
+     * deviation from the weighted median a kept reading may have (0.5 = 50%), and the relative
+     * gap at which two readings disagree. The weighted median and the Huber blend do not reject;
+     * they only weigh.
      */
     maxDeviation: z.number().positive().default(0.5),
     /**
