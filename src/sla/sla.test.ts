@@ -4,7 +4,7 @@ import { balanceReport } from './balance';
 import { Mitigator, type MitigationEffects } from './mitigation';
 import { SlaMonitor } from './monitor';
 import { RollingWindow } from './rolling-window';
-import { DEFAULT_THRESHOLDS, type SlaSettings } from './types';
+import { DEFAULT_THRESHOLDS, type Alert, type SlaSettings } from './types';
 
 const settings = (overrides: Partial<SlaSettings> = {}): SlaSettings => ({
   enabled: true,
@@ -113,7 +113,7 @@ describe('Mitigator', () => {
     };
     return { value, drained, strategies, audit };
   }
-  const alert = (kind: 'deployment' | 'route', target: string, severity: 'warning' | 'critical' = 'critical') => ({ id: `${kind}:${target}:errorRate`, kind, target, metric: 'errorRate' as const, severity, value: 0.5, threshold: 0.1, since: 0 });
+  const alert = (kind: 'deployment' | 'route', target: string, severity: 'warning' | 'critical' = 'critical'): Alert => ({ id: `${kind}:${target}:errorRate`, kind, target, metric: 'errorRate' as const, severity, value: 0.5, threshold: 0.1, since: 0 });
 
   it('drains a deployment on a critical alert and undoes it when the alert resolves, audited', async () => {
     const world = effects({ chat: ['a', 'b'] });
