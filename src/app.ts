@@ -37,6 +37,7 @@ import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
 import { configureRoute } from './gateway/configure-routing';
 import { startSla, type Sla } from './sla/start-sla';
+import { startSourceRouting } from './sources/start-sources';
 import { JunctionError } from './errors';
 import { liveCatalog } from './routing/live-catalog';
 import { createRouter } from './library/create-router';
@@ -204,6 +205,12 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     },
   });
   metrics.watchSlaAlerts(() => sla.active());
+  const sources = startSourceRouting(config, {
+    now: services.now,
+    metrics,
+    log: (details, message) => logger.warn(details, message),
+    audit: (entry) => void access.store.audit({ ...entry, at: services.now() }).catch(() => undefined),
+  });
 
   let ready = false;
   let stopping = false;
@@ -222,6 +229,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     optimizer: { operations: optimizer, route: config.optimizer.route },
     reload: (actor) => reload(undefined, actor),
     sla: () => sla.report(),
+    sources,
     async configureRouting(change, actor) {
       // Checked before anything waits in the reload queue: a bad change is the caller's error at once.
       const next = configureRoute(reloads.active, change);

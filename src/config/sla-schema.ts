@@ -1,7 +1,8 @@
-/** The `sla` section: targets, warning and critical thresholds, webhook and mitigations of the SLA monitor. */
+/** The `sla` section (targets, thresholds, webhook and mitigations of the SLA monitor) and the `sources` section (the data router's policies). */
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, SLA_METRICS } from '../sla/types';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
+import { sourcePolicySchema } from '../sources/policy';
 
 const threshold = z
   .strictObject({ warning: z.number().nonnegative(), critical: z.number().nonnegative() })
@@ -15,6 +16,14 @@ const mitigation = z.strictObject({
   route: z.string().min(1).optional(),
   then: z.discriminatedUnion('action', [z.strictObject({ action: z.literal('drain') }), z.strictObject({ action: z.literal('switch-strategy'), strategy: z.enum(STRATEGY_NAMES) })]),
 });
+
+/** The `sources` section: the data router's policies per metric (and a default). */
+export const sourcesSchema = z
+  .strictObject({
+    defaultPolicy: sourcePolicySchema.optional(),
+    policies: z.record(z.string().min(1), sourcePolicySchema).default(() => ({})),
+  })
+  .prefault({});
 
 export const slaSchema = z
   .strictObject({

@@ -2,6 +2,7 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
+import type { SourcePolicy } from '../sources/policy';
 import type { SlaSettings } from '../sla/types';
 import type { Budget, KeyTier, RateLimits, Scope } from '../access/types';
 import type { Catalog } from '../routing/catalog';
@@ -150,6 +151,11 @@ export interface OptimizerSettings {
 }
 
 /** A validated, defaulted Junction configuration. */
+export interface SourcesSettings {
+  defaultPolicy?: SourcePolicy;
+  policies: Record<string, SourcePolicy>;
+}
+
 export interface JunctionConfig {
   /** The file it was loaded from, when it came from a file. */
   file?: string;
@@ -159,6 +165,8 @@ export interface JunctionConfig {
   state: StateSettings;
   healthChecks: HealthCheckSettings;
   sla: SlaSettings;
+  /** The multi-source data router's policies. */
+  sources: SourcesSettings;
   auth: AuthSettings;
   limits: LimitSettings;
   simulator?: SimulatorSettings;

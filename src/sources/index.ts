@@ -24,3 +24,5 @@ export type {
   SourceVerdict,
   Strategy,
 } from './types';
+export { createHealthRecorder, createRoutedValueCache, fetchWithRouting } from './client';
+export type { FetchWithRoutingOptions, HealthRecorder, Reading, RoutedValueCache, RoutingTarget, SourceFetcher } from './client';
