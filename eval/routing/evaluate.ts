@@ -1,5 +1,6 @@
 import { scoreComplexity } from '../../src/routing/auto/complexity';
 import { applyBucketRule, fitBucketRule, replay, type ScoredOutcome } from './bucket-rule';
+import { learnedMultiPoints, type LearnedRouter } from './learned-router';
 import type { MultiDataset, MultiPrompt, PairDataset } from './load';
 import { aiq, cheapestReaching, nonDecreasingHull, oracleScores, randomPairSummary, summarisePair, transferThreshold, type CostPoint, type PairSummary, type ThresholdTransfer } from './metrics';
 import type { Part } from './split';
@@ -56,11 +57,33 @@ export function complexityScorer(): { score: Scorer; decisions: () => number; mi
 /** Prompt-length baseline: the longest prompts go to the strong model (characters, as the data README's anchor). */
 const promptLength = (text: string): number => text.length;
 
-export function evaluatePairs(dataset: PairDataset, score: Scorer): PairRow[] {
+/**
+ * The learned router's two-model score: predicted quality of the strong model minus the weak
+ * one's, so the prompts where the strong model should gain most go to it first. Undefined when
+ * the predictor does not know both models.
+ */
+function learnedPairScore(dataset: PairDataset, learned: LearnedRouter | undefined): Scorer | undefined {
+  if (learned === undefined) return undefined;
+  const probe = learned.predictor.analyse('', 1);
+  const known = (model: string) => learned.predictor.quality(probe, model) !== undefined;
+  if (!known(dataset.weakModel) || !known(dataset.strongModel)) return undefined;
+  return (text, messages) => {
+    const [weak, strong] = learned.decide(text, messages, [dataset.weakModel, dataset.strongModel]);
+    return (strong ?? 0) - (weak ?? 0);
+  };
+}
+
+/** The learned model was fitted on the training part, so its training rows are in-sample: named so. */
+export const LEARNED = 'learned';
+export const LEARNED_IN_SAMPLE = 'learned (in-sample)';
+
+export function evaluatePairs(dataset: PairDataset, score: Scorer, learned?: LearnedRouter): PairRow[] {
   const rows: PairRow[] = [];
+  const learnedScore = learnedPairScore(dataset, learned);
   const routers: Array<[string, (text: string, messages: number) => number]> = [
     ['prompt length', (text) => promptLength(text)],
     ['complexity', score],
+    ...(learnedScore === undefined ? [] : [[LEARNED, learnedScore] as [string, Scorer]]),
   ];
   const training = dataset.prompts.filter((prompt) => prompt.part === 'train');
   for (const part of ['train', 'heldout'] as const) {
@@ -74,7 +97,7 @@ export function evaluatePairs(dataset: PairDataset, score: Scorer): PairRow[] {
         part === 'heldout' && training.length > 0
           ? transferThreshold(training, training.map((prompt) => scoreOf(prompt.text, prompt.messages)), prompts, scores)
           : undefined;
-      rows.push(row(name, summarisePair(prompts, scores), transfer));
+      rows.push(row(name === LEARNED && part === 'train' ? LEARNED_IN_SAMPLE : name, summarisePair(prompts, scores), transfer));
     }
     rows.push(row('oracle', summarisePair(prompts, oracleScores(prompts))));
   }
@@ -105,7 +128,7 @@ function bucketRulePoints(training: readonly ScoredOutcome[], target: readonly S
   });
 }
 
-export function evaluateMulti(dataset: MultiDataset, score: Scorer): MultiRow[] {
+export function evaluateMulti(dataset: MultiDataset, score: Scorer, learned?: LearnedRouter): MultiRow[] {
   const { models } = dataset;
   const training = dataset.prompts.filter((prompt) => prompt.part === 'train');
   const scoredBy = (scoreOf: (prompt: MultiPrompt) => number) => ({ training: toScored(training, scoreOf), scoreOf });
@@ -147,6 +170,7 @@ export function evaluateMulti(dataset: MultiDataset, score: Scorer): MultiRow[] 
       const target = toScored(prompts, router.scoreOf);
       rows.push(row(`${name} buckets${part === 'train' ? ' (5-fold CV)' : ''}`, bucketRulePoints(router.training, target, models, part === 'train')));
     }
+    if (learned !== undefined) rows.push(row(part === 'train' ? LEARNED_IN_SAMPLE : LEARNED, learnedMultiPoints(learned, training, prompts, models)));
     rows.push(row('oracle (cheapest correct model)', [replay(toScored(prompts, () => 0), (outcome) => oracleChoice(outcome, models))]));
   }
   return rows;

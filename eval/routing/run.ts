@@ -6,14 +6,13 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { complexityScorer, evaluateMulti, evaluatePairs, type MultiRow, type PairRow } from './evaluate';
+import { dataDirectory } from './data-directory';
 import { loadAlpaca, loadGsm8k, loadMmlu, loadMtBench, loadRouterBench } from './load';
 
 /** The weak model paired with gpt4_1106_preview on AlpacaEval (same generation as the RouteLLM pair). */
 const ALPACA_WEAK = 'gpt-3.5-turbo-1106';
 
-export function dataDirectory(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return flag ?? env.JUNCTION_ROUTING_EVAL_DATA;
-}
+export { dataDirectory };
 
 function percent(value: number | null): string {
   return value === null ? 'never' : `${(value * 100).toFixed(1)}%`;

@@ -1,0 +1,116 @@
+import { scoreComplexity, type ComplexityResult, type PromptPattern } from '../complexity';
+
+/**
+ * The learned model's view of a prompt: signed, hashed word unigrams and bigrams (what the
+ * prompt is about) plus the complexity scorer's dense features (how long and busy it is).
+ * Pure and deterministic: no seed, no clock, the same text always gives the same vector.
+ *
+ * Hashing (FNV-1a, 32 bit) keeps the model a fixed size whatever the vocabulary, and the sign
+ * bit makes colliding words cancel on average instead of piling up in one direction.
+ */
+
+/** Text past this many characters is not hashed: the instruction is at the start, and hashing is linear. */
+export const HASH_SCAN_CHARS = 4_000;
+
+/** A prompt's features: sparse hashed part (bucket → value, L2-normalised) and raw dense part. */
+export interface PromptFeatures {
+  /** Distinct buckets, ascending. */
+  indices: Int32Array;
+  values: Float64Array;
+  /** Dense features, unstandardised, in `DENSE_FEATURES` order. */
+  dense: Float64Array;
+  complexity: ComplexityResult;
+}
+
+const PATTERNS: readonly PromptPattern[] = ['code', 'math', 'analysis', 'creative', 'extraction', 'simple_question', 'chat'];
+
+/** Names of the dense features, in vector order; the model file stores them to catch drift. */
+export const DENSE_FEATURES: readonly string[] = [
+  'log_tokens',
+  'log_chars',
+  'extra_messages',
+  'complexity',
+  'code_markers',
+  'math_markers',
+  'question_words',
+  'constraints',
+  'multi_step_markers',
+  'analysis_markers',
+  'creative_markers',
+  'extraction_markers',
+  'list_lines',
+  ...PATTERNS.map((pattern) => `pattern_${pattern}`),
+];
+
+/** FNV-1a over UTF-16 code units: fixed offset basis and prime, so there is nothing to seed. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Words in lower case; digit runs fold to one token so that numbers share weight. */
+const WORD = /[\p{L}]+|\d+|[^\s\p{L}\d]/gu;
+
+export function words(text: string): string[] {
+  const scanned = text.length > HASH_SCAN_CHARS ? text.slice(0, HASH_SCAN_CHARS) : text;
+  const found: string[] = [];
+  for (const match of scanned.toLowerCase().matchAll(WORD)) {
+    const word = match[0];
+    found.push(word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57 ? '0' : word);
+  }
+  return found;
+}
+
+/** Signed hashed unigrams and bigrams over `buckets` (a power of two), L2-normalised. */
+export function hashedGrams(text: string, buckets: number): { indices: Int32Array; values: Float64Array } {
+  const mask = buckets - 1;
+  const sums = new Map<number, number>();
+  const add = (gram: string): void => {
+    const hash = fnv1a(gram);
+    const bucket = hash & mask;
+    sums.set(bucket, (sums.get(bucket) ?? 0) + (hash & 0x80000000 ? -1 : 1));
+  };
+  const tokens = words(text);
+  for (let index = 0; index < tokens.length; index += 1) {
+    add(tokens[index]);
+    // A separator no word contains keeps "a b" apart from the word "ab".
+    if (index > 0) add(`${tokens[index - 1]}\u0001${tokens[index]}`);
+  }
+  const indices = Int32Array.from([...sums.keys()].filter((bucket) => sums.get(bucket) !== 0).sort((a, b) => a - b));
+  const values = Float64Array.from(indices, (bucket) => sums.get(bucket) as number);
+  let norm = 0;
+  for (const value of values) norm += value * value;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let index = 0; index < values.length; index += 1) values[index] /= norm;
+  return { indices, values };
+}
+
+export function denseFeatures(text: string, complexity: ComplexityResult): Float64Array {
+  const f = complexity.features;
+  const log = (value: number): number => Math.log1p(Math.max(0, value));
+  return Float64Array.from([
+    log(f.tokens),
+    log(text.length),
+    log(f.messages - 1),
+    complexity.score,
+    log(f.codeMarkers),
+    log(f.mathMarkers),
+    log(f.questionWords),
+    log(f.constraints),
+    log(f.multiStepMarkers),
+    log(f.analysisMarkers),
+    log(f.creativeMarkers),
+    log(f.extractionMarkers),
+    log(f.listLines),
+    ...PATTERNS.map((pattern) => (complexity.pattern === pattern ? 1 : 0)),
+  ]);
+}
+
+export function promptFeatures(text: string, messages: number, buckets: number): PromptFeatures {
+  const complexity = scoreComplexity({ text, messages });
+  return { ...hashedGrams(text, buckets), dense: denseFeatures(text, complexity), complexity };
+}
