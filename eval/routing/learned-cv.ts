@@ -62,6 +62,8 @@ export interface CvResult {
   bySource: Record<string, number>;
   /** Out-of-fold APGR of the strong-minus-weak gap, per two-model source. */
   apgr: Record<string, number>;
+  /** Same, ranking by P(weak model fails) instead: the other score the router could use. */
+  apgrWeakFails: Record<string, number>;
 }
 
 /** Out-of-fold predictions, one per outcome, for the given options. */
@@ -96,12 +98,14 @@ export function crossValidate(set: TrainingSet, options: FitOptions, pairs: Pair
   const predicted = new Map<string, number>();
   set.outcomes.forEach((outcome, index) => predicted.set(`${outcome.prompt}|${set.models[outcome.model]}`, predictions[index]));
   const apgr: Record<string, number> = {};
+  const apgrWeakFails: Record<string, number> = {};
   for (const [source, [weak, strong]] of Object.entries(pairs)) {
     const members = set.examples.map((example, index) => ({ example, index })).filter(({ example }) => example.source === source && weak in example.quality && strong in example.quality);
     if (members.length === 0) continue;
     const outcomes = members.map(({ example }) => ({ weak: example.quality[weak], strong: example.quality[strong] }));
     const scores = members.map(({ index }) => (predicted.get(`${index}|${strong}`) ?? 0) - (predicted.get(`${index}|${weak}`) ?? 0));
     apgr[source] = summarisePair(outcomes, scores).apgr;
+    apgrWeakFails[source] = summarisePair(outcomes, members.map(({ index }) => 1 - (predicted.get(`${index}|${weak}`) ?? 0))).apgr;
   }
   return {
     dims: options.dims,
@@ -109,6 +113,7 @@ export function crossValidate(set: TrainingSet, options: FitOptions, pairs: Pair
     logLoss: loss.total / loss.count,
     bySource: Object.fromEntries([...loss.bySource].sort((a, b) => a[0].localeCompare(b[0])).map(([source, entry]) => [source, entry.total / entry.count])),
     apgr,
+    apgrWeakFails,
   };
 }
 

@@ -55,7 +55,12 @@ export function fromPairs(dataset: PairDataset): TrainingExample[] {
     }));
 }
 
-export function fromMulti(dataset: MultiDataset, source: string): TrainingExample[] {
+/**
+ * `skip` leaves out models whose recorded quality is not a measurement: AlpacaEval's reference,
+ * gpt4_1106_preview, scores 0.5 on every prompt by construction (it is what the others are
+ * judged against), and as labels those rows would teach that GPT-4 is a coin toss on chat.
+ */
+export function fromMulti(dataset: MultiDataset, source: string, skip: readonly string[] = []): TrainingExample[] {
   return dataset.prompts
     .filter((prompt) => prompt.part === 'train')
     .map((prompt) => ({
@@ -64,7 +69,7 @@ export function fromMulti(dataset: MultiDataset, source: string): TrainingExampl
       group: `${source}:${prompt.id}`,
       text: prompt.text,
       messages: 1,
-      quality: Object.fromEntries(Object.entries(prompt.quality).map(([model, value]) => [canonicalModel(model), value])),
+      quality: Object.fromEntries(Object.entries(prompt.quality).filter(([model]) => !skip.includes(model)).map(([model, value]) => [canonicalModel(model), value])),
     }));
 }
 

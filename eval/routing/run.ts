@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { complexityScorer, evaluateMulti, evaluatePairs, type MultiRow, type PairRow } from './evaluate';
+import { shippedPredictor } from '../../src/routing/auto/learned';
+import { complexityScorer, evaluateMulti, evaluatePairs, LEARNED, type MultiRow, type PairRow } from './evaluate';
+import { learnedRouter } from './learned-router';
 import { dataDirectory } from './data-directory';
 import { loadAlpaca, loadGsm8k, loadMmlu, loadMtBench, loadRouterBench } from './load';
 
@@ -41,16 +43,17 @@ interface Target {
   detail: string;
 }
 
-function targets(pairs: readonly PairRow[], multi: readonly MultiRow[]): Target[] {
-  const find = (dataset: string, part: string, router: string) => pairs.find((row) => row.dataset === dataset && row.part === part && row.router === router)?.summary;
-  const mmlu = find('mmlu', 'heldout', 'complexity');
-  const mtComplexity = find('mt-bench', 'heldout', 'complexity');
+/** The issue's held-out targets, for one router: 'complexity' (its bucket rule on RouterBench) or the learned one. */
+function targets(pairs: readonly PairRow[], multi: readonly MultiRow[], router: string): Target[] {
+  const find = (dataset: string, part: string, name: string) => pairs.find((row) => row.dataset === dataset && row.part === part && row.router === name)?.summary;
+  const mmlu = find('mmlu', 'heldout', router);
+  const mtRouter = find('mt-bench', 'heldout', router);
   const mtLength = find('mt-bench', 'heldout', 'prompt length');
-  const wino = multi.find((row) => row.part === 'heldout' && row.router.startsWith('complexity'));
+  const wino = multi.find((row) => row.part === 'heldout' && (row.router === router || row.router === `${router} buckets`));
   return [
-    { name: 'APGR >= 0.65 on held-out MMLU', met: (mmlu?.apgr ?? 0) >= 0.65, detail: `complexity ${mmlu?.apgr.toFixed(3)}` },
-    { name: 'better than prompt length on MT-Bench (APGR)', met: (mtComplexity?.apgr ?? 0) > (mtLength?.apgr ?? Infinity), detail: `complexity ${mtComplexity?.apgr.toFixed(3)} vs prompt length ${mtLength?.apgr.toFixed(3)}` },
-    { name: "Winogrande: GPT-4's accuracy at <= 25% of its cost", met: wino?.costShareAtGpt4Quality !== null && (wino?.costShareAtGpt4Quality ?? Infinity) <= 0.25, detail: `complexity buckets reach it at ${percent(wino?.costShareAtGpt4Quality ?? null)} of GPT-4's cost; best accuracy ${wino?.bestQuality.toFixed(3)}` },
+    { name: `${router}: APGR >= 0.65 on held-out MMLU`, met: (mmlu?.apgr ?? 0) >= 0.65, detail: `${mmlu?.apgr.toFixed(3)}` },
+    { name: `${router}: better than prompt length on MT-Bench (APGR)`, met: (mtRouter?.apgr ?? 0) > (mtLength?.apgr ?? Infinity), detail: `${mtRouter?.apgr.toFixed(3)} vs prompt length ${mtLength?.apgr.toFixed(3)}` },
+    { name: `${router}: Winogrande: GPT-4's accuracy at <= 25% of its cost`, met: wino?.costShareAtGpt4Quality !== null && (wino?.costShareAtGpt4Quality ?? Infinity) <= 0.25, detail: `reaches it at ${percent(wino?.costShareAtGpt4Quality ?? null)} of GPT-4's cost; best accuracy ${wino?.bestQuality.toFixed(3)}` },
   ];
 }
 
@@ -62,9 +65,16 @@ function main(): void {
     process.exit(2);
   }
   const scorer = complexityScorer();
-  const pairs = [loadMmlu(root), loadGsm8k(root), loadMtBench(root), loadAlpaca(root, ALPACA_WEAK)].flatMap((dataset) => evaluatePairs(dataset, scorer.score));
-  const multi = evaluateMulti(loadRouterBench(root), scorer.score);
-  const report = { pairs, routerBench: multi, targets: targets(pairs, multi), complexity: { decisions: scorer.decisions(), microsecondsPerDecision: scorer.microseconds() } };
+  const learned = learnedRouter(shippedPredictor());
+  const pairs = [loadMmlu(root), loadGsm8k(root), loadMtBench(root), loadAlpaca(root, ALPACA_WEAK)].flatMap((dataset) => evaluatePairs(dataset, scorer.score, learned));
+  const multi = evaluateMulti(loadRouterBench(root), scorer.score, learned);
+  const report = {
+    pairs,
+    routerBench: multi,
+    targets: [...targets(pairs, multi, 'complexity'), ...targets(pairs, multi, LEARNED)],
+    complexity: { decisions: scorer.decisions(), microsecondsPerDecision: scorer.microseconds() },
+    learned: { version: learned.predictor.version, decisions: learned.decisions(), microsecondsPerDecision: learned.microseconds() },
+  };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
@@ -74,6 +84,7 @@ function main(): void {
   process.stdout.write('## Targets (held out)\n\n');
   for (const target of report.targets) process.stdout.write(`- [${target.met ? 'met' : 'NOT met'}] ${target.name}: ${target.detail}\n`);
   process.stdout.write(`\nComplexity scorer: ${report.complexity.microsecondsPerDecision.toFixed(1)} µs per decision over ${report.complexity.decisions} decisions.\n`);
+  process.stdout.write(`Learned router (${report.learned.version}): ${report.learned.microsecondsPerDecision.toFixed(1)} µs per decision (analyse + every candidate's quality) over ${report.learned.decisions} decisions. Its training-part rows are in-sample.\n`);
 }
 
 main();

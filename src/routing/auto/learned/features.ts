@@ -40,6 +40,11 @@ export const DENSE_FEATURES: readonly string[] = [
   'extraction_markers',
   'list_lines',
   ...PATTERNS.map((pattern) => `pattern_${pattern}`),
+  'choices',
+  'log_tokens_if_choices',
+  'log_tokens_if_math',
+  'log_tokens_if_code',
+  'log_tokens_if_prose',
 ];
 
 /** FNV-1a over UTF-16 code units: fixed offset basis and prime, so there is nothing to seed. */
@@ -92,6 +97,8 @@ export function hashedGrams(text: string, buckets: number): { indices: Int32Arra
 export function denseFeatures(text: string, complexity: ComplexityResult): Float64Array {
   const f = complexity.features;
   const log = (value: number): number => Math.log1p(Math.max(0, value));
+  // Two or more option lines ("A.", "B)") mark a multiple-choice question.
+  const choices = f.listLines >= 2 ? 1 : 0;
   return Float64Array.from([
     log(f.tokens),
     log(text.length),
@@ -107,6 +114,14 @@ export function denseFeatures(text: string, complexity: ComplexityResult): Float
     log(f.extractionMarkers),
     log(f.listLines),
     ...PATTERNS.map((pattern) => (complexity.pattern === pattern ? 1 : 0)),
+    // Length means different things in different formats (a long exam question against a long
+    // few-shot preamble or a long chat request), and a linear model cannot cross features by
+    // itself; these crosses let a model's slopes differ by format.
+    choices,
+    choices * log(f.tokens),
+    complexity.pattern === 'math' ? log(f.tokens) : 0,
+    complexity.pattern === 'code' ? log(f.tokens) : 0,
+    choices === 0 && complexity.pattern !== 'math' && complexity.pattern !== 'code' ? log(f.tokens) : 0,
   ]);
 }
 

@@ -25,6 +25,8 @@ export interface FitOptions {
   buckets: number;
   dims: number;
   lambda: number;
+  /** L2 on the hashed-word weights, when it should differ from `lambda` (which then covers the dense weights, affinities and slopes). */
+  hashedLambda?: number;
   epochs: number;
   learningRate: number;
 }
@@ -53,6 +55,7 @@ function denseStatistics(prompts: readonly TrainingPrompt[], width: number): { m
 export function fitQualityModel(prompts: readonly TrainingPrompt[], outcomes: readonly TrainingOutcome[], models: readonly string[], options: FitOptions): QualityWeights {
   if (prompts.length === 0 || outcomes.length === 0) throw new Error('fitQualityModel: no training data');
   const { buckets, dims, lambda, epochs, learningRate } = options;
+  const hashedLambda = options.hashedLambda ?? lambda;
   const width = prompts[0].dense.length;
   const { mean, std } = denseStatistics(prompts, width);
   const dense = prompts.map((prompt) => standardise(prompt.dense, mean, std));
@@ -122,7 +125,8 @@ export function fitQualityModel(prompts: readonly TrainingPrompt[], outcomes: re
     const firstCorrection = 1 - 0.9 ** (epoch + 1);
     const secondCorrection = 1 - 0.999 ** (epoch + 1);
     for (let index = 0; index < size; index += 1) {
-      const g = gradient[index] + (index < thetaAt || index >= thetaAt + M ? 2 * lambda * params[index] : 0);
+      const penalty = index < thetaAt ? (index % span < buckets ? hashedLambda : lambda) : index >= thetaAt + M ? lambda : 0;
+      const g = gradient[index] + 2 * penalty * params[index];
       first[index] = 0.9 * first[index] + 0.1 * g;
       second[index] = 0.999 * second[index] + 0.001 * g * g;
       params[index] -= (step * (first[index] / firstCorrection)) / (Math.sqrt(second[index] / secondCorrection) + 1e-8);
