@@ -62,6 +62,24 @@ describe('evaluation over fixtures', () => {
     expect(learned.decisions()).toBeGreaterThan(0);
   });
 
+  it('scores training rows out of fold when given those predictions, and picks the transfer threshold on them', () => {
+    const dataset = loadMmlu(fixtures);
+    // Out-of-fold table that puts the training prompt GPT-4 gains on first (as the oracle would).
+    const table = new Map(
+      dataset.prompts
+        .filter((prompt) => prompt.part === 'train')
+        .map((prompt) => [prompt.text, new Map([[dataset.weakModel, prompt.weak], [dataset.strongModel, prompt.strong]])] as const),
+    );
+    const learned = learnedRouter(shippedPredictor(), table);
+    const rows = evaluatePairs(dataset, byLength, learned);
+    const train = rows.find((row) => row.part === 'train' && row.router === 'learned (5-fold CV)');
+    const oracle = rows.find((row) => row.part === 'train' && row.router === 'oracle');
+    expect(train?.summary.apgr).toBeCloseTo(oracle?.summary.apgr ?? NaN, 12);
+    // Only held-out prompts went through the predictor.
+    expect(learned.decisions()).toBe(dataset.prompts.filter((prompt) => prompt.part === 'heldout').length);
+    expect(evaluateMulti(loadRouterBench(fixtures), byLength, learned).filter((row) => row.router.startsWith('learned')).map((row) => row.router)).toEqual(['learned (5-fold CV)', 'learned']);
+  });
+
   it('leaves the learned router out of pairs whose models it does not know', () => {
     const learned = learnedRouter(shippedPredictor());
     const dataset = { ...loadMmlu(fixtures), weakModel: 'unknown-weak' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossValidate, trainingSet } from './learned-cv';
+import type { MultiDataset } from './load';
 import { canonicalModel, foldsOf, FOLDS, fromMulti, type TrainingExample } from './learned-data';
 
 const topics = ['history', 'poems', 'cooking', 'travel', 'music', 'sports', 'gardens', 'films'];
@@ -33,7 +34,7 @@ describe('cross-validating the learned model', () => {
   });
 
   it('trains only on the training part, under one name per model', () => {
-    const dataset = {
+    const dataset: MultiDataset = {
       models: ['mistralai/mixtral-8x7b-chat', 'gpt4_1106_preview'],
       prompts: [
         { id: 'a', task: 'arc-challenge', text: 'x', part: 'train' as const, quality: { 'mistralai/mixtral-8x7b-chat': 1, gpt4_1106_preview: 0.5 }, cost: {} },

@@ -1,4 +1,4 @@
-import { promptFeatures } from '../../src/routing/auto/learned/features';
+import { promptFeatures, SUPPORT_BITS, supportKeys } from '../../src/routing/auto/learned/features';
 import { fitQualityModel, type FitOptions, type TrainingOutcome, type TrainingPrompt } from '../../src/routing/auto/learned/fit';
 import { logitOf, project, sigmoid, standardise, type QualityWeights } from '../../src/routing/auto/learned/model';
 import { summarisePair } from './metrics';
@@ -78,6 +78,25 @@ export function outOfFold(set: TrainingSet, options: FitOptions): Float64Array {
   return predictions;
 }
 
+/**
+ * Out-of-fold predictions for every training prompt and every model (recorded on it or not),
+ * keyed by prompt text and canonical model name: what the evaluation's training rows use, so
+ * they are not in-sample.
+ */
+export function outOfFoldTable(set: TrainingSet, options: FitOptions): Map<string, Map<string, number>> {
+  const table = new Map<string, Map<string, number>>();
+  for (let fold = 0; fold < FOLDS; fold += 1) {
+    const weights = fitOn(set, options, (prompt) => set.folds[prompt] !== fold);
+    set.prompts.forEach((prompt, index) => {
+      if (set.folds[index] !== fold) return;
+      const row = table.get(set.examples[index].text) ?? new Map<string, number>();
+      set.models.forEach((model, m) => row.set(model, predictOne(weights, prompt, m)));
+      table.set(set.examples[index].text, row);
+    });
+  }
+  return table;
+}
+
 /** Pairs to score by APGR out of fold: source → [weak, strong] canonical names. */
 export type PairSources = Record<string, [string, string]>;
 
@@ -117,14 +136,14 @@ export function crossValidate(set: TrainingSet, options: FitOptions, pairs: Pair
   };
 }
 
-/** Training prompts' mean embedding, and which buckets at least `minPrompts` of them use. */
+/** Training prompts' mean embedding, and which words (support table positions) at least `minPrompts` of them use. */
 export function trainingStatistics(set: TrainingSet, weights: QualityWeights, minPrompts: number): { meanEmbedding: number[]; seen: boolean[] } {
   const meanEmbedding = new Array<number>(weights.dims).fill(0);
-  const counts = new Uint32Array(weights.buckets);
-  for (const prompt of set.prompts) {
+  const counts = new Uint32Array(SUPPORT_BITS);
+  set.prompts.forEach((prompt, index) => {
     const projection = project(weights, prompt, standardise(prompt.dense, weights.denseMean, weights.denseStd));
     for (let k = 0; k < weights.dims; k += 1) meanEmbedding[k] += projection.embedding[k] / set.prompts.length;
-    for (const bucket of prompt.indices) counts[bucket] += 1;
-  }
+    for (const key of supportKeys(set.examples[index].text)) counts[key] += 1;
+  });
   return { meanEmbedding, seen: Array.from(counts, (count) => count >= minPrompts) };
 }

@@ -1,4 +1,5 @@
 import type { LearnedPredictor, LearnedPrompt } from '../../src/routing/auto/learned';
+import { canonicalModel } from './learned-data';
 import type { CostPoint } from './metrics';
 import type { MultiPrompt } from './load';
 
@@ -8,24 +9,39 @@ import type { MultiPrompt } from './load';
  */
 export interface LearnedRouter {
   predictor: LearnedPredictor;
+  /** True when training prompts are scored out of fold (see `outOfFold`), not in-sample. */
+  crossValidated: boolean;
   /** Predicted quality of each named model on the prompt; undefined for a model it does not know. */
   decide(text: string, messages: number, models: readonly string[]): Array<number | undefined>;
+  /** Same for a training prompt: out of fold when the router has those predictions, else in-sample. */
+  decideTraining(text: string, messages: number, models: readonly string[]): Array<number | undefined>;
   decisions(): number;
   microseconds(): number;
 }
 
-export function learnedRouter(predictor: LearnedPredictor): LearnedRouter {
+/**
+ * `outOfFold`: prompt text → canonical model → quality predicted by a model fitted without that
+ * prompt's fold (`outOfFoldTable`), for the training part's rows.
+ */
+export function learnedRouter(predictor: LearnedPredictor, outOfFold?: ReadonlyMap<string, ReadonlyMap<string, number>>): LearnedRouter {
   let decisions = 0;
   let nanoseconds = 0n;
+  const decide = (text: string, messages: number, models: readonly string[]): Array<number | undefined> => {
+    const started = process.hrtime.bigint();
+    const prompt: LearnedPrompt = predictor.analyse(text, messages);
+    const qualities = models.map((model) => predictor.quality(prompt, model));
+    nanoseconds += process.hrtime.bigint() - started;
+    decisions += 1;
+    return qualities;
+  };
   return {
     predictor,
-    decide(text, messages, models) {
-      const started = process.hrtime.bigint();
-      const prompt: LearnedPrompt = predictor.analyse(text, messages);
-      const qualities = models.map((model) => predictor.quality(prompt, model));
-      nanoseconds += process.hrtime.bigint() - started;
-      decisions += 1;
-      return qualities;
+    crossValidated: outOfFold !== undefined,
+    decide,
+    decideTraining(text, messages, models) {
+      const row = outOfFold?.get(text);
+      if (outOfFold === undefined) return decide(text, messages, models);
+      return models.map((model) => row?.get(canonicalModel(model)));
     },
     decisions: () => decisions,
     microseconds: () => (decisions === 0 ? 0 : Number(nanoseconds) / 1000 / decisions),
@@ -41,10 +57,10 @@ export const LAMBDAS = [0, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.1
  * knows from prices), scaled by the dearest model's, so λ reads as quality given up per
  * dearest-model call; the prompt's own recorded cost would leak the answer's length.
  */
-export function learnedMultiPoints(router: LearnedRouter, training: readonly MultiPrompt[], prompts: readonly MultiPrompt[], models: readonly string[]): CostPoint[] {
+export function learnedMultiPoints(router: LearnedRouter, training: readonly MultiPrompt[], prompts: readonly MultiPrompt[], models: readonly string[], isTraining: boolean): CostPoint[] {
   const expected = models.map((model) => training.reduce((sum, prompt) => sum + (prompt.cost[model] ?? 0), 0) / Math.max(1, training.length));
   const dearest = Math.max(...expected, Number.MIN_VALUE);
-  const predicted = prompts.map((prompt) => router.decide(prompt.text, 1, models));
+  const predicted = prompts.map((prompt) => (isTraining ? router.decideTraining(prompt.text, 1, models) : router.decide(prompt.text, 1, models)));
   return LAMBDAS.map((lambda) => {
     let quality = 0;
     let cost = 0;

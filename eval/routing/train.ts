@@ -11,8 +11,9 @@ import { DENSE_FEATURES } from '../../src/routing/auto/learned/features';
 import { DEFAULT_FIT, type FitOptions } from '../../src/routing/auto/learned/fit';
 import { toModelFile } from '../../src/routing/auto/learned/model-file';
 import { crossValidate, fitOn, trainingSet, trainingStatistics, type CvResult, type PairSources } from './learned-cv';
-import { canonicalModel, fromMulti, fromPairs, MODEL_ALIASES } from './learned-data';
-import { ALPACA_STRONG, loadAlpacaAll, loadGsm8k, loadMmlu, loadRouterBench, ROUTELLM_STRONG, ROUTELLM_WEAK } from './load';
+import { canonicalModel, MODEL_ALIASES } from './learned-data';
+import { loadTrainingExamples } from './learned-training';
+import { ALPACA_STRONG, ROUTELLM_STRONG, ROUTELLM_WEAK } from './load';
 import { dataDirectory } from './data-directory';
 
 export const MODEL_VERSION = 'quality-model-v1';
@@ -36,7 +37,7 @@ function main(): void {
   }
   const trained = values.trained ?? new Date().toISOString().slice(0, 10);
   const started = Date.now();
-  const examples = [...fromPairs(loadMmlu(root)), ...fromPairs(loadGsm8k(root)), ...fromMulti(loadRouterBench(root), 'routerbench'), ...fromMulti(loadAlpacaAll(root), 'alpaca', [ALPACA_STRONG])];
+  const examples = loadTrainingExamples(root);
   const set = trainingSet(examples, BUCKETS);
   process.stdout.write(`training part: ${set.prompts.length} prompts, ${set.outcomes.length} outcomes, ${set.models.length} models (${((Date.now() - started) / 1000).toFixed(1)} s to load and featurise)\n`);
 

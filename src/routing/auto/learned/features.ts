@@ -47,14 +47,22 @@ export const DENSE_FEATURES: readonly string[] = [
   'log_tokens_if_prose',
 ];
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over UTF-16 code units: fixed offset basis and prime, so there is nothing to seed. */
 export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+  return fnvContinue(FNV_OFFSET, text) >>> 0;
+}
+
+/** FNV-1a state after `text`, from `state`: hashing "a" then "b" equals hashing "ab", with no new string. */
+function fnvContinue(state: number, text: string): number {
+  let hash = state;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
+    hash = Math.imul(hash, FNV_PRIME);
   }
-  return hash >>> 0;
+  return hash;
 }
 
 /** Words in lower case; digit runs fold to one token so that numbers share weight. */
@@ -70,20 +78,25 @@ export function words(text: string): string[] {
   return found;
 }
 
+/** A separator no word contains keeps the bigram "a b" apart from the word "ab". */
+const BIGRAM_SEPARATOR = '\u0001';
+
 /** Signed hashed unigrams and bigrams over `buckets` (a power of two), L2-normalised. */
 export function hashedGrams(text: string, buckets: number): { indices: Int32Array; values: Float64Array } {
   const mask = buckets - 1;
   const sums = new Map<number, number>();
-  const add = (gram: string): void => {
-    const hash = fnv1a(gram);
+  const add = (hash: number): void => {
     const bucket = hash & mask;
     sums.set(bucket, (sums.get(bucket) ?? 0) + (hash & 0x80000000 ? -1 : 1));
   };
+  let previous = 0;
   const tokens = words(text);
   for (let index = 0; index < tokens.length; index += 1) {
-    add(tokens[index]);
-    // A separator no word contains keeps "a b" apart from the word "ab".
-    if (index > 0) add(`${tokens[index - 1]}\u0001${tokens[index]}`);
+    const word = fnvContinue(FNV_OFFSET, tokens[index]);
+    add(word >>> 0);
+    // The bigram's hash is FNV-1a of "previous word + separator + word", continued from the previous word's state.
+    if (index > 0) add(fnvContinue(fnvContinue(previous, BIGRAM_SEPARATOR), tokens[index]) >>> 0);
+    previous = word;
   }
   const indices = Int32Array.from([...sums.keys()].filter((bucket) => sums.get(bucket) !== 0).sort((a, b) => a - b));
   const values = Float64Array.from(indices, (bucket) => sums.get(bucket) as number);
@@ -92,6 +105,18 @@ export function hashedGrams(text: string, buckets: number): { indices: Int32Arra
   norm = Math.sqrt(norm);
   if (norm > 0) for (let index = 0; index < values.length; index += 1) values[index] /= norm;
   return { indices, values };
+}
+
+/**
+ * Support is judged on whole words in a table far larger than the weight buckets: with 2^14
+ * buckets every bucket is shared by many words, so "this bucket was seen" would say nothing
+ * about whether the word was. 2^19 bits hold the training vocabulary with few false hits.
+ */
+export const SUPPORT_BITS = 1 << 19;
+
+/** The prompt's distinct words, as positions in the support table. */
+export function supportKeys(text: string): number[] {
+  return [...new Set(words(text).map((word) => fnv1a(word) & (SUPPORT_BITS - 1)))];
 }
 
 export function denseFeatures(text: string, complexity: ComplexityResult): Float64Array {

@@ -40,8 +40,8 @@ export interface QualityModelFile {
   meanEmbedding: number[];
   difficulty: QuantisedVector;
   interaction: QuantisedVector[];
-  /** Buckets seen in at least `minPrompts` training prompts, as a bitset (base64). */
-  support: { minPrompts: number; seen: string };
+  /** Words (hashed into `bits` positions) seen in at least `minPrompts` training prompts, as a bitset (base64). */
+  support: { minPrompts: number; bits: number; seen: string };
   /** How it was trained: options and cross-validation results, for the record. */
   training: Record<string, unknown>;
 }
@@ -104,7 +104,7 @@ export function toModelFile(
     meanEmbedding: describe.meanEmbedding.map((value) => round(value, 4)),
     difficulty: quantise(weights.difficulty),
     interaction: weights.interaction.map(quantise),
-    support: { minPrompts: describe.minPrompts, seen: encodeBitset(describe.seen) },
+    support: { minPrompts: describe.minPrompts, bits: describe.seen.length, seen: encodeBitset(describe.seen) },
     training: describe.training,
   };
 }

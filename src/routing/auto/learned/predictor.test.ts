@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DENSE_FEATURES, promptFeatures } from './features';
+import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS, supportKeys } from './features';
 import { fitQualityModel, type TrainingOutcome } from './fit';
 import { logitOf, project, sigmoid, standardise } from './model';
 import { toModelFile, type QualityModelFile } from './model-file';
@@ -18,8 +18,8 @@ function plantedModel(): { file: QualityModelFile; weights: ReturnType<typeof fi
     { prompt, model: 1, label: text.includes('integral') && prompt % 2 === 0 ? 0 : 1 },
   ]);
   const weights = fitQualityModel(prompts, outcomes, ['weak-model', 'Strong-Model'], { buckets: BUCKETS, dims: 1, lambda: 1e-4, epochs: 200, learningRate: 0.05 });
-  const counts = new Uint32Array(BUCKETS);
-  for (const prompt of prompts) for (const bucket of prompt.indices) counts[bucket] += 1;
+  const counts = new Uint32Array(SUPPORT_BITS);
+  for (const text of texts) for (const key of supportKeys(text)) counts[key] += 1;
   const file = toModelFile(weights, {
     version: 'quality-model-test',
     trained: '2026-12-06',
@@ -76,7 +76,8 @@ describe('createPredictor', () => {
 
   it('reports support: high on words it was trained on, low on words it never saw', () => {
     expect(predictor.support(predictor.analyse('tell me about cooking', 1))).toBe(1);
-    expect(predictor.support(predictor.analyse('zyxxy quorble flanged vintners', 1))).toBeLessThan(0.2);
+    expect(predictor.support(predictor.analyse('zyxxy quorble flanged vintners', 1))).toBe(0);
+    expect(predictor.support(predictor.analyse('tell me about zyxxy quorble', 1))).toBeCloseTo(3 / 5, 9);
     expect(predictor.support(predictor.analyse('', 1))).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { DENSE_FEATURES, promptFeatures } from './features';
+import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS, supportKeys } from './features';
 import { logitOf, project, sigmoid, standardise, type Projection } from './model';
 import { decodeBitset, fromModelFile, type QualityModelFile } from './model-file';
 
@@ -21,7 +21,7 @@ export interface LearnedPredictor {
    * (see `models()`); the per-model task affinities are left out, since an unknown model has none.
    */
   qualityAt(prompt: LearnedPrompt, ability: number): number;
-  /** Share of the prompt's hashed words and word pairs seen in enough training prompts, in [0, 1]; low means thin data. */
+  /** Share of the prompt's distinct words (first 4,000 characters) seen in enough training prompts, in [0, 1]; low means thin data. */
   support(prompt: LearnedPrompt): number;
   /** Known models with their abilities on the same [0, 1] scale as `qualityAt`. */
   models(): Array<{ name: string; ability: number }>;
@@ -40,7 +40,8 @@ function analysed(prompt: LearnedPrompt): AnalysedPrompt {
 
 export function createPredictor(file: QualityModelFile): LearnedPredictor {
   const weights = fromModelFile(file, DENSE_FEATURES);
-  const seen = decodeBitset(file.support.seen, file.buckets);
+  if (file.support.bits !== SUPPORT_BITS) throw new Error(`quality model: support table of ${file.support.bits} bits, expected ${SUPPORT_BITS}; rebuild it (npm run train:routing)`);
+  const seen = decodeBitset(file.support.seen, SUPPORT_BITS);
   const byName = new Map<string, number>();
   file.models.forEach((model, index) => {
     for (const name of [model.name, ...model.aliases]) byName.set(name.toLowerCase(), index);
@@ -58,9 +59,10 @@ export function createPredictor(file: QualityModelFile): LearnedPredictor {
     analyse(text, messages) {
       const features = promptFeatures(text, messages, weights.buckets);
       const projection = project(weights, features, standardise(features.dense, weights.denseMean, weights.denseStd));
+      const keys = supportKeys(text);
       let known = 0;
-      for (const bucket of features.indices) known += seen[bucket];
-      const prompt: AnalysedPrompt = { difficulty: projection.difficulty, projection, support: features.indices.length === 0 ? 0 : known / features.indices.length };
+      for (const key of keys) known += seen[key];
+      const prompt: AnalysedPrompt = { difficulty: projection.difficulty, projection, support: keys.length === 0 ? 0 : known / keys.length };
       return prompt;
     },
     quality(prompt, model) {
