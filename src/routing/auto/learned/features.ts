@@ -20,6 +20,8 @@ export interface PromptFeatures {
   /** Dense features, unstandardised, in `DENSE_FEATURES` order. */
   dense: Float64Array;
   complexity: ComplexityResult;
+  /** The prompt's distinct words in the support table (see `supportKeys`). */
+  supportKeys: number[];
 }
 
 const PATTERNS: readonly PromptPattern[] = ['code', 'math', 'analysis', 'creative', 'extraction', 'simple_question', 'chat'];
@@ -81,16 +83,28 @@ export function words(text: string): string[] {
 /** A separator no word contains keeps the bigram "a b" apart from the word "ab". */
 const BIGRAM_SEPARATOR = '\u0001';
 
-/** Signed hashed unigrams and bigrams over `buckets` (a power of two), L2-normalised. */
-export function hashedGrams(text: string, buckets: number): { indices: Int32Array; values: Float64Array } {
+/**
+ * Per-bucket sums, reused between calls (one per bucket count): filling a typed array and
+ * clearing only the touched buckets is several times faster than a Map per prompt. Each call
+ * leaves it all zero again, so calls stay independent.
+ */
+const scratch = new Map<number, Float64Array>();
+
+/** Signed hashed unigrams and bigrams over `buckets` (a power of two), L2-normalised. `tokens` defaults to `words(text)`. */
+export function hashedGrams(text: string, buckets: number, tokens: readonly string[] = words(text)): { indices: Int32Array; values: Float64Array } {
   const mask = buckets - 1;
-  const sums = new Map<number, number>();
+  let sums = scratch.get(buckets);
+  if (sums === undefined) {
+    sums = new Float64Array(buckets);
+    scratch.set(buckets, sums);
+  }
+  const touched: number[] = [];
   const add = (hash: number): void => {
     const bucket = hash & mask;
-    sums.set(bucket, (sums.get(bucket) ?? 0) + (hash & 0x80000000 ? -1 : 1));
+    if (sums[bucket] === 0) touched.push(bucket);
+    sums[bucket] += hash & 0x80000000 ? -1 : 1;
   };
   let previous = 0;
-  const tokens = words(text);
   for (let index = 0; index < tokens.length; index += 1) {
     const word = fnvContinue(FNV_OFFSET, tokens[index]);
     add(word >>> 0);
@@ -98,8 +112,11 @@ export function hashedGrams(text: string, buckets: number): { indices: Int32Arra
     if (index > 0) add(fnvContinue(fnvContinue(previous, BIGRAM_SEPARATOR), tokens[index]) >>> 0);
     previous = word;
   }
-  const indices = Int32Array.from([...sums.keys()].filter((bucket) => sums.get(bucket) !== 0).sort((a, b) => a - b));
-  const values = Float64Array.from(indices, (bucket) => sums.get(bucket) as number);
+  // A bucket can return to 0 and be touched again: keep each once, and only the non-zero ones.
+  const kept = [...new Set(touched)].filter((bucket) => sums[bucket] !== 0).sort((a, b) => a - b);
+  const indices = Int32Array.from(kept);
+  const values = Float64Array.from(kept, (bucket) => sums[bucket]);
+  for (const bucket of touched) sums[bucket] = 0;
   let norm = 0;
   for (const value of values) norm += value * value;
   norm = Math.sqrt(norm);
@@ -114,9 +131,9 @@ export function hashedGrams(text: string, buckets: number): { indices: Int32Arra
  */
 export const SUPPORT_BITS = 1 << 19;
 
-/** The prompt's distinct words, as positions in the support table. */
-export function supportKeys(text: string): number[] {
-  return [...new Set(words(text).map((word) => fnv1a(word) & (SUPPORT_BITS - 1)))];
+/** The prompt's distinct words, as positions in the support table. `tokens` defaults to `words(text)`. */
+export function supportKeys(text: string, tokens: readonly string[] = words(text)): number[] {
+  return [...new Set(tokens.map((word) => fnv1a(word) & (SUPPORT_BITS - 1)))];
 }
 
 export function denseFeatures(text: string, complexity: ComplexityResult): Float64Array {
@@ -152,5 +169,6 @@ export function denseFeatures(text: string, complexity: ComplexityResult): Float
 
 export function promptFeatures(text: string, messages: number, buckets: number): PromptFeatures {
   const complexity = scoreComplexity({ text, messages });
-  return { ...hashedGrams(text, buckets), dense: denseFeatures(text, complexity), complexity };
+  const tokens = words(text);
+  return { ...hashedGrams(text, buckets, tokens), dense: denseFeatures(text, complexity), complexity, supportKeys: supportKeys(text, tokens) };
 }

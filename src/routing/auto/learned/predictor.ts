@@ -1,4 +1,4 @@
-import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS, supportKeys } from './features';
+import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS } from './features';
 import { logitOf, project, sigmoid, standardise, type Projection } from './model';
 import { decodeBitset, fromModelFile, type QualityModelFile } from './model-file';
 
@@ -59,7 +59,7 @@ export function createPredictor(file: QualityModelFile): LearnedPredictor {
     analyse(text, messages) {
       const features = promptFeatures(text, messages, weights.buckets);
       const projection = project(weights, features, standardise(features.dense, weights.denseMean, weights.denseStd));
-      const keys = supportKeys(text);
+      const keys = features.supportKeys;
       let known = 0;
       for (const key of keys) known += seen[key];
       const prompt: AnalysedPrompt = { difficulty: projection.difficulty, projection, support: keys.length === 0 ? 0 : known / keys.length };
