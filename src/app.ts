@@ -43,6 +43,7 @@ import { liveCatalog } from './routing/live-catalog';
 import { createRouter } from './library/create-router';
 import type { InProcessGateway } from './mcp/stdio';
 import type { QualityPredictor } from './routing/auto/predictor';
+import { shippedPredictor } from './routing/auto/learned';
 import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
@@ -91,7 +92,7 @@ export interface StartOptions {
   now?: () => number;
   /** The environment the admin key is read from (default: the process's). */
   env?: NodeJS.ProcessEnv;
-  /** The learned quality model for auto-routing (default: none yet); `null` for none. */
+  /** The learned quality model for auto-routing (default: the shipped one); `null` for none. */
   predictor?: QualityPredictor | null;
   /** The key store's SQLite file when the ledger is one (default: beside the ledger's file; workers share the primary's). */
   accessStorePath?: string;
@@ -116,7 +117,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   const autoRouting = startAutoRouting(config, {
     now: options.now ?? Date.now,
-    ...(options.predictor === null ? {} : { predictor: options.predictor }),
+    ...(options.predictor === null ? {} : { predictor: options.predictor ?? shippedPredictor() }),
     onError: (message) => logger.warn(message),
   });
   const services = createServices({

@@ -167,8 +167,9 @@ export function denseFeatures(text: string, complexity: ComplexityResult): Float
   ]);
 }
 
-export function promptFeatures(text: string, messages: number, buckets: number): PromptFeatures {
-  const complexity = scoreComplexity({ text, messages });
+/** `scored`: the prompt's complexity when the caller has it already (auto-routing scores it once a request). */
+export function promptFeatures(text: string, messages: number, buckets: number, scored?: ComplexityResult): PromptFeatures {
+  const complexity = scored ?? scoreComplexity({ text, messages });
   const tokens = words(text);
   return { ...hashedGrams(text, buckets, tokens), dense: denseFeatures(text, complexity), complexity, supportKeys: supportKeys(text, tokens) };
 }

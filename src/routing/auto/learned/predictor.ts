@@ -1,3 +1,4 @@
+import type { ComplexityResult } from '../complexity';
 import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS } from './features';
 import { logitOf, project, sigmoid, standardise, type Projection } from './model';
 import { decodeBitset, fromModelFile, type QualityModelFile } from './model-file';
@@ -12,7 +13,8 @@ export interface LearnedPredictor {
   /** E.g. 'quality-model-v1 (trained 2026-12-06, 49,617 outcomes)'. */
   readonly version: string;
   /** Featurise and project the prompt: once per request. */
-  analyse(text: string, messages: number): LearnedPrompt;
+  /** `complexity`: the prompt's complexity score when the caller has it already (it is a feature). */
+  analyse(text: string, messages: number, complexity?: ComplexityResult): LearnedPrompt;
   /** P(good answer) in [0, 1] for a model the training data knows (its name or an alias, case-insensitive); undefined when unknown. */
   quality(prompt: LearnedPrompt, model: string): number | undefined;
   /**
@@ -56,8 +58,8 @@ export function createPredictor(file: QualityModelFile): LearnedPredictor {
 
   return {
     version,
-    analyse(text, messages) {
-      const features = promptFeatures(text, messages, weights.buckets);
+    analyse(text, messages, complexity) {
+      const features = promptFeatures(text, messages, weights.buckets, complexity);
       const projection = project(weights, features, standardise(features.dense, weights.denseMean, weights.denseStd));
       const keys = features.supportKeys;
       let known = 0;
