@@ -37,6 +37,7 @@ import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
 import { configureRoute } from './gateway/configure-routing';
 import { startSla, type Sla } from './sla/start-sla';
+import { startTracing, type Tracing } from './observability/tracing';
 import { startSourceRouting } from './sources/start-sources';
 import { JunctionError } from './errors';
 import { liveCatalog } from './routing/live-catalog';
@@ -65,6 +66,8 @@ export interface Junction {
   autoRouting: AutoRouting;
   /** The SLA monitor: active alerts, per-target figures, load-balancing reports. */
   sla: Sla;
+  /** OpenTelemetry export, when `tracing.enabled`. */
+  tracing?: Tracing;
   simulator?: Simulator;
   logger: Logger;
   /**
@@ -166,6 +169,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     learnFromRequest(autoRouting, entry);
   });
   logRequests(events, logger);
+  const tracing = startTracing(config.tracing, events, catalog);
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
   const reloads = createConfigReloader({
@@ -249,6 +253,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.close();
     await services.client.close();
     await sla.close();
+    await tracing?.close();
     await access.close();
     autoRouting.close();
     await store.close();
@@ -274,6 +279,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       await pipeline.drain();
       await services.client.close();
       await sla.close();
+      await tracing?.close();
       await access.close();
       autoRouting.close();
       await store.close();
@@ -282,7 +288,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, ...(tracing ? { tracing } : {}), close };
 }
 
 /**
