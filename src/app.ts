@@ -234,7 +234,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     optimizer: { operations: optimizer, route: config.optimizer.route },
     reload: (actor) => reload(undefined, actor),
     sla: () => sla.report(),
-    sources,
+    sources: sources.operations,
     async configureRouting(change, actor) {
       // Checked before anything waits in the reload queue: a bad change is the caller's error at once.
       const next = configureRoute(reloads.active, change);
@@ -253,6 +253,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.close();
     await services.client.close();
     await sla.close();
+    sources.close();
     await tracing?.close();
     await access.close();
     autoRouting.close();
@@ -279,6 +280,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       await pipeline.drain();
       await services.client.close();
       await sla.close();
+      sources.close();
       await tracing?.close();
       await access.close();
       autoRouting.close();

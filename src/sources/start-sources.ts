@@ -6,7 +6,9 @@
 import type { JunctionConfig } from '../config/types';
 import type { Metrics } from '../observability/metrics';
 import { createSourceOperations, type SourceOperations } from '../operations/sources';
+import { keepSnapshotIn, statePathBesideLedger } from '../state/files/snapshot-file';
 import { createSourceRouter } from './router';
+import type { RouterSnapshot } from './types';
 
 export interface SourceRoutingOptions {
   now: () => number;
@@ -15,7 +17,14 @@ export interface SourceRoutingOptions {
   audit: (entry: { actor: string; action: string; target: string; details: Record<string, unknown> }) => void;
 }
 
-export function startSourceRouting(config: JunctionConfig, options: SourceRoutingOptions): SourceOperations {
+export interface SourceRouting {
+  operations: SourceOperations;
+  /** Where trust, breakers and history are kept across restarts, if anywhere. */
+  file?: string;
+  close(): void;
+}
+
+export function startSourceRouting(config: JunctionConfig, options: SourceRoutingOptions): SourceRouting {
   const router = createSourceRouter({
     now: options.now,
     policies: config.sources.policies,
@@ -23,7 +32,23 @@ export function startSourceRouting(config: JunctionConfig, options: SourceRoutin
     onBreakerChange: (event) => options.log({ metric: event.metricKey, source: event.sourceId, reason: event.reason }, `data source breaker ${event.to}`),
   });
   options.metrics.watchSources(() => router.sources().map((source) => ({ metricKey: source.metricKey, sourceId: source.sourceId, trust: source.trust, breaker: source.breaker })));
-  return createSourceOperations({
+  const path = statePathBesideLedger(config, 'sources');
+  // Trust, breakers and history survive a restart: a source opened for sticking stays open.
+  let changed = false;
+  const kept =
+    path === undefined
+      ? undefined
+      : keepSnapshotIn(
+          path,
+          {
+            snapshot: () => ((changed = false), router.snapshot()),
+            restore: (value) => router.restore(value),
+            check: checkSnapshot,
+            changed: () => changed,
+          },
+          { onError: (message) => options.log({}, message) },
+        );
+  const ops = createSourceOperations({
     router,
     onDecision: (result) => options.metrics.sourceDecision(result.metricKey, result.strategy, result.mode, result.confidence, result.isSynthetic),
     audit: (actor, result) =>
@@ -34,4 +59,18 @@ export function startSourceRouting(config: JunctionConfig, options: SourceRoutin
         details: { value: result.value, strategy: result.strategy, confidence: result.confidence, isSynthetic: result.isSynthetic, sources: result.sources.map((source) => ({ id: source.sourceId, status: source.status, weight: source.weight })) },
       }),
   });
+  // Anything that may change trust, breakers, history or policies marks the state for the next save.
+  const operations: SourceOperations = {
+    router,
+    route: (body, actor) => ((changed = true), ops.route(body, actor)),
+    health: (body) => ((changed = true), ops.health(body)),
+    setPolicy: (metricKey, body, actor) => ((changed = true), ops.setPolicy(metricKey, body, actor)),
+  };
+  return { operations, ...(path ? { file: path } : {}), close: () => kept?.close() };
+}
+
+function checkSnapshot(value: unknown): RouterSnapshot {
+  const parsed = value as Partial<RouterSnapshot>;
+  if (parsed?.version !== 1 || typeof parsed.metrics !== 'object' || parsed.metrics === null) throw new Error('not a version 1 source-router snapshot');
+  return parsed as RouterSnapshot;
 }

@@ -8,6 +8,7 @@ import type { JunctionConfig } from '../../config/types';
 import type { AutoKnowledge } from '../strategies/types';
 import { AutoLearning } from './learning';
 import { keepLearningIn, type LearningFile } from './learning-file';
+import { statePathBesideLedger } from '../../state/files/snapshot-file';
 import { learnFromOutcome } from './observe-outcome';
 import type { QualityPredictor } from './predictor';
 import type { LedgerEntry } from '../../ledger/types';
@@ -52,14 +53,6 @@ export function learnFromRequest(auto: AutoRouting, entry: LedgerEntry): void {
 }
 
 export function learningPath(config: JunctionConfig): string | undefined {
-  if (config.ledger.kind === 'sqlite') return config.ledger.path === ':memory:' ? undefined : besides(config.ledger.path);
-  if (config.ledger.kind === 'postgres') return besides(config.ledger.spoolPath);
-  return undefined;
+  return statePathBesideLedger(config, 'learning');
 }
 
-/** `junction.db` → `junction.learning.json`. */
-function besides(path: string): string {
-  const dot = path.lastIndexOf('.');
-  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return `${dot > slash + 1 ? path.slice(0, dot) : path}.learning.json`;
-}
