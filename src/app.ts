@@ -27,6 +27,7 @@ import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
+import { budgetsFromAdmin, createDashboard, type Dashboard } from './operations/dashboard';
 import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
 import { createLearningOperations } from './operations/learning';
@@ -60,6 +61,8 @@ export interface Junction {
   access: Access;
   /** Auto-routing's learned model and feedback learning. */
   autoRouting: AutoRouting;
+  /** The live dashboard's data (GET /dashboard/data); `useAlerts` plugs in the active alerts. */
+  dashboard: Dashboard;
   simulator?: Simulator;
   logger: Logger;
   /**
@@ -161,6 +164,19 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     learnFromRequest(autoRouting, entry);
   });
   logRequests(events, logger);
+
+  // Dashboard: recent traffic from the events, the rest read from the operations above on each poll.
+  const dashboard = createDashboard({
+    operations,
+    events,
+    now: services.now,
+    budgets: budgetsFromAdmin(admin),
+    cache: async () => {
+      const stats = await optimizer.cacheStats();
+      return { enabled: stats.enabled, hits: stats.hits, misses: stats.misses, hitRate: stats.hit_rate, note: stats.note };
+    },
+    ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
+  });
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
   const reloads = createConfigReloader({
@@ -203,6 +219,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       return outcome;
     },
     learning: createLearningOperations(autoRouting),
+    dashboard,
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
@@ -210,6 +227,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.listen({ host, port });
   } catch (error) {
     healthChecks?.stop();
+    dashboard.close();
     await app.close();
     await services.client.close();
     await access.close();
@@ -228,6 +246,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       ready = false;
       stopping = true;
       healthChecks?.stop();
+      dashboard.close();
       const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
       try {
         await app.close();
@@ -244,7 +263,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, dashboard, simulator, logger, reload, config: () => reloads.active, close };
 }
 
 /**
