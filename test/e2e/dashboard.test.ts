@@ -21,6 +21,11 @@ const chatOnly = generateKey();
 const hello = [{ role: 'user', content: 'hello' }];
 
 let harness: Harness;
+/** Junction's clock runs ahead of the real one by this much: each round of traffic lands in a later 10 s bucket, as over minutes of real use. */
+let ahead = 0;
+/** Requests sent so far, and how many of them the failing route refused. */
+let sent = 0;
+let refused = 0;
 
 beforeAll(async () => {
   harness = await startHarness({
@@ -33,13 +38,20 @@ beforeAll(async () => {
         { id: 'chat-only', hash: chatOnly.hash, scopes: ['chat'] },
       ],
     },
-    deployments: { flaky: { provider: 'sim-openai', model: 'flaky-model', pricing: { input: 1, output: 2 }, contextWindow: 8_000, capabilities: ['chat', 'streaming'] } },
+    deployments: {
+      flaky: { provider: 'sim-openai', model: 'flaky-model', pricing: { input: 1, output: 2 }, contextWindow: 8_000, capabilities: ['chat', 'streaming'] },
+      broken: { provider: 'sim-anthropic', model: 'broken-model', pricing: { input: 1, output: 2 }, contextWindow: 8_000, capabilities: ['chat', 'streaming'] },
+    },
     routes: {
       // The primary always fails: the first two requests trip its breaker, and every one is answered by the secondary tier.
       assistant: { deployments: ['flaky'], secondary: ['openai-mini'], retry: { attempts: 0 }, breaker: { consecutiveFailures: 2, cooldownMs: 600_000 } },
+      // Nothing to fall back to: its requests fail (a 502, then 503s once the breaker opens).
+      lonely: { deployments: ['broken'], retry: { attempts: 0 }, breaker: { consecutiveFailures: 1, cooldownMs: 600_000 } },
     },
+    now: () => Date.now() + ahead,
   });
   harness.simulator.setBehaviour('flaky-model', { errorRates: { '500': 1 } });
+  harness.simulator.setBehaviour('broken-model', { errorRates: { '500': 1 } });
 });
 
 afterAll(async () => {
@@ -56,11 +68,22 @@ async function chat(model: string, stream = false): Promise<number> {
   return response.status;
 }
 
-async function traffic(rounds: number): Promise<void> {
-  for (let round = 0; round < rounds; round += 1) {
+let rounds = 0;
+
+/** Rounds of traffic, 10 s apart on Junction's clock; every third round also asks the failing route. */
+async function traffic(count: number): Promise<void> {
+  for (let round = 0; round < count; round += 1) {
+    ahead += 10_000;
+    rounds += 1;
     expect(await chat('to-openai')).toBe(200);
     expect(await chat('to-anthropic', true)).toBe(200);
     expect(await chat('assistant')).toBe(200);
+    sent += 3;
+    if (rounds % 3 === 1) {
+      expect(await chat('lonely')).toBeGreaterThanOrEqual(500);
+      sent += 1;
+      refused += 1;
+    }
   }
 }
 
@@ -101,7 +124,7 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
   });
 
   it('asks for a key, shows live health, breakers, fallbacks and decisions, and updates as traffic arrives', async () => {
-    await traffic(4);
+    await traffic(12);
 
     await page.goto(`${harness.url}/dashboard`);
     // Keys are on and none is kept yet: the page asks for one.
@@ -113,11 +136,13 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
     await flaky.locator('.breaker .pill.open').waitFor();
     expect(await page.locator('tr[data-deployment="openai-mini"] .breaker').innerText()).toBe('closed');
     for (const name of ['openai-mini', 'anthropic-haiku', 'gemini-flash', 'flaky']) await expect(page.locator(`tr[data-deployment="${name}"]`).count()).resolves.toBe(1);
-    expect(Number(await page.locator('tr[data-deployment="openai-mini"] .attempts').innerText())).toBe(8);
+    expect(await page.locator('tr[data-deployment="broken"] .breaker').innerText()).toContain('open');
+    expect(Number(await page.locator('tr[data-deployment="openai-mini"] .attempts').innerText())).toBe(24);
 
-    expect(await page.locator('#kpi-requests .value').innerText()).toBe('12');
+    expect(await page.locator('#kpi-requests .value').innerText()).toBe(String(sent));
+    expect(await page.locator('#kpi-errors .hint').innerText()).toBe(`${refused} error${refused === 1 ? '' : 's'}`);
     // The assistant route's answers came from its secondary tier.
-    expect(await page.locator('#fallbacks tr[data-tier="secondary"]').innerText()).toContain('4');
+    expect(await page.locator('#fallbacks tr[data-tier="secondary"]').innerText()).toContain('12');
     expect(await page.locator('#routes [data-route="assistant"]').innerText()).toContain('openai-mini');
     // A recent decision with the reason the ledger has for it.
     const { decisions } = await data(viewer.key);
@@ -132,15 +157,20 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
 
     // More traffic: the next poll (every 2 s) shows it without a reload.
     const updatedAt = await page.evaluate(() => document.body.dataset.updatedAt);
+    const before = sent;
     await traffic(2);
-    await page.waitForFunction(() => document.getElementById('kpi-requests')?.querySelector('.value')?.textContent === '18', undefined, { timeout: 10_000 });
+    expect(sent).toBeGreaterThan(before);
+    await page.waitForFunction((count) => document.getElementById('kpi-requests')?.querySelector('.value')?.textContent === count, String(sent), { timeout: 10_000 });
     expect(await page.evaluate(() => document.body.dataset.updatedAt)).not.toBe(updatedAt);
-    expect(Number(await page.locator('tr[data-deployment="openai-mini"] .attempts').innerText())).toBe(12);
+    expect(Number(await page.locator('tr[data-deployment="openai-mini"] .attempts').innerText())).toBe(28);
     expect(await page.locator('#key-dialog').isVisible()).toBe(false);
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: resolve(OUTPUT, 'dashboard.png'), fullPage: true });
     if (process.env.JUNCTION_UPDATE_SCREENSHOT === '1') await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
+    // The same page in dark mode, for whoever reviews the output.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: resolve(OUTPUT, 'dashboard-dark.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });
