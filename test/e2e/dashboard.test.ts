@@ -153,15 +153,15 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
     expect(await page.locator('#cache').innerText()).toContain('no response cache');
     expect(await page.locator('#alerts').innerText()).toContain('no active alerts');
     // The key was asked for once and kept for the tab.
-    expect(await page.evaluate(() => sessionStorage.getItem('junction.dashboard.key'))).toBe(viewer.key);
+    expect(await page.evaluate("sessionStorage.getItem('junction.dashboard.key')")).toBe(viewer.key);
 
     // More traffic: the next poll (every 2 s) shows it without a reload.
-    const updatedAt = await page.evaluate(() => document.body.dataset.updatedAt);
+    const updatedAt = await page.locator('body').getAttribute('data-updated-at');
     const before = sent;
     await traffic(2);
     expect(sent).toBeGreaterThan(before);
-    await page.waitForFunction((count) => document.getElementById('kpi-requests')?.querySelector('.value')?.textContent === count, String(sent), { timeout: 10_000 });
-    expect(await page.evaluate(() => document.body.dataset.updatedAt)).not.toBe(updatedAt);
+    await page.locator('#kpi-requests .value', { hasText: new RegExp(`^${sent}$`) }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('body').getAttribute('data-updated-at')).not.toBe(updatedAt);
     expect(Number(await page.locator('tr[data-deployment="openai-mini"] .attempts').innerText())).toBe(28);
     expect(await page.locator('#key-dialog').isVisible()).toBe(false);
 
