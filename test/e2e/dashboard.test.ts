@@ -173,4 +173,19 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
     await page.screenshot({ path: resolve(OUTPUT, 'dashboard-dark.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('shows the active alerts of a plugged-in source, critical ones first, and clears them', async () => {
+    const since = harness.junction.services.now() - 90_000;
+    harness.junction.dashboard.useAlerts(() => [
+      { id: 'to-anthropic:latency_p95', severity: 'warning', target: 'to-anthropic', metric: 'latency_p95_ms', value: 340, threshold: 300, since },
+      { id: 'flaky:error_rate', severity: 'critical', target: 'flaky', metric: 'error_rate', value: 1, threshold: 0.1, since },
+    ]);
+    await page.locator('#alerts .pill.critical').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#alerts').innerText()).toMatch(/flaky error_rate 1 \(threshold 0\.1\)[\s\S]*to-anthropic latency_p95_ms 340/);
+    expect(await page.locator('#kpi-alerts .value').innerText()).toBe('2');
+    harness.junction.dashboard.useAlerts(() => []);
+    await page.locator('#alerts', { hasText: 'no active alerts' }).waitFor({ timeout: 10_000 });
+    harness.junction.dashboard.useAlerts(undefined);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });
