@@ -122,7 +122,11 @@ export function createRequestSeries(options: RequestSeriesOptions): RequestSerie
   const decisions: DecisionView[] = [];
 
   const indexAt = (at: number) => Math.floor(at / bucketMs);
+  let prunedAt: number | undefined;
   function prune(current: number): void {
+    // On the request path: look at the buckets only when a new one begins, not on every request.
+    if (current === prunedAt) return;
+    prunedAt = current;
     for (const index of buckets.keys()) if (index <= current - span || index > current) buckets.delete(index);
   }
   function bucketAt(index: number): Bucket {
