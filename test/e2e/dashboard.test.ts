@@ -174,6 +174,20 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('asks again, saying why, when the kept key is refused', async () => {
+    const context = await browser.browser.newContext();
+    try {
+      await context.addInitScript(`sessionStorage.setItem('junction.dashboard.key', ${JSON.stringify(chatOnly.key)})`);
+      const fresh = await context.newPage();
+      await fresh.goto(`${harness.url}/dashboard`);
+      await fresh.locator('#key-dialog').waitFor({ state: 'visible' });
+      expect(await fresh.locator('#error-banner').innerText()).toContain('refused');
+      expect(await fresh.locator('#live-text').innerText()).toBe('key needed');
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
+
   it('shows the active alerts of a plugged-in source, critical ones first, and clears them', async () => {
     const since = harness.junction.services.now() - 90_000;
     harness.junction.dashboard.useAlerts(() => [
