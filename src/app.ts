@@ -37,6 +37,8 @@ import { createStateStore } from './state/create-state-store';
 import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
 import { configureRoute } from './gateway/configure-routing';
+import { startSla, type Sla } from './sla/start-sla';
+import { startSourceRouting } from './sources/start-sources';
 import { JunctionError } from './errors';
 import { liveCatalog } from './routing/live-catalog';
 import { createRouter } from './library/create-router';
@@ -61,6 +63,8 @@ export interface Junction {
   access: Access;
   /** Auto-routing's learned model and feedback learning. */
   autoRouting: AutoRouting;
+  /** The SLA monitor: active alerts, per-target figures, load-balancing reports. */
+  sla: Sla;
   /** The live dashboard's data (GET /dashboard/data); `useAlerts` plugs in the active alerts. */
   dashboard: Dashboard;
   simulator?: Simulator;
@@ -194,6 +198,36 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     },
   });
   const reload = (next?: JunctionConfig, actor?: string) => reloads.reload(next, actor);
+  const sla = startSla({
+    settings: config.sla,
+    events,
+    now: services.now,
+    log: { warn: (details, message) => logger.warn(details, message), info: (details, message) => logger.info(details, message) },
+    onAlert: (alert) => metrics.slaAlertFired(alert.metric, alert.severity),
+    effects: {
+      drain: (deployment) => services.drained.add(deployment),
+      undrain: (deployment) => services.drained.delete(deployment),
+      drained: () => services.drained,
+      routesWith: (deployment) =>
+        [...services.catalog.routes.values()]
+          .map((route) => ({ route: route.name, deployments: route.tiers.flatMap((tier) => tier.deployments) }))
+          .filter((route) => route.deployments.includes(deployment)),
+      async switchStrategy(route, strategy, actor) {
+        const previous = services.catalog.routes.get(route)?.strategy ?? strategy;
+        if (previous !== strategy) await reloads.reload(configureRoute(reloads.active, { route, strategy }), actor, 'routing.configure');
+        return previous;
+      },
+      audit: (action, target, details) => void access.store.audit({ at: services.now(), actor: 'sla-monitor', action, target, details }).catch(() => undefined),
+    },
+  });
+  metrics.watchSlaAlerts(() => sla.active());
+  dashboard.useAlerts(() => sla.active());
+  const sources = startSourceRouting(config, {
+    now: services.now,
+    metrics,
+    log: (details, message) => logger.warn(details, message),
+    audit: (entry) => void access.store.audit({ ...entry, at: services.now() }).catch(() => undefined),
+  });
 
   let ready = false;
   let stopping = false;
@@ -211,6 +245,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     admin,
     optimizer: { operations: optimizer, route: config.optimizer.route },
     reload: (actor) => reload(undefined, actor),
+    sla: () => sla.report(),
+    sources,
     async configureRouting(change, actor) {
       // Checked before anything waits in the reload queue: a bad change is the caller's error at once.
       const next = configureRoute(reloads.active, change);
@@ -230,6 +266,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     dashboard.close();
     await app.close();
     await services.client.close();
+    await sla.close();
     await access.close();
     autoRouting.close();
     await store.close();
@@ -255,6 +292,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       }
       await pipeline.drain();
       await services.client.close();
+      await sla.close();
       await access.close();
       autoRouting.close();
       await store.close();
@@ -263,7 +301,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, dashboard, simulator, logger, reload, config: () => reloads.active, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, dashboard, close };
 }
 
 /**

@@ -2,6 +2,8 @@
  * From the validated config as written to the runtime shapes: defaults that depend on other
  * fields, absolute paths, and the catalog maps the router reads.
  */
+import type { SlaSettings } from '../sla/types';
+import type { SourcesSettings } from './types';
 import { isAbsolute, resolve } from 'node:path';
 import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
@@ -22,6 +24,8 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     ledger: buildLedger(raw.ledger, raw.limits.timeZone, options.baseDir),
     state: raw.state.kind === 'redis' ? { kind: 'redis', url: raw.state.url!, prefix: raw.state.prefix, claimTimeoutMs: raw.state.claimTimeoutMs } : { kind: 'memory' },
     healthChecks: { ...raw.healthChecks },
+    sla: structuredClone(raw.sla) as SlaSettings,
+    sources: structuredClone(raw.sources) as SourcesSettings,
     auth: buildAuth(raw.auth),
     limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),

@@ -14,6 +14,7 @@ import { AUTO_MODES } from '../routing/auto/types';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
+import { slaSchema, sourcesSchema } from './sla-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -240,6 +241,8 @@ export const configSchema = z.strictObject({
   ledger: ledgerSchema,
   state: stateSchema,
   healthChecks: healthChecksSchema,
+  sla: slaSchema,
+  sources: sourcesSchema,
   auth: authSchema,
   limits: limitsSchema,
   simulator: simulatorSchema.optional(),

@@ -2,6 +2,8 @@
  * What the config loader hands to the rest of Junction: plain, fully defaulted settings and the
  * routing catalog. Nothing downstream of the loader reads YAML or applies defaults.
  */
+import type { SourcePolicy } from '../sources/policy';
+import type { SlaSettings } from '../sla/types';
 import type { Budget, KeyTier, RateLimits, Scope } from '../access/types';
 import type { Catalog } from '../routing/catalog';
 import type { ModelBehaviour } from './simulator-behaviour';
@@ -149,6 +151,11 @@ export interface OptimizerSettings {
 }
 
 /** A validated, defaulted Junction configuration. */
+export interface SourcesSettings {
+  defaultPolicy?: SourcePolicy;
+  policies: Record<string, SourcePolicy>;
+}
+
 export interface JunctionConfig {
   /** The file it was loaded from, when it came from a file. */
   file?: string;
@@ -157,6 +164,9 @@ export interface JunctionConfig {
   ledger: LedgerSettings;
   state: StateSettings;
   healthChecks: HealthCheckSettings;
+  sla: SlaSettings;
+  /** The multi-source data router's policies. */
+  sources: SourcesSettings;
   auth: AuthSettings;
   limits: LimitSettings;
   simulator?: SimulatorSettings;

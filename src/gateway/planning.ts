@@ -15,7 +15,7 @@ import type { RouteRuntime } from './route-runtime';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
 import type { GatewayServices } from './services';
 
-type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto'>;
+type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto'> & { drained?: ReadonlySet<string> };
 
 /** The request's plan; the request counts towards the route's retry budget and its record notes the decision. */
 export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined, chat?: ChatRequest): AttemptPlan {
@@ -75,5 +75,6 @@ function buildPlan(
     now,
     overrides: overridesFor(route, hints),
     ...(services.auto ? { auto: services.auto } : {}),
+    ...(services.drained !== undefined && services.drained.size > 0 ? { drained: services.drained } : {}),
   });
 }

@@ -25,6 +25,8 @@ export interface GatewayServices {
   sleep: (ms: number, cancel: Cancel) => Promise<void>;
   /** The learned quality model and what feedback taught, for auto-routing. */
   auto?: AutoKnowledge;
+  /** Deployments drained by an SLA mitigation (tried last); changed by the SLA monitor only. */
+  drained: Set<string>;
 }
 
 export interface ServiceOptions {
@@ -50,6 +52,7 @@ export function createServices(options: ServiceOptions): GatewayServices {
     random: options.random ?? Math.random,
     sleep: options.sleep ?? abortableSleep,
     ...(options.auto ? { auto: options.auto } : {}),
+    drained: new Set(),
   };
 }
 

@@ -26,6 +26,8 @@ import { registerMcpEndpoint } from '../mcp/http-transport';
 import type { McpDeps } from '../mcp/tools';
 import { VERSION } from '../version';
 import { registerLearningApi } from './learning-api';
+import { registerSourcesApi } from './sources-api';
+import type { SourceOperations } from '../operations/sources';
 import { registerRoutingApi } from './routing-api';
 import { encodeOpenAIModelList } from './ingress/openai/openai-models';
 import { requestIdOf, sendError } from './respond';
@@ -53,6 +55,10 @@ export interface ServerOptions {
   optimizer?: { operations: OptimizerOperations; route: string };
   /** Auto-routing feedback and what it taught (POST /feedback, GET /quality/stats, GET /insights). */
   learning?: LearningOperations;
+  /** The multi-source data router's API under /api/v1/routing. */
+  sources?: SourceOperations;
+  /** GET /sla: the SLA monitor's alerts, figures and load-balancing reports. */
+  sla?: () => unknown;
   /** POST /admin/reload: reload the config from its file, audited as the actor. */
   reload?: (actor: string) => Promise<unknown>;
   /** MCP's configure_routing: a routing change applied like a reload. */
@@ -146,6 +152,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   const startedAt = Math.floor(Date.now() / 1000);
   registerRoutingApi(app, operations, requireScope('routing:read'));
+  if (options.sources) registerSourcesApi(app, options.sources, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
+  const sla = options.sla;
+  if (sla) app.get('/sla', { onRequest: requireScope('routing:read') }, async () => sla());
   if (options.dashboard) registerDashboard(app, options.dashboard, requireScope('routing:read'));
   if (options.optimizer) {
     registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });

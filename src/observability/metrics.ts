@@ -9,7 +9,7 @@
  * turn into a key string every time: an event costs a few Map look-ups and additions, and
  * the exposition is built when /metrics is read (createBatchedCounter, createBatchedHistogram).
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GatewayEvents } from '../gateway/events';
 import { createBatchedCounter } from './batched-counter';
 import { createBatchedHistogram } from './batched-histogram';
@@ -38,6 +38,13 @@ export interface Metrics {
   budgetAlert(owner: string, threshold: number): void;
   /** The shared limit store could not answer and a request went on uncounted (fail-open). */
   limitStoreUnavailable(): void;
+  /** The SLA monitor's active alerts (read at each scrape), and every alert it raised. */
+  watchSlaAlerts(read: () => ReadonlyArray<{ kind: string; target: string; metric: string; severity: string }>): void;
+  slaAlertFired(metric: string, severity: string): void;
+  /** A data-source routing decision (answered). */
+  sourceDecision(metric: string, strategy: string, mode: string, confidence: number, synthetic: boolean): void;
+  /** Each data source's trust and breaker (read at each scrape). */
+  watchSources(read: () => ReadonlyArray<{ metricKey: string; sourceId: string; trust: number; breaker: string }>): void;
   /** Report routes' concurrency gates (read at each scrape): requests in flight and waiting. */
   watchRouteGates(read: () => ReadonlyArray<{ route: string; inFlight: number; waiting: number }>): void;
 }
@@ -55,6 +62,9 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
   const cost = createBatchedCounter({ name: 'junction_cost_usd_total', help: 'Spend in USD by deployment.', labelNames: ['deployment'], registry });
 
   // Breaker changes are rare: plain prom-client calls.
+  const sourceDecisions = new Counter({ name: 'junction_source_decisions_total', help: 'Data-source routing decisions by metric, strategy, mode and whether the value was synthetic.', labelNames: ['metric', 'strategy', 'mode', 'synthetic'], registers: [registry] });
+  const sourceConfidence = new Histogram({ name: 'junction_source_confidence', help: 'Confidence of data-source routing decisions.', labelNames: ['metric'], buckets: [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99], registers: [registry] });
+  const slaAlerts = new Counter({ name: 'junction_sla_alerts_total', help: 'SLA alerts raised (fired or worsened), by metric and severity.', labelNames: ['metric', 'severity'], registers: [registry] });
   const breaker = new Gauge({ name: 'junction_breaker_state', help: 'Breaker state per deployment: 0 closed, 1 half-open, 2 open.', labelNames: ['deployment'], registers: [registry] });
   const breakerChanges = new Counter({ name: 'junction_breaker_transitions_total', help: 'Breaker state changes by deployment and new state.', labelNames: ['deployment', 'to'], registers: [registry] });
   const overhead = createBatchedHistogram({
@@ -98,6 +108,45 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
     render: () => registry.metrics(),
     budgetAlert: (owner, threshold) => budgetAlerts.inc({ owner, threshold: String(threshold) }),
     limitStoreUnavailable: () => limitStoreDown.inc(),
+    watchSlaAlerts: (read) => {
+      new Gauge({
+        name: 'junction_sla_alert_active',
+        help: 'Active SLA alerts: 1 per alert, by target kind, target, metric and severity.',
+        labelNames: ['kind', 'target', 'metric', 'severity'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const alert of read()) this.set({ kind: alert.kind, target: alert.target, metric: alert.metric, severity: alert.severity }, 1);
+        },
+      });
+    },
+    slaAlertFired: (metric, severity) => slaAlerts.inc({ metric, severity }),
+    sourceDecision: (metric, strategy, mode, confidence, synthetic) => {
+      sourceDecisions.inc({ metric, strategy, mode, synthetic: String(synthetic) });
+      sourceConfidence.observe({ metric }, confidence);
+    },
+    watchSources: (read) => {
+      new Gauge({
+        name: 'junction_source_trust',
+        help: 'Each data source’s trust for a metric (0..1).',
+        labelNames: ['metric', 'source'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const source of read()) this.set({ metric: source.metricKey, source: source.sourceId }, source.trust);
+        },
+      });
+      new Gauge({
+        name: 'junction_source_breaker_state',
+        help: 'Each data source’s breaker for a metric: 0 closed, 1 half-open, 2 open.',
+        labelNames: ['metric', 'source'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const source of read()) this.set({ metric: source.metricKey, source: source.sourceId }, source.breaker === 'open' ? 2 : source.breaker === 'half-open' ? 1 : 0);
+        },
+      });
+    },
     watchRouteGates: (read) => {
       const gauge = (name: string, help: string, field: 'inFlight' | 'waiting') =>
         new Gauge({

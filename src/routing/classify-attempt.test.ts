@@ -46,6 +46,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   access_store_unavailable: 'neutral',
   attempt_cancelled: 'neutral',
   shutting_down: 'neutral',
+  no_usable_source: 'neutral',
   internal_error: 'neutral',
 };
 

@@ -35,6 +35,8 @@ const VERDICT_BY_CODE = {
   // Raised by Junction about the whole request, never by one deployment's attempt.
   all_deployments_failed: 'neutral',
   shutting_down: 'neutral',
+  // About data sources, never an LLM deployment's attempt.
+  no_usable_source: 'neutral',
   // The caller's key, limits and budgets: decided before any deployment is asked.
   missing_api_key: 'neutral',
   invalid_api_key: 'neutral',

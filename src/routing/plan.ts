@@ -68,6 +68,8 @@ export interface PlanInput {
   overrides?: PlanOverrides;
   /** The learned model and feedback, for the auto strategy. */
   auto?: AutoKnowledge;
+  /** Deployments an SLA mitigation drained: tried only after every other one. */
+  drained?: ReadonlySet<string>;
 }
 
 /**
@@ -156,7 +158,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
         continue;
       }
       const snapshot = input.health(id);
-      const unwell = unwellReason(snapshot, now);
+      const unwell = input.drained?.has(id) ? 'drained by an SLA mitigation' : unwellReason(snapshot, now);
       if (unwell) {
         (lastResort ??= []).push(new PlannedCandidate({ deployment, provider }, 'last-resort', 0, `${unwell}; tried only after every healthy deployment`));
       } else {

@@ -47,6 +47,8 @@ export interface ConfigOverrides {
   limits?: Record<string, unknown>;
   /** The `optimizer` config section (the cost-optimiser API's route and baseline); defaults when absent. */
   optimizer?: Record<string, unknown>;
+  /** The `sla` config section; defaults when absent. */
+  sla?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -60,6 +62,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ...(overrides.state ? { state: overrides.state } : {}),
     ...(overrides.auth ? { auth: overrides.auth } : {}),
     ...(overrides.limits ? { limits: overrides.limits } : {}),
+    ...(overrides.sla ? { sla: overrides.sla } : {}),
     ...(overrides.optimizer ? { optimizer: overrides.optimizer } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),

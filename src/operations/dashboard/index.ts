@@ -25,6 +25,8 @@ export interface DashboardAlert {
   threshold: number;
   /** When the condition began (Unix ms). */
   since: number;
+  /** The mitigation in force for it, if any (e.g. a drained deployment). */
+  mitigation?: string;
 }
 
 export type AlertsProvider = () => DashboardAlert[];
