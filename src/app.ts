@@ -38,12 +38,14 @@ import { settledOrAfter } from './state/redis/close-grace';
 import { createConfigReloader, type ReloadOutcome } from './gateway/reload';
 import { configureRoute } from './gateway/configure-routing';
 import { startSla, type Sla } from './sla/start-sla';
+import { startTracing, type Tracing } from './observability/tracing';
 import { startSourceRouting } from './sources/start-sources';
 import { JunctionError } from './errors';
 import { liveCatalog } from './routing/live-catalog';
 import { createRouter } from './library/create-router';
 import type { InProcessGateway } from './mcp/stdio';
 import type { QualityPredictor } from './routing/auto/predictor';
+import { shippedPredictor } from './routing/auto/learned';
 import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
@@ -67,6 +69,8 @@ export interface Junction {
   sla: Sla;
   /** The live dashboard's data (GET /dashboard/data); `useAlerts` plugs in the active alerts. */
   dashboard: Dashboard;
+  /** OpenTelemetry export, when `tracing.enabled`. */
+  tracing?: Tracing;
   simulator?: Simulator;
   logger: Logger;
   /**
@@ -94,7 +98,7 @@ export interface StartOptions {
   now?: () => number;
   /** The environment the admin key is read from (default: the process's). */
   env?: NodeJS.ProcessEnv;
-  /** The learned quality model for auto-routing (default: none yet); `null` for none. */
+  /** The learned quality model for auto-routing (default: the shipped one); `null` for none. */
   predictor?: QualityPredictor | null;
   /** The key store's SQLite file when the ledger is one (default: beside the ledger's file; workers share the primary's). */
   accessStorePath?: string;
@@ -119,7 +123,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   const autoRouting = startAutoRouting(config, {
     now: options.now ?? Date.now,
-    ...(options.predictor === null ? {} : { predictor: options.predictor }),
+    ...(options.predictor === null ? {} : { predictor: options.predictor ?? shippedPredictor() }),
     onError: (message) => logger.warn(message),
   });
   const services = createServices({
@@ -168,6 +172,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     learnFromRequest(autoRouting, entry);
   });
   logRequests(events, logger);
+  const tracing = startTracing(config.tracing, events, catalog);
 
   // Dashboard: recent traffic from the events, the rest read from the operations above on each poll.
   const dashboard = createDashboard({
@@ -267,6 +272,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.close();
     await services.client.close();
     await sla.close();
+    await tracing?.close();
     await access.close();
     autoRouting.close();
     await store.close();
@@ -293,6 +299,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       await pipeline.drain();
       await services.client.close();
       await sla.close();
+      await tracing?.close();
       await access.close();
       autoRouting.close();
       await store.close();
@@ -301,7 +308,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, dashboard, close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), close };
 }
 
 /**

@@ -16,3 +16,7 @@ export type { Exchange, Principal } from './gateway/context';
 export type { Ledger, LedgerEntry } from './ledger/types';
 export type { DecisionPreview, DeploymentStatus, Operations, RouteSummary } from './operations';
 export type { StateStore } from './state/types';
+
+// The multi-source data router and its client.
+export { createHealthRecorder, createRoutedValueCache, createSourceRouter, fetchWithRouting } from './sources';
+export type { FetchWithRoutingOptions, HealthRecorder, Reading, RouteResult, RoutedValueCache, RoutingTarget, SourceFetcher, SourceRouter } from './sources';

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shippedPredictor } from '../../src/routing/auto/learned';
 import { evaluateMulti, evaluatePairs } from './evaluate';
+import { learnedRouter } from './learned-router';
 import { loadMmlu, loadRouterBench } from './load';
 
 const fixtures = join(import.meta.dirname, '__fixtures__', 'routing-eval');
@@ -35,6 +37,53 @@ describe('evaluation over fixtures', () => {
     expect(oracle?.points).toEqual([{ cost: 0.0055, quality: 1 }]);
     expect(oracle?.costShareAtGpt4Quality).toBeCloseTo(0.55, 12);
     expect(heldout.find((row) => row.router.startsWith('zero router'))?.aiq).toBeCloseTo(0.5, 12);
+  });
+
+  it('adds the learned router, named in-sample on the training part, and times its decisions', () => {
+    const learned = learnedRouter(shippedPredictor());
+    const pairs = evaluatePairs(loadMmlu(fixtures), byLength, learned);
+    expect(pairs.map((row) => `${row.part}:${row.router}`)).toEqual([
+      'train:random (expected)',
+      'train:prompt length',
+      'train:complexity',
+      'train:learned (in-sample)',
+      'train:oracle',
+      'heldout:random (expected)',
+      'heldout:prompt length',
+      'heldout:complexity',
+      'heldout:learned',
+      'heldout:oracle',
+    ]);
+    expect(pairs.find((row) => row.router === 'learned')?.transfer).toBeDefined();
+    const multi = evaluateMulti(loadRouterBench(fixtures), byLength, learned);
+    const rows = multi.filter((row) => row.router.startsWith('learned'));
+    expect(rows.map((row) => `${row.part}:${row.router}`)).toEqual(['train:learned (in-sample)', 'heldout:learned']);
+    for (const row of rows) expect(row.points.length).toBeGreaterThan(1);
+    expect(learned.decisions()).toBeGreaterThan(0);
+  });
+
+  it('scores training rows out of fold when given those predictions, and picks the transfer threshold on them', () => {
+    const dataset = loadMmlu(fixtures);
+    // Out-of-fold table that puts the training prompt GPT-4 gains on first (as the oracle would).
+    const table = new Map(
+      dataset.prompts
+        .filter((prompt) => prompt.part === 'train')
+        .map((prompt) => [prompt.text, new Map([[dataset.weakModel, prompt.weak], [dataset.strongModel, prompt.strong]])] as const),
+    );
+    const learned = learnedRouter(shippedPredictor(), table);
+    const rows = evaluatePairs(dataset, byLength, learned);
+    const train = rows.find((row) => row.part === 'train' && row.router === 'learned (5-fold CV)');
+    const oracle = rows.find((row) => row.part === 'train' && row.router === 'oracle');
+    expect(train?.summary.apgr).toBeCloseTo(oracle?.summary.apgr ?? NaN, 12);
+    // Only held-out prompts went through the predictor.
+    expect(learned.decisions()).toBe(dataset.prompts.filter((prompt) => prompt.part === 'heldout').length);
+    expect(evaluateMulti(loadRouterBench(fixtures), byLength, learned).filter((row) => row.router.startsWith('learned')).map((row) => row.router)).toEqual(['learned (5-fold CV)', 'learned']);
+  });
+
+  it('leaves the learned router out of pairs whose models it does not know', () => {
+    const learned = learnedRouter(shippedPredictor());
+    const dataset = { ...loadMmlu(fixtures), weakModel: 'unknown-weak' };
+    expect(evaluatePairs(dataset, byLength, learned).some((row) => row.router.startsWith('learned'))).toBe(false);
   });
 });
 

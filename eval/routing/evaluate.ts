@@ -1,5 +1,6 @@
 import { scoreComplexity } from '../../src/routing/auto/complexity';
 import { applyBucketRule, fitBucketRule, replay, type ScoredOutcome } from './bucket-rule';
+import { learnedMultiPoints, type LearnedRouter } from './learned-router';
 import type { MultiDataset, MultiPrompt, PairDataset } from './load';
 import { aiq, cheapestReaching, nonDecreasingHull, oracleScores, randomPairSummary, summarisePair, transferThreshold, type CostPoint, type PairSummary, type ThresholdTransfer } from './metrics';
 import type { Part } from './split';
@@ -56,11 +57,45 @@ export function complexityScorer(): { score: Scorer; decisions: () => number; mi
 /** Prompt-length baseline: the longest prompts go to the strong model (characters, as the data README's anchor). */
 const promptLength = (text: string): number => text.length;
 
-export function evaluatePairs(dataset: PairDataset, score: Scorer): PairRow[] {
+/**
+ * The learned router's two-model score: predicted quality of the strong model minus the weak
+ * one's, so the prompts where the strong model should gain most go to it first. Undefined when
+ * the predictor does not know both models.
+ */
+function learnedPairScore(dataset: PairDataset, learned: LearnedRouter | undefined, training: boolean): Scorer | undefined {
+  if (learned === undefined) return undefined;
+  const probe = learned.predictor.analyse('', 1);
+  const known = (model: string) => learned.predictor.quality(probe, model) !== undefined;
+  if (!known(dataset.weakModel) || !known(dataset.strongModel)) return undefined;
+  return (text, messages) => {
+    const models = [dataset.weakModel, dataset.strongModel];
+    const [weak, strong] = training ? learned.decideTraining(text, messages, models) : learned.decide(text, messages, models);
+    return (strong ?? 0) - (weak ?? 0);
+  };
+}
+
+/**
+ * The shipped learned model was fitted on the training part, so its training rows are either
+ * out of fold (when the evaluation has those predictions) or in-sample, and named so.
+ */
+export const LEARNED = 'learned';
+export const LEARNED_IN_SAMPLE = 'learned (in-sample)';
+export const LEARNED_CV = 'learned (5-fold CV)';
+
+function learnedName(learned: LearnedRouter, part: Part): string {
+  if (part === 'heldout') return LEARNED;
+  return learned.crossValidated ? LEARNED_CV : LEARNED_IN_SAMPLE;
+}
+
+export function evaluatePairs(dataset: PairDataset, score: Scorer, learned?: LearnedRouter): PairRow[] {
   const rows: PairRow[] = [];
-  const routers: Array<[string, (text: string, messages: number) => number]> = [
-    ['prompt length', (text) => promptLength(text)],
-    ['complexity', score],
+  const learnedScore = learnedPairScore(dataset, learned, false);
+  const learnedTrainingScore = learnedPairScore(dataset, learned, true);
+  // Each router: its score on held-out prompts, and on training prompts (out of fold for the learned one when available).
+  const routers: Array<[string, Scorer, Scorer]> = [
+    ['prompt length', (text) => promptLength(text), (text) => promptLength(text)],
+    ['complexity', score, score],
+    ...(learnedScore === undefined || learnedTrainingScore === undefined ? [] : [[LEARNED, learnedScore, learnedTrainingScore] as [string, Scorer, Scorer]]),
   ];
   const training = dataset.prompts.filter((prompt) => prompt.part === 'train');
   for (const part of ['train', 'heldout'] as const) {
@@ -68,13 +103,14 @@ export function evaluatePairs(dataset: PairDataset, score: Scorer): PairRow[] {
     if (prompts.length === 0) continue;
     const row = (router: string, summary: PairSummary, transfer?: ThresholdTransfer): PairRow => ({ dataset: dataset.name, part, prompts: prompts.length, router, summary, ...(transfer === undefined ? {} : { transfer }) });
     rows.push(row('random (expected)', randomPairSummary(prompts)));
-    for (const [name, scoreOf] of routers) {
+    for (const [name, heldoutScore, trainingScore] of routers) {
+      const scoreOf = part === 'train' ? trainingScore : heldoutScore;
       const scores = prompts.map((prompt) => scoreOf(prompt.text, prompt.messages));
       const transfer =
         part === 'heldout' && training.length > 0
-          ? transferThreshold(training, training.map((prompt) => scoreOf(prompt.text, prompt.messages)), prompts, scores)
+          ? transferThreshold(training, training.map((prompt) => trainingScore(prompt.text, prompt.messages)), prompts, scores)
           : undefined;
-      rows.push(row(name, summarisePair(prompts, scores), transfer));
+      rows.push(row(name === LEARNED && learned !== undefined ? learnedName(learned, part) : name, summarisePair(prompts, scores), transfer));
     }
     rows.push(row('oracle', summarisePair(prompts, oracleScores(prompts))));
   }
@@ -105,7 +141,7 @@ function bucketRulePoints(training: readonly ScoredOutcome[], target: readonly S
   });
 }
 
-export function evaluateMulti(dataset: MultiDataset, score: Scorer): MultiRow[] {
+export function evaluateMulti(dataset: MultiDataset, score: Scorer, learned?: LearnedRouter): MultiRow[] {
   const { models } = dataset;
   const training = dataset.prompts.filter((prompt) => prompt.part === 'train');
   const scoredBy = (scoreOf: (prompt: MultiPrompt) => number) => ({ training: toScored(training, scoreOf), scoreOf });
@@ -147,6 +183,7 @@ export function evaluateMulti(dataset: MultiDataset, score: Scorer): MultiRow[] 
       const target = toScored(prompts, router.scoreOf);
       rows.push(row(`${name} buckets${part === 'train' ? ' (5-fold CV)' : ''}`, bucketRulePoints(router.training, target, models, part === 'train')));
     }
+    if (learned !== undefined) rows.push(row(learnedName(learned, part), learnedMultiPoints(learned, training, prompts, models, part === 'train')));
     rows.push(row('oracle (cheapest correct model)', [replay(toScored(prompts, () => 0), (outcome) => oracleChoice(outcome, models))]));
   }
   return rows;

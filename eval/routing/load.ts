@@ -164,3 +164,27 @@ export function loadRouterBench(root: string): MultiDataset {
   });
   return { models, prompts };
 }
+
+/**
+ * AlpacaEval with every model's quality per prompt (for training the learned router), as a
+ * many-model dataset without costs; a model missing on a prompt is left out of its record.
+ */
+export function loadAlpacaAll(root: string): MultiDataset {
+  const dir = join(root, 'alpacaeval-subset');
+  const texts = new Map<number, string>();
+  for (const record of readJsonLines(join(dir, 'instructions.jsonl'))) texts.set(Number(record.instruction_idx), String(record.instruction));
+  const quality = new Map<number, Record<string, number>>();
+  const models = new Set<string>();
+  for (const row of parseCsv(readFileSync(join(dir, 'per_prompt_model_scores.csv'), 'utf8'))) {
+    const index = Number(row.instruction_idx);
+    const record = quality.get(index) ?? {};
+    record[row.model] = Number(row.win_prob_vs_gpt4_1106_preview);
+    quality.set(index, record);
+    models.add(row.model);
+  }
+  const prompts = [...texts]
+    .sort((a, b) => a[0] - b[0])
+    .filter(([index]) => quality.has(index))
+    .map(([index, text]) => ({ id: `alpaca#${index}`, task: 'alpaca', text, part: alpacaPart(index), quality: quality.get(index) ?? {}, cost: {} }));
+  return { models: [...models].sort(), prompts };
+}

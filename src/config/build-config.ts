@@ -26,6 +26,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     healthChecks: { ...raw.healthChecks },
     sla: structuredClone(raw.sla) as SlaSettings,
     sources: structuredClone(raw.sources) as SourcesSettings,
+    tracing: { ...raw.tracing, headers: { ...raw.tracing.headers } },
     auth: buildAuth(raw.auth),
     limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),

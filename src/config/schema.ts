@@ -14,7 +14,7 @@ import { AUTO_MODES } from '../routing/auto/types';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
-import { slaSchema, sourcesSchema } from './sla-schema';
+import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -243,6 +243,7 @@ export const configSchema = z.strictObject({
   healthChecks: healthChecksSchema,
   sla: slaSchema,
   sources: sourcesSchema,
+  tracing: tracingSchema,
   auth: authSchema,
   limits: limitsSchema,
   simulator: simulatorSchema.optional(),

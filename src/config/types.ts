@@ -151,6 +151,14 @@ export interface OptimizerSettings {
 }
 
 /** A validated, defaulted Junction configuration. */
+export interface TracingSettings {
+  enabled: boolean;
+  /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
+  endpoint: string;
+  serviceName: string;
+  headers: Record<string, string>;
+}
+
 export interface SourcesSettings {
   defaultPolicy?: SourcePolicy;
   policies: Record<string, SourcePolicy>;
@@ -167,6 +175,8 @@ export interface JunctionConfig {
   sla: SlaSettings;
   /** The multi-source data router's policies. */
   sources: SourcesSettings;
+  /** OpenTelemetry traces (off by default). */
+  tracing: TracingSettings;
   auth: AuthSettings;
   limits: LimitSettings;
   simulator?: SimulatorSettings;

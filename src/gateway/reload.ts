@@ -25,7 +25,7 @@ export interface ReloadPlan {
   restartNeeded: string[];
 }
 
-const RESTART_SECTIONS = ['server', 'ledger', 'state', 'auth', 'limits', 'simulator', 'healthChecks', 'optimizer', 'sla', 'sources'] as const;
+const RESTART_SECTIONS = ['server', 'ledger', 'state', 'auth', 'limits', 'simulator', 'healthChecks', 'optimizer', 'sla', 'sources', 'tracing'] as const;
 
 export function planReload(current: JunctionConfig, next: JunctionConfig): ReloadPlan {
   const providers = compare(current.catalog.providers, next.catalog.providers);
@@ -110,7 +110,7 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     }
     const plan = planReload(active, candidate);
     options.apply(candidate, plan);
-    active = { ...candidate, server: active.server, ledger: active.ledger, state: active.state, auth: active.auth, limits: active.limits, healthChecks: active.healthChecks, optimizer: active.optimizer, sla: active.sla, sources: active.sources, ...(active.simulator ? { simulator: active.simulator } : {}) };
+    active = { ...candidate, server: active.server, ledger: active.ledger, state: active.state, auth: active.auth, limits: active.limits, healthChecks: active.healthChecks, optimizer: active.optimizer, sla: active.sla, sources: active.sources, tracing: active.tracing, ...(active.simulator ? { simulator: active.simulator } : {}) };
     if (active.file === undefined && options.initial.file !== undefined) active.file = options.initial.file;
     const source = sourceOf(candidate);
     if (source) withSource(active, source.data, source.baseDir);

@@ -49,6 +49,8 @@ export interface ConfigOverrides {
   optimizer?: Record<string, unknown>;
   /** The `sla` config section; defaults when absent. */
   sla?: Record<string, unknown>;
+  /** The `tracing` config section; off when absent. */
+  tracing?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -63,6 +65,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ...(overrides.auth ? { auth: overrides.auth } : {}),
     ...(overrides.limits ? { limits: overrides.limits } : {}),
     ...(overrides.sla ? { sla: overrides.sla } : {}),
+    ...(overrides.tracing ? { tracing: overrides.tracing } : {}),
     ...(overrides.optimizer ? { optimizer: overrides.optimizer } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),

@@ -41,7 +41,7 @@ export class AutoPrompt {
 
   learned(predictor: QualityPredictor): PredictorPrompt {
     if (this.#learned === undefined || this.#learnedBy !== predictor) {
-      this.#learned = predictor.analyse(this.text, this.messages);
+      this.#learned = predictor.analyse(this.text, this.messages, this.complexity());
       this.#learnedBy = predictor;
     }
     return this.#learned;

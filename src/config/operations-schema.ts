@@ -1,4 +1,7 @@
-/** The `sla` section (targets, thresholds, webhook and mitigations of the SLA monitor) and the `sources` section (the data router's policies). */
+/**
+ * The operations sections: `sla` (targets, thresholds, webhook and mitigations of the SLA
+ * monitor), `sources` (the data router's policies) and `tracing` (OpenTelemetry export).
+ */
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, SLA_METRICS } from '../sla/types';
 import { STRATEGY_NAMES } from '../routing/strategies/types';
@@ -43,5 +46,14 @@ export const slaSchema = z
     webhook: z.strictObject({ url: z.url(), headers: z.record(z.string(), z.string()).default(() => ({})) }).optional(),
     mitigations: z.array(mitigation).default(() => []),
     maxDrainedPerRoute: z.number().int().min(0).default(1),
+  })
+  .prefault({});
+
+export const tracingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    endpoint: z.url().default('http://127.0.0.1:4318/v1/traces'),
+    serviceName: z.string().min(1).default('junction'),
+    headers: z.record(z.string(), z.string()).default(() => ({})),
   })
   .prefault({});
