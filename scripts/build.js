@@ -35,3 +35,6 @@ for (const [entry, outfile] of bundles) {
 }
 // Started by the SQLite ledger as a worker thread, from beside the bundle, with the row codec it imports.
 for (const file of ['ledger-worker.mjs', 'row-codec.mjs']) copyFileSync(new URL(`src/ledger/sqlite/${file}`, root), new URL(file, out));
+// The dashboard's page, served from beside the bundle (src/http/dashboard/dashboard-api.ts looks in dashboard/ there).
+mkdirSync(new URL('dashboard/', out), { recursive: true });
+copyFileSync(new URL('src/http/dashboard/dashboard.html', root), new URL('dashboard/dashboard.html', out));

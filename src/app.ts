@@ -27,6 +27,7 @@ import { createLogger, logRequests, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createOperations, type Operations } from './operations';
 import { createAdminOperations } from './operations/admin';
+import { budgetsFromAdmin, createDashboard, type Dashboard } from './operations/dashboard';
 import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
 import { createLearningOperations } from './operations/learning';
@@ -66,6 +67,8 @@ export interface Junction {
   autoRouting: AutoRouting;
   /** The SLA monitor: active alerts, per-target figures, load-balancing reports. */
   sla: Sla;
+  /** The live dashboard's data (GET /dashboard/data); `useAlerts` plugs in the active alerts. */
+  dashboard: Dashboard;
   /** OpenTelemetry export, when `tracing.enabled`. */
   tracing?: Tracing;
   simulator?: Simulator;
@@ -170,6 +173,19 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   logRequests(events, logger);
   const tracing = startTracing(config.tracing, events, catalog);
+
+  // Dashboard: recent traffic from the events, the rest read from the operations above on each poll.
+  const dashboard = createDashboard({
+    operations,
+    events,
+    now: services.now,
+    budgets: budgetsFromAdmin(admin),
+    cache: async () => {
+      const stats = await optimizer.cacheStats();
+      return { enabled: stats.enabled, hits: stats.hits, misses: stats.misses, hitRate: stats.hit_rate, note: stats.note };
+    },
+    ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
+  });
   const healthChecks = config.healthChecks.enabled ? startHealthChecks(services, config.healthChecks) : undefined;
 
   const reloads = createConfigReloader({
@@ -210,6 +226,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     },
   });
   metrics.watchSlaAlerts(() => sla.active());
+  dashboard.useAlerts(() => sla.active());
   const sources = startSourceRouting(config, {
     now: services.now,
     metrics,
@@ -243,6 +260,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       return outcome;
     },
     learning: createLearningOperations(autoRouting),
+    dashboard,
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
@@ -250,6 +268,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await app.listen({ host, port });
   } catch (error) {
     healthChecks?.stop();
+    dashboard.close();
     await app.close();
     await services.client.close();
     await sla.close();
@@ -271,6 +290,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       ready = false;
       stopping = true;
       healthChecks?.stop();
+      dashboard.close();
       const grace = setTimeout(() => app.server.closeAllConnections(), config.server.shutdownGraceMs);
       try {
         await app.close();
@@ -290,7 +310,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, ...(tracing ? { tracing } : {}), close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), close };
 }
 
 /**

@@ -12,6 +12,8 @@ import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
 import { registerAdminApi } from './admin-api';
+import { registerDashboard } from './dashboard/dashboard-api';
+import type { Dashboard } from '../operations/dashboard';
 import type { AdminOperations } from '../operations/admin';
 import type { LearningOperations } from '../operations/learning';
 import { createApiEndpoints, credentialOf } from './api-endpoints';
@@ -61,6 +63,8 @@ export interface ServerOptions {
   reload?: (actor: string) => Promise<unknown>;
   /** MCP's configure_routing: a routing change applied like a reload. */
   configureRouting?: McpDeps['configure'];
+  /** The live dashboard: GET /dashboard (the page) and GET /dashboard/data (routing:read). */
+  dashboard?: Dashboard;
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -151,6 +155,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   if (options.sources) registerSourcesApi(app, options.sources, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   const sla = options.sla;
   if (sla) app.get('/sla', { onRequest: requireScope('routing:read') }, async () => sla());
+  if (options.dashboard) registerDashboard(app, options.dashboard, requireScope('routing:read'));
   if (options.optimizer) {
     registerOptimizerApi(app, { optimizer: options.optimizer.operations, pipeline: options.pipeline, route: options.optimizer.route, authorize: requireScope });
   }

@@ -168,6 +168,7 @@ describe('endpoints outside the pipeline need their scopes', () => {
 
   it.each([
     ['/v1/providers', 'routing:read'],
+    ['/dashboard/data', 'routing:read'],
     ['/metrics', 'metrics'],
   ])('%s: 401 without a key, 403 without %s, 200 with it', async (path) => {
     expect((await get(path)).status).toBe(401);
