@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics';
 import { createSourceOperations, type SourceOperations } from '../operations/sources';
 import { keepSnapshotIn, statePathBesideLedger } from '../state/files/snapshot-file';
 import { createSourceRouter } from './router';
+import type { SourcePolicy } from './policy';
 import type { RouterSnapshot } from './types';
 
 export interface SourceRoutingOptions {
@@ -35,14 +36,19 @@ export function startSourceRouting(config: JunctionConfig, options: SourceRoutin
   const path = statePathBesideLedger(config, 'sources');
   // Trust, breakers and history survive a restart: a source opened for sticking stays open.
   let changed = false;
+  /** Policies set through the API (the config's are read from the config again at start). */
+  const setPolicies = new Map<string, SourcePolicy>();
   const kept =
     path === undefined
       ? undefined
-      : keepSnapshotIn(
+      : keepSnapshotIn<KeptSources>(
           path,
           {
-            snapshot: () => ((changed = false), router.snapshot()),
-            restore: (value) => router.restore(value),
+            snapshot: () => ((changed = false), { version: 1, router: router.snapshot(), policies: Object.fromEntries(setPolicies) }),
+            restore(value) {
+              router.restore(value.router);
+              for (const [metricKey, policy] of Object.entries(value.policies)) setPolicies.set(metricKey, router.setPolicy(metricKey, policy));
+            },
             check: checkSnapshot,
             changed: () => changed,
           },
@@ -64,13 +70,26 @@ export function startSourceRouting(config: JunctionConfig, options: SourceRoutin
     router,
     route: (body, actor) => ((changed = true), ops.route(body, actor)),
     health: (body) => ((changed = true), ops.health(body)),
-    setPolicy: (metricKey, body, actor) => ((changed = true), ops.setPolicy(metricKey, body, actor)),
+    setPolicy(metricKey, body, actor) {
+      const policy = ops.setPolicy(metricKey, body, actor);
+      setPolicies.set(metricKey, policy);
+      changed = true;
+      return policy;
+    },
   };
   return { operations, ...(path ? { file: path } : {}), close: () => kept?.close() };
 }
 
-function checkSnapshot(value: unknown): RouterSnapshot {
-  const parsed = value as Partial<RouterSnapshot>;
-  if (parsed?.version !== 1 || typeof parsed.metrics !== 'object' || parsed.metrics === null) throw new Error('not a version 1 source-router snapshot');
-  return parsed as RouterSnapshot;
+interface KeptSources {
+  version: 1;
+  router: RouterSnapshot;
+  policies: Record<string, SourcePolicy>;
+}
+
+function checkSnapshot(value: unknown): KeptSources {
+  const parsed = value as Partial<KeptSources>;
+  if (parsed?.version !== 1 || parsed.router?.version !== 1 || typeof parsed.router.metrics !== 'object' || typeof parsed.policies !== 'object' || parsed.policies === null) {
+    throw new Error('not a version 1 data-router snapshot');
+  }
+  return parsed as KeptSources;
 }

@@ -131,3 +131,36 @@ describe('fetchWithRouting', () => {
     expect(calls).toBe(4);
   });
 });
+
+describe('across a restart', () => {
+  it('keeps trust, breakers, history and policies in a file beside the ledger', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startJunction } = await import('../../src/app');
+    const { testConfig } = await import('../support/harness');
+    const { createLogger } = await import('../../src/observability/logger');
+    const directory = mkdtempSync(join(tmpdir(), 'junction-sources-'));
+    try {
+      const base = testConfig('http://127.0.0.1:9');
+      const config = { ...base, ledger: { ...base.ledger, kind: 'sqlite' as const, path: join(directory, 'junction.db') } };
+      const first = await startJunction(config, { port: 0, logger: createLogger('silent'), env: { JUNCTION_ADMIN_KEY: ADMIN_KEY } });
+      const route = (url: string, value: number) =>
+        fetch(`${url}/api/v1/routing/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metric_key: 'kept', candidate_values: [{ source_id: 'a', value, timestamp: Date.now() }, { source_id: 'b', value: value + 1, timestamp: Date.now() }] }) });
+      for (let index = 0; index < 3; index += 1) expect((await route(first.url, 10 + index)).status).toBe(200);
+      await fetch(`${first.url}/api/v1/routing/policies/kept`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ maxDeviation: 0.25 }) });
+      const decisions = await (await fetch(`${first.url}/api/v1/routing/decisions?metric_key=kept`)).json();
+      await first.close();
+
+      const second = await startJunction(config, { port: 0, logger: createLogger('silent'), env: { JUNCTION_ADMIN_KEY: ADMIN_KEY } });
+      try {
+        expect(await (await fetch(`${second.url}/api/v1/routing/decisions?metric_key=kept`)).json()).toEqual(decisions);
+        expect(await (await fetch(`${second.url}/api/v1/routing/policies/kept`)).json()).toMatchObject({ maxDeviation: 0.25 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
