@@ -41,7 +41,8 @@ export function autoStrategy(candidates: readonly Candidate[], context: Strategy
   const request = context.request;
   const prompt = request.prompt ?? new AutoPrompt({ messages: [] });
   const options = context.options.auto ?? {};
-  const mode: AutoMode = request.autoMode ?? options.mode ?? 'hybrid';
+  // Complexity unless the route or request asks otherwise: on held-out data it beats the learned model (README, "Auto-routing evaluation").
+  const mode: AutoMode = request.autoMode ?? options.mode ?? 'complexity';
   const floor = request.qualityFloor ?? context.options.qualityFloor ?? DEFAULT_AUTO_FLOOR;
   const maxCost = request.maxCostUsd;
   const costWeight = options.costWeight ?? 0;

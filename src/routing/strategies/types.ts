@@ -51,7 +51,7 @@ export interface StrategyOptions {
 }
 
 export interface AutoOptions {
-  /** Default `hybrid` (complexity when no learned model is loaded). */
+  /** Default `complexity`, the mode that did best on the held-out evaluation data. */
   mode?: AutoMode;
   /**
    * 0 (default): the cheapest deployment predicted to reach the floor. Above 0: among those
