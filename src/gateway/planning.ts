@@ -21,7 +21,10 @@ type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random'
 export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined, chat?: ChatRequest): AttemptPlan {
   const { route, runtime, record } = exchange;
   runtime.budget.deposit();
-  const plan = buildPlan(services, exchange.catalog, route, needs, runtime.strategyState, exchange.context.hints, user, chat && new AutoPrompt(chat));
+  // Only the auto strategy reads the prompt: other routes allocate nothing for it.
+  const hints = exchange.context.hints;
+  const reads = chat !== undefined && (route.strategy === 'auto' || hints?.strategy === 'auto');
+  const plan = buildPlan(services, exchange.catalog, route, needs, runtime.strategyState, hints, user, reads ? new AutoPrompt(chat) : undefined);
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
   if (plan.variant) record.variant = plan.variant;
