@@ -168,8 +168,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   events.subscribe((event) => {
     if (event.type !== 'request-end') return;
     ledger.record(event.entry);
-    const { entry } = event;
-    learnFromRequest(autoRouting, entry);
+    learnFromRequest(autoRouting, event.entry);
   });
   logRequests(events, logger);
   const tracing = startTracing(config.tracing, events, catalog);
@@ -264,12 +263,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
-  try {
-    await app.listen({ host, port });
-  } catch (error) {
-    healthChecks?.stop();
-    dashboard.close();
-    await app.close();
+  /** Everything the gateway holds besides the server, released in order: monitors, then state, then the ledger. */
+  const release = async () => {
     await services.client.close();
     await sla.close();
     sources.close();
@@ -279,6 +274,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await store.close();
     await ledger.close();
     await simulator?.close();
+  };
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    healthChecks?.stop();
+    dashboard.close();
+    await app.close();
+    await release();
     throw asListenError(error, 'gateway', host, port) ?? error;
   }
   const address = app.server.address() as AddressInfo;
@@ -298,15 +301,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
         clearTimeout(grace);
       }
       await pipeline.drain();
-      await services.client.close();
-      await sla.close();
-      sources.close();
-      await tracing?.close();
-      await access.close();
-      autoRouting.close();
-      await store.close();
-      await ledger.close();
-      await simulator?.close();
+      await release();
       logger.flush();
     })());
 
