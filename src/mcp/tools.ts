@@ -112,7 +112,7 @@ const getProviderStatus: ToolDefinition = {
         ? status
         : { deployment: status.deployment, provider: status.provider, model: status.model, breaker: status.breaker.status, successRate: status.successRate, inFlight: status.inFlight, misconfigured: status.misconfigured },
     );
-    const summary = rows.map((row) => `${row.deployment}: ${typeof row.breaker === 'string' ? row.breaker : row.breaker.status}`).join(', ');
+    const summary = statuses.map((status) => `${status.deployment}: breaker ${status.breaker.status}`).join(', ');
     return { text: summary, data: { deployments: rows } };
   },
 };
