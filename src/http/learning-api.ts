@@ -5,6 +5,7 @@
  * layer's; this file decodes and answers. Errors come in the gateway's JSON error shape.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { callerIdOf } from '../access/caller';
 import type { Scope } from '../access/types';
 import { JunctionError } from '../errors';
 import type { FeedbackCaller, LearningOperations } from '../operations/learning';
@@ -44,8 +45,8 @@ export function registerLearningApi(app: FastifyInstance, learning: LearningOper
 
 function callerOf(principal: unknown): FeedbackCaller {
   if (principal === 'admin') return 'admin';
-  const id = (principal as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? { principal: id } : undefined;
+  const id = callerIdOf(principal);
+  return id === undefined ? undefined : { principal: id };
 }
 
 function decodeFeedback(body: unknown): { requestId: string; score: number } {

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scope } from '../access/types';
-import { actorOf } from '../mcp/http-transport';
+import { actorOf } from '../access/caller';
 import type { SourceOperations } from '../operations/sources';
 import type { RouteResult } from '../sources';
 import { credentialOf } from './api-endpoints';

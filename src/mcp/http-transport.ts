@@ -8,6 +8,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from '../access/access-control';
+import { actorOf } from '../access/caller';
 import { Cancel } from '../gateway/execution/cancel';
 import type { Pipeline } from '../gateway/pipeline';
 import { timeOrderedId } from '../gateway/request-id';
@@ -58,9 +59,3 @@ export function registerMcpEndpoint(app: FastifyInstance, options: McpHttpOption
   app.delete('/mcp', notAllowed);
 }
 
-/** Who is calling, for the audit log: a key's id, the admin key, or nobody (auth off). */
-export function actorOf(principal: unknown): string {
-  if (principal === 'admin') return 'admin';
-  const id = (principal as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? `key:${id}` : 'anonymous';
-}
