@@ -1,30 +1,20 @@
-import type { ComplexityResult } from '../complexity';
+import type { PredictorPrompt, QualityPredictor } from '../predictor';
 import { DENSE_FEATURES, promptFeatures, SUPPORT_BITS } from './features';
 import { logitOf, project, sigmoid, standardise, type Projection } from './model';
 import { decodeBitset, fromModelFile, type QualityModelFile } from './model-file';
 
-/** A prompt analysed once per request; callers read only `difficulty`. */
-export interface LearnedPrompt {
-  /** The model's difficulty d(p), on its logit scale: higher is harder for every model. */
-  readonly difficulty: number;
-}
+/** A prompt analysed once per request; callers read only `difficulty`: d(p) on the model's logit scale, higher is harder for every model. */
+export type LearnedPrompt = PredictorPrompt;
 
-export interface LearnedPredictor {
-  /** E.g. 'quality-model-v1 (trained 2026-12-06, 49,617 outcomes)'. */
-  readonly version: string;
-  /** Featurise and project the prompt: once per request. */
-  /** `complexity`: the prompt's complexity score when the caller has it already (it is a feature). */
-  analyse(text: string, messages: number, complexity?: ComplexityResult): LearnedPrompt;
-  /** P(good answer) in [0, 1] for a model the training data knows (its name or an alias, case-insensitive); undefined when unknown. */
-  quality(prompt: LearnedPrompt, model: string): number | undefined;
-  /**
-   * Same, for a deployment known only by a configured ability in [0, 1]. Abilities map
-   * linearly onto the model's ability scale: 0 is the weakest model it knows, 1 the strongest
-   * (see `models()`); the per-model task affinities are left out, since an unknown model has none.
-   */
-  qualityAt(prompt: LearnedPrompt, ability: number): number;
-  /** Share of the prompt's distinct words (first 4,000 characters) seen in enough training prompts, in [0, 1]; low means thin data. */
-  support(prompt: LearnedPrompt): number;
+/**
+ * The shipped model as the auto strategy's QualityPredictor. `version` reads like
+ * 'quality-model-v1 (trained 2026-12-06, 48,841 outcomes)'. `quality` knows a model by its name
+ * or an alias, case-insensitive. `qualityAt` maps an ability in [0, 1] linearly onto the model's
+ * ability scale, 0 the weakest model it knows and 1 the strongest, leaving out the per-model task
+ * affinities (an unknown model has none). `support` is the share of the prompt's distinct words
+ * (first 4,000 characters) seen in enough training prompts.
+ */
+export interface LearnedPredictor extends QualityPredictor {
   /** Known models with their abilities on the same [0, 1] scale as `qualityAt`. */
   models(): Array<{ name: string; ability: number }>;
 }
