@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scope } from '../access/types';
 import { actorOf } from '../access/caller';
 import type { SourceOperations } from '../operations/sources';
-import type { RouteResult } from '../sources';
+import { encodeResult } from '../sources/wire';
 import { credentialOf } from './api-endpoints';
 
 type Require = (credential: string | undefined, scope: Scope | null) => unknown;
@@ -61,21 +61,4 @@ export function registerSourcesApi(app: FastifyInstance, sources: SourceOperatio
     const actor = await caller(request, 'admin');
     return sources.setPolicy((request.params as { metricKey: string }).metricKey, request.body, actor);
   });
-}
-
-export function encodeResult(result: RouteResult) {
-  return {
-    metric_key: result.metricKey,
-    value: result.value,
-    strategy: result.strategy,
-    confidence: result.confidence,
-    sources: result.sources.map((source) => ({ source_id: source.sourceId, value: source.value, weight: source.weight, trust: source.trust, status: source.status, reason: source.reason })),
-    is_synthetic: result.isSynthetic,
-    reasoning: result.reasoning,
-    uncertainty: result.uncertainty,
-    ttl_seconds: Math.round(result.ttlMs / 1000),
-    mode: result.mode,
-    at: new Date(result.at).toISOString(),
-    ...(result.reference ? { reference: { source_id: result.reference.sourceId, value: result.reference.value, difference: result.reference.difference } } : {}),
-  };
 }

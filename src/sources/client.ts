@@ -6,6 +6,7 @@
  */
 import type { RouteMode, RouteResult, SourceRouter } from './index';
 import type { Candidate, HealthReport } from './types';
+import { decodeResult, type WireResult } from './wire';
 
 export interface Reading {
   value: number;
@@ -78,38 +79,6 @@ async function post(target: { url: string; apiKey?: string; fetch?: typeof fetch
   const parsed = (await response.json()) as { error?: { message?: string; code?: string } };
   if (!response.ok) throw Object.assign(new Error(parsed.error?.message ?? `Junction answered ${response.status}`), { status: response.status, code: parsed.error?.code });
   return parsed;
-}
-
-interface WireResult {
-  metric_key: string;
-  value: number;
-  strategy: RouteResult['strategy'];
-  confidence: number;
-  sources: Array<{ source_id: string; value: number; weight: number; trust: number; status: RouteResult['sources'][number]['status']; reason: string }>;
-  is_synthetic: boolean;
-  reasoning: string;
-  uncertainty: number;
-  ttl_seconds: number;
-  mode: RouteMode;
-  at: string;
-  reference?: { source_id: string; value: number; difference: number };
-}
-
-function decodeResult(wire: WireResult): RouteResult {
-  return {
-    metricKey: wire.metric_key,
-    value: wire.value,
-    strategy: wire.strategy,
-    confidence: wire.confidence,
-    sources: wire.sources.map((source) => ({ sourceId: source.source_id, value: source.value, weight: source.weight, trust: source.trust, status: source.status, reason: source.reason })),
-    isSynthetic: wire.is_synthetic,
-    reasoning: wire.reasoning,
-    uncertainty: wire.uncertainty,
-    ttlMs: wire.ttl_seconds * 1000,
-    mode: wire.mode,
-    at: Date.parse(wire.at),
-    ...(wire.reference ? { reference: { sourceId: wire.reference.source_id, value: wire.reference.value, difference: wire.reference.difference } } : {}),
-  };
 }
 
 /** Routed values kept for the TTL their confidence earned (per the metric's policy). */
