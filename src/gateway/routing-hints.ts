@@ -36,6 +36,9 @@ export const HINT_HEADERS = {
   autoMode: 'x-junction-auto-mode',
 } as const;
 
+/** Hints taken as their header's text (checked, where they need it, when planning). */
+const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode'] as const satisfies ReadonlyArray<keyof RoutingHints>;
+
 export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
   const value = (name: string) => {
     const raw = headers[name];
@@ -50,18 +53,10 @@ export function hintsFromHeaders(headers: Record<string, string | string[] | und
   if (pin?.length) hints.pin = pin;
   const exclude = list(HINT_HEADERS.exclude);
   if (exclude?.length) hints.exclude = exclude;
-  const region = value(HINT_HEADERS.region);
-  if (region) hints.region = region;
-  const stickyKey = value(HINT_HEADERS.stickyKey);
-  if (stickyKey) hints.stickyKey = stickyKey;
-  const callerKey = value(HINT_HEADERS.callerKey);
-  if (callerKey) hints.callerKey = callerKey;
-  const qualityFloor = value(HINT_HEADERS.qualityFloor);
-  if (qualityFloor) hints.qualityFloor = qualityFloor;
-  const maxCostUsd = value(HINT_HEADERS.maxCostUsd);
-  if (maxCostUsd) hints.maxCostUsd = maxCostUsd;
-  const autoMode = value(HINT_HEADERS.autoMode);
-  if (autoMode) hints.autoMode = autoMode;
+  for (const name of TEXT_HINTS) {
+    const text = value(HINT_HEADERS[name]);
+    if (text) hints[name] = text;
+  }
   return hints;
 }
 
