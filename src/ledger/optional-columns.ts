@@ -4,7 +4,7 @@
  * is one JSON text column (`auto`): it is read whole or not at all, never queried by part.
  */
 import type { LedgerAuto } from '../routing/auto/types';
-import type { LedgerEntry } from './types';
+import type { CacheHitKind, LedgerEntry } from './types';
 
 export interface OptionalColumns {
   principal: string | null;
@@ -20,6 +20,8 @@ export interface OptionalColumns {
   fallback_tier: string | null;
   hedge: string | null;
   auto: string | null;
+  cache_hit: string | null;
+  cost_saved_usd: number | null;
 }
 
 /** Sets on `entry` the fields whose columns are not NULL. */
@@ -37,6 +39,8 @@ export function readOptionalColumns(entry: LedgerEntry, row: OptionalColumns): L
   if (row.fallback_tier !== null) entry.fallbackTier = row.fallback_tier;
   if (row.hedge !== null) entry.hedge = row.hedge;
   if (row.auto !== null) entry.auto = JSON.parse(row.auto) as LedgerAuto;
+  if (row.cache_hit !== null) entry.cacheHit = row.cache_hit as CacheHitKind;
+  if (row.cost_saved_usd !== null) entry.costSavedUsd = row.cost_saved_usd;
   return entry;
 }
 

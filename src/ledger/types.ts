@@ -62,7 +62,13 @@ export interface LedgerEntry {
   hedge?: string;
   /** auto-routed requests: the decision's mode, confidence, pattern, complexity and prediction. */
   auto?: LedgerAuto;
+  /** Answered from the response cache: `exact` (the same request) or `semantic` (a close enough one). Cost is 0. */
+  cacheHit?: CacheHitKind;
+  /** A cache hit: what the answer cost when it was first paid for (USD). */
+  costSavedUsd?: number;
 }
+
+export type CacheHitKind = 'exact' | 'semantic';
 
 export interface LedgerQuery {
   route?: string;

@@ -53,6 +53,8 @@ export function sampleEntry(index: number, overrides: Partial<LedgerEntry> = {})
     variant: 'gpt-4o@azure',
     fallbackTier: 'secondary',
     hedge: 'hedge-won',
+    cacheHit: 'semantic',
+    costSavedUsd: 0.1 + 0.2,
     auto: {
       mode: 'hybrid',
       decidedBy: 'learning',
@@ -167,6 +169,8 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
     fallbackTier: text(),
     hedge: text(),
     auto: autoArbitrary,
+    cacheHit: fc.constantFrom('exact' as const, 'semantic' as const),
+    costSavedUsd: amount(1e4),
   },
   { noNullPrototype: true, requiredKeys: ['requestId', 'timestamp', 'route', 'ingress', 'endpoint', 'stream', 'attempts', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'reasoningTokens', 'costUsd', 'latencyMs', 'status'] },
 ).map((entry) => {

@@ -48,12 +48,12 @@ describe('postgres ledger', () => {
 
   it('upgrades a version-1 schema in place: an auto column, rows already there read back without a decision', async () => {
     const schema = freshSchema();
-    const { auto: _auto, ...withoutAuto } = sampleEntry(1);
+    const { auto: _auto, cacheHit: _cacheHit, costSavedUsd: _costSaved, ...withoutAuto } = sampleEntry(1);
     const first = open({ schema });
     first.record(withoutAuto);
     await first.close();
-    // What version 1 was: the same table without the auto column.
-    await admin.query(`ALTER TABLE "${schema}".ledger_requests DROP COLUMN auto; UPDATE "${schema}".ledger_schema_version SET version = 1`);
+    // What version 1 was: the same table without the auto column (nor version 3's cache columns).
+    await admin.query(`ALTER TABLE "${schema}".ledger_requests DROP COLUMN auto, DROP COLUMN cache_hit, DROP COLUMN cost_saved_usd; UPDATE "${schema}".ledger_schema_version SET version = 1`);
 
     const second = open({ schema });
     second.record(sampleEntry(2));

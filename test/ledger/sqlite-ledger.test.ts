@@ -253,13 +253,13 @@ describe('SQLite ledger schema migration', () => {
 
   it('upgrades a version-4 file: an auto column, rows already there read back without a decision', async () => {
     const path = freshPath();
-    const { auto: _auto, ...withoutAuto } = sampleEntry(1);
+    const { auto: _auto, cacheHit: _cacheHit, costSavedUsd: _costSaved, ...withoutAuto } = sampleEntry(1);
     const first = createSqliteLedger({ path });
     first.record(withoutAuto);
     await first.close();
-    // What version 4 was: the same table without the auto column.
+    // What version 4 was: the same table without the auto column (nor version 6's cache columns).
     const v4 = new Database(path);
-    v4.exec('ALTER TABLE requests DROP COLUMN auto');
+    v4.exec('ALTER TABLE requests DROP COLUMN auto; ALTER TABLE requests DROP COLUMN cache_hit; ALTER TABLE requests DROP COLUMN cost_saved_usd');
     v4.pragma('user_version = 4');
     v4.close();
 

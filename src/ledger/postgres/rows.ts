@@ -40,6 +40,8 @@ export const COLUMNS: ReadonlyArray<{ name: string; kind: ColumnKind; nullable?:
   { name: 'fallback_tier', kind: 'text', nullable: true },
   { name: 'hedge', kind: 'text', nullable: true },
   { name: 'auto', kind: 'text', nullable: true },
+  { name: 'cache_hit', kind: 'text', nullable: true },
+  { name: 'cost_saved_usd', kind: 'float8', nullable: true },
 ];
 
 /** One row's values in {@link COLUMNS} order. Plain JSON values, so a batch can be spooled as it is. */
@@ -76,6 +78,8 @@ export function toPgRow(seq: number, entry: LedgerEntry): PgRow {
     entry.fallbackTier ?? null,
     entry.hedge ?? null,
     autoColumn(entry),
+    entry.cacheHit ?? null,
+    entry.costSavedUsd ?? null,
   ];
 }
 

@@ -90,6 +90,8 @@ CREATE INDEX ledger_daily_totals_principal_day ON ${dailyTotals} (principal, day
 CREATE INDEX ledger_daily_totals_team_day ON ${dailyTotals} (team, day);`,
   // 2. The auto-router's decision, as JSON text: read whole with its row, never queried by part.
   ({ requests }) => `ALTER TABLE ${requests} ADD COLUMN auto text;`,
+  // 3. Answers from the response cache, and what they would have cost.
+  ({ requests }) => `ALTER TABLE ${requests} ADD COLUMN cache_hit text; ALTER TABLE ${requests} ADD COLUMN cost_saved_usd double precision;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,7 +10,7 @@ import type { AttemptRecord, LedgerEntry } from '../types';
 import type { RowValue } from './row-codec.mjs';
 
 /** Bumped with every schema change; kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The columns of version 3, which the move to version 3 copies. */
 const V3_COLUMNS = [
@@ -21,13 +21,15 @@ const V3_COLUMNS = [
 ] as const;
 
 /** The columns a write fills, in the order a row's values come in. */
-export const COLUMNS = [...V3_COLUMNS, 'team', 'model', 'auto'] as const;
+export const COLUMNS = [...V3_COLUMNS, 'team', 'model', 'auto', 'cache_hit', 'cost_saved_usd'] as const;
 
-/** Columns added by versions 4 and 5, last in the table as ALTER TABLE puts them. */
+/** Columns added by versions 4 to 6, last in the table as ALTER TABLE puts them. */
 const LATER_REQUEST_COLUMNS = `,
   team                TEXT,
   model               TEXT,
-  auto                TEXT`;
+  auto                TEXT,
+  cache_hit           TEXT,
+  cost_saved_usd      REAL`;
 
 /**
  * The requests table under a given name. Rows are keyed by the order they were recorded in
@@ -142,6 +144,11 @@ ${DAILY_TOTALS}`;
 const MIGRATE_4_TO_5 = `
 ALTER TABLE requests ADD COLUMN auto TEXT;`;
 
+/** Version 6 marks answers from the response cache and what they would have cost. */
+const MIGRATE_5_TO_6 = `
+ALTER TABLE requests ADD COLUMN cache_hit TEXT;
+ALTER TABLE requests ADD COLUMN cost_saved_usd REAL;`;
+
 /**
  * Creates the schema on a new file, upgrades an older one, and refuses a file written by a
  * newer schema. The caller registers `ledger_day` first: the move to version 4 uses it.
@@ -162,7 +169,8 @@ export function migrate(db: Database): void {
         db.exec(MIGRATE_3_TO_4);
         db.prepare(ADD_TO_DAILY_TOTALS).run(Number.MIN_SAFE_INTEGER);
       }
-      db.exec(MIGRATE_4_TO_5);
+      if (version <= 4) db.exec(MIGRATE_4_TO_5);
+      db.exec(MIGRATE_5_TO_6);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
@@ -227,6 +235,8 @@ export function toRowValues(entry: LedgerEntry): RowValues {
     entry.team ?? null,
     entry.model ?? null,
     autoColumn(entry),
+    entry.cacheHit ?? null,
+    entry.costSavedUsd ?? null,
   ];
 }
 
