@@ -5,6 +5,7 @@
 import type { SlaSettings } from '../sla/types';
 import type { SourcesSettings } from './types';
 import { isAbsolute, resolve } from 'node:path';
+import type { CacheScope, RouteCachePolicy } from '../cache/types';
 import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
 import type { AuthSettings, JunctionConfig, LedgerSettings, LimitSettings } from './types';
@@ -30,6 +31,7 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     auth: buildAuth(raw.auth),
     limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
+    cache: { ...raw.cache },
     optimizer: { route: raw.optimizer.route ?? 'auto', ...(raw.optimizer.baseline === undefined ? {} : { baseline: raw.optimizer.baseline }) },
     catalog: buildCatalog(raw),
   };
@@ -167,5 +169,14 @@ function buildRoute(name: string, route: RawRoute): Route {
     staleCache: route.emergency?.staleCache ?? false,
     ...(route.static === undefined ? {} : { staticResponse: route.static.message }),
     overrides: { ...route.overrides },
+    ...(route.cache === undefined ? {} : { cache: routeCache(route.cache) }),
+  };
+}
+
+function routeCache(cache: NonNullable<RawRoute['cache']>): RouteCachePolicy {
+  return {
+    ttlSeconds: cache.ttlSeconds,
+    scope: cache.scope as CacheScope,
+    ...(cache.semantic === undefined ? {} : { semantic: { ...cache.semantic } }),
   };
 }

@@ -55,6 +55,15 @@ function checkAccess(config: RawConfig): PathIssue[] {
     if (route.downgradeTo === name) issues.push({ path: ['routes', name, 'downgradeTo'], message: 'expected another route: a route cannot downgrade to itself' });
     else if (own(config.routes, route.downgradeTo) === undefined) unknown(['routes', name, 'downgradeTo'], 'route', route.downgradeTo, routeNames);
   }
+  for (const [name, route] of Object.entries(config.routes)) {
+    const embeddingRoute = route.cache?.semantic?.embeddingRoute;
+    if (embeddingRoute === undefined) continue;
+    const target = own(config.routes, embeddingRoute);
+    if (target === undefined) unknown(['routes', name, 'cache', 'semantic', 'embeddingRoute'], 'route', embeddingRoute, routeNames);
+    else if (!target.deployments.some((id) => own(config.deployments, id)?.capabilities.includes('embeddings'))) {
+      issues.push({ path: ['routes', name, 'cache', 'semantic', 'embeddingRoute'], message: `expected a route of embeddings deployments; "${embeddingRoute}" has none` });
+    }
+  }
   for (const id of Object.keys(config.limits.providers)) {
     if (own(config.providers, id) === undefined) unknown(['limits', 'providers', id], 'provider', id, Object.keys(config.providers));
   }

@@ -15,6 +15,7 @@ import { STRATEGY_NAMES } from '../routing/strategies/types';
 import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
 import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
+import { cacheSchema, routeCacheSchema } from './cache-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -216,6 +217,8 @@ const routeSchema = z.strictObject({
   timeoutMs: positiveInteger().optional(),
   hedge: hedgeSchema.optional(),
   streamResume: z.boolean().default(false),
+  /** Answers kept and served again (see cache-schema.ts); absent: this route is not cached. */
+  cache: routeCacheSchema.optional(),
   breaker: breakerSchema,
   overrides: z
     .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true), auto: z.boolean().default(true) })
@@ -248,6 +251,7 @@ export const configSchema = z.strictObject({
   limits: limitsSchema,
   simulator: simulatorSchema.optional(),
   optimizer: optimizerSchema,
+  cache: cacheSchema,
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(headerName(), deploymentSchema),
   routes: z.record(headerName(), routeSchema),

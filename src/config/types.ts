@@ -181,7 +181,19 @@ export interface JunctionConfig {
   limits: LimitSettings;
   simulator?: SimulatorSettings;
   optimizer: OptimizerSettings;
+  /** Where the response cache keeps answers (routes opt in with their own `cache` section). */
+  cache: CacheSettings;
   catalog: Catalog;
+}
+
+export interface CacheSettings {
+  kind: 'memory' | 'redis';
+  url?: string;
+  prefix: string;
+  maxBytes: number;
+  maxEntryBytes: number;
+  timeoutMs: number;
+  semanticMaxEntries: number;
 }
 
 /** One problem found in a config, pointing at the offending place in the source. */

@@ -2,6 +2,7 @@
  * The routing domain after config validation: providers, deployments and routes as plain,
  * fully defaulted data. The config loader produces these; nothing downstream reads YAML.
  */
+import type { RouteCachePolicy } from '../cache/types';
 import type { BreakerPolicy } from '../resilience/types';
 import type { FirstByteSetting } from './first-byte-timeout';
 import type { StrategyName, StrategyOptions } from './strategies/types';
@@ -127,6 +128,8 @@ export interface Route {
   /** Last resort: answer with this text, marked as static, rather than fail. */
   staticResponse?: string;
   overrides: RouteOverrides;
+  /** Absent: answers on this route are never cached. */
+  cache?: RouteCachePolicy;
 }
 
 /** Providers, deployments and routes, looked up by id. */
