@@ -17,6 +17,11 @@ import { ConfigError } from './config/config-error';
 import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
 import { Pipeline } from './gateway/pipeline';
+import type { Exchange, RequestContext } from './gateway/context';
+import { startCache } from './cache/start-cache';
+import type { SemanticPolicy } from './cache/types';
+import { cacheStatsView } from './operations/cache-view';
+import { spacedReports } from './state/redis/spaced-reports';
 import { announceBreakerChanges, createServices, type GatewayServices } from './gateway/services';
 import { asListenError, formatAddress } from './http/listen-error';
 import { buildServer } from './http/server';
@@ -147,12 +152,26 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   const guards = createRouteGuards({ routes: config.limits.routes, now: services.now });
   if (guards) metrics.watchRouteGates(guards.stats);
+  const cacheErrors = spacedReports((error) => logger.warn({ err: error.message }, 'response cache store unreachable; answering as misses'), services.now, 10_000);
+  const cache = startCache(config.cache, {
+    now: services.now,
+    // The semantic cache embeds through the pipeline (declared below): routed, retried and in the ledger like any request.
+    embed: (question, policy, exchange) => embedQuestion(pipeline, question, policy, exchange),
+    onError: (error) => cacheErrors('cache', error),
+  });
   const pipeline = new Pipeline(services, {
     requestTimeoutMs: config.server.requestTimeoutMs,
-    stages: { authenticate: access.control.authenticate, ...(access.control.admit ? { admit: access.control.admit } : {}), ...(guards ? { guards } : {}) },
+    stages: {
+      authenticate: access.control.authenticate,
+      ...(access.control.admit ? { admit: access.control.admit } : {}),
+      ...(guards ? { guards } : {}),
+      cache: cache.stage,
+    },
   });
   const operations = createOperations(pipeline);
-  const optimizer = createOptimizerOperations({ pipeline, operations, ledger, timeZone: config.limits.timeZone, ...config.optimizer });
+  const cacheStats = () => cacheStatsView(cache, services.catalog);
+  metrics.watchCache(() => cache.stats.snapshot());
+  const optimizer = createOptimizerOperations({ pipeline, operations, ledger, timeZone: config.limits.timeZone, cacheStats, ...config.optimizer });
   const admin = createAdminOperations({
     // Writes reach this replica's key ring before they are answered: a key revoked here is refused here at once.
     store: ringRefreshingStore(access.store, access.ring),
@@ -180,8 +199,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     now: services.now,
     budgets: budgetsFromAdmin(admin),
     cache: async () => {
-      const stats = await optimizer.cacheStats();
-      return { enabled: stats.enabled, hits: stats.hits, misses: stats.misses, hitRate: stats.hit_rate, note: stats.note };
+      const stats = await cacheStats();
+      return { enabled: stats.enabled, hits: stats.hits + stats.semantic_hits, misses: stats.misses, hitRate: stats.hit_rate, note: stats.note };
     },
     ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
   });
@@ -249,6 +268,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     admin,
     optimizer: { operations: optimizer, route: config.optimizer.route },
     reload: (actor) => reload(undefined, actor),
+    cache: {
+      stats: cacheStats,
+      async clear(actor) {
+        const cleared = await cache.clear();
+        await access.store.audit({ at: services.now(), actor, action: 'cache.clear', target: 'cache', details: { cleared } });
+        return { cleared };
+      },
+    },
     sla: () => sla.report(),
     sources: sources.operations,
     async configureRouting(change, actor) {
@@ -263,6 +290,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
+  await cache.ready(LIMIT_STORE_CONNECT_GRACE_MS);
   /** Everything the gateway holds besides the server, released in order: monitors, then state, then the ledger. */
   const release = async () => {
     await services.client.close();
@@ -272,6 +300,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     await access.close();
     autoRouting.close();
     await store.close();
+    await cache.close();
     await ledger.close();
     await simulator?.close();
   };
@@ -359,4 +388,17 @@ function isLoopback(host: string): boolean {
 
 function hasSpendReport(ledger: Ledger): ledger is Ledger & SpendReport {
   return typeof (ledger as Partial<SpendReport>).spend === 'function';
+}
+
+/** The semantic cache's embedding of a question: an in-process request on the policy's embeddings route, made as the caller. */
+async function embedQuestion(pipeline: Pipeline, question: string, policy: SemanticPolicy, exchange: Exchange): Promise<number[] | undefined> {
+  const context: RequestContext = { requestId: `${exchange.context.requestId}.cache`, ingress: 'library', cancel: exchange.cancel };
+  if (exchange.context.credential !== undefined) context.credential = exchange.context.credential;
+  try {
+    const { response } = await pipeline.embeddings({ model: policy.embeddingRoute, input: [question], ...(policy.dimensions === undefined ? {} : { dimensions: policy.dimensions }) }, context);
+    return response.embeddings[0];
+  } catch {
+    // Not embedded, not served semantically: the request goes on as a miss (its embedding request is in the ledger with why it failed).
+    return undefined;
+  }
 }

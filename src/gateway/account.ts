@@ -74,7 +74,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
   if (record.fallbackTier) outcome.tier = record.fallbackTier;
   if (record.hedge) outcome.hedge = record.hedge;
   if (record.variant) outcome.variant = record.variant;
-  if (record.cached) outcome.cached = true;
+  if (record.cacheHit) outcome.cached = true;
   if (record.auto) outcome.auto = record.auto;
   return outcome;
 }

@@ -160,7 +160,7 @@ describe('pipeline stages', () => {
 
   it('serves a cache hit whole or streamed, with no upstream call and nothing spent', async () => {
     const cached: ChatResponse = { id: 'cached-1', model: 'gpt-4o-mini', created: 1, text: 'from the cache', toolCalls: [], finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: 3, outputTokens: 3 } };
-    const { pipeline, entries } = pipelineWith({ cache: { lookup: () => cached, store: () => expect.unreachable('a hit is not stored again') } });
+    const { pipeline, entries } = pipelineWith({ cache: { lookup: () => ({ response: cached, kind: 'exact', costSavedUsd: 0.25 }), store: () => expect.unreachable('a hit is not stored again') } });
 
     const whole = await pipeline.chat(hello(), context());
     expect(whole.response.text).toBe('from the cache');
@@ -173,9 +173,9 @@ describe('pipeline stages', () => {
     expect(sink.events[1]).toEqual({ type: 'text-delta', text: 'from the cache' });
 
     expect(simulator.stats().requests).toBe(0);
-    expect(entries.map((entry) => [entry.status, entry.costUsd, entry.attempts.length])).toEqual([
-      [200, 0, 0],
-      [200, 0, 0],
+    expect(entries.map((entry) => [entry.status, entry.costUsd, entry.attempts.length, entry.cacheHit, entry.costSavedUsd])).toEqual([
+      [200, 0, 0, 'exact', 0.25],
+      [200, 0, 0, 'exact', 0.25],
     ]);
   });
 

@@ -265,9 +265,11 @@ export class Pipeline {
   /** The cache stage (called only when there is one): a hit is the answer, with nothing paid for it. */
   private async lookup(exchange: RunningExchange, request: ChatRequest): Promise<ChatResponse | undefined> {
     const found = this.stages.cache!.lookup(exchange, request);
-    const response = found instanceof Promise ? await found : found;
-    if (response === undefined) return undefined;
-    exchange.record.cached = true;
+    const hit = found instanceof Promise ? await found : found;
+    if (hit === undefined) return undefined;
+    const { response } = hit;
+    exchange.record.cacheHit = { kind: hit.kind, costSavedUsd: hit.costSavedUsd };
+    exchange.record.model = response.model;
     exchange.record.usage = response.usage;
     exchange.record.finishReason = response.finishReason;
     exchange.record.markFirstByte();

@@ -7,7 +7,7 @@ import { costOf } from '../routing/cost';
 import type { JunctionError } from '../errors';
 import type { Deployment } from '../routing/catalog';
 import type { EndpointKind, FinishReason, Ingress, Usage } from '../canonical/types';
-import type { AttemptOutcome, AttemptRecord, LedgerEntry } from '../ledger/types';
+import type { AttemptOutcome, AttemptRecord, CacheHitKind, LedgerEntry } from '../ledger/types';
 import { echoText } from '../wire/caller-text';
 
 export interface RequestStart {
@@ -38,8 +38,8 @@ export class RequestRecord {
   hedge?: string;
   /** The route the caller asked for, when a budget sent the request to a cheaper one (`start.route`). */
   downgradedFrom?: string;
-  /** Answered from the response cache. */
-  cached = false;
+  /** Answered from the response cache: how, and what the answer cost when it was paid for. */
+  cacheHit?: { kind: CacheHitKind; costSavedUsd: number };
   /** auto: the routing decision, for the ledger and the caller's headers. */
   auto?: AutoDecision;
   /** High-resolution clock at arrival and total time spent waiting on upstreams, for the overhead figure. */
@@ -146,6 +146,10 @@ export class RequestRecord {
     if (this.fallbackTier) entry.fallbackTier = this.fallbackTier;
     if (this.hedge) entry.hedge = this.hedge;
     if (this.auto) entry.auto = ledgerAuto(this.auto);
+    if (this.cacheHit) {
+      entry.cacheHit = this.cacheHit.kind;
+      entry.costSavedUsd = this.cacheHit.costSavedUsd;
+    }
     return entry;
   }
 }

@@ -22,6 +22,10 @@ export interface RoutingHints {
   maxCostUsd?: string;
   /** auto: complexity, learning or hybrid (as sent). */
   autoMode?: string;
+  /** The response cache: `bypass` or `refresh` (as sent; checked by the cache stage). */
+  cache?: string;
+  /** The request's `cache-control` header: `no-store` bypasses the cache, `no-cache` refreshes it. */
+  cacheControl?: string;
 }
 
 export const HINT_HEADERS = {
@@ -34,10 +38,12 @@ export const HINT_HEADERS = {
   qualityFloor: 'x-junction-quality-floor',
   maxCostUsd: 'x-junction-max-cost',
   autoMode: 'x-junction-auto-mode',
+  cache: 'x-junction-cache',
+  cacheControl: 'cache-control',
 } as const;
 
 /** Hints taken as their header's text (checked, where they need it, when planning). */
-const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode'] as const satisfies ReadonlyArray<keyof RoutingHints>;
+const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode', 'cache', 'cacheControl'] as const satisfies ReadonlyArray<keyof RoutingHints>;
 
 export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
   const value = (name: string) => {

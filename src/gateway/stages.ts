@@ -8,6 +8,7 @@
  * app.ts wires in, and skips a stage that has none. Each may answer synchronously, so a stage
  * that decides from memory costs the request no promise.
  */
+import type { CacheHit } from '../cache/types';
 import type { ChatRequest, ChatResponse } from '../canonical/types';
 import type { JunctionError } from '../errors';
 import type { LedgerEntry } from '../ledger/types';
@@ -56,7 +57,8 @@ export interface GuardSlot {
 
 /** Answers that need not be paid for twice. Lookups happen after admission, before planning. */
 export interface ResponseCache {
-  lookup(exchange: Exchange, request: ChatRequest): ChatResponse | undefined | Promise<ChatResponse | undefined>;
+  /** A hit is served as the answer, at no cost; `store` is called for the same exchange after a miss. */
+  lookup(exchange: Exchange, request: ChatRequest): CacheHit | undefined | Promise<CacheHit | undefined>;
   /** Called with a complete answer (a streamed one only once it finished whole). */
   store(exchange: Exchange, request: ChatRequest, response: ChatResponse): void;
 }

@@ -22,6 +22,13 @@ export interface AdminApiOptions {
   authorize: (request: FastifyRequest) => string | Promise<string>;
   /** Reloads the config from its file (as SIGHUP does), audited as `actor`. */
   reload?: (actor: string) => Promise<unknown>;
+  cache?: AdminCache;
+}
+
+/** The response cache, for operators: its figures, and forgetting every answer (audited as `actor`). */
+export interface AdminCache {
+  stats(): Promise<unknown>;
+  clear(actor: string): Promise<{ cleared: number }>;
 }
 
 /** A rotated key's old self keeps working this long when the caller does not say: a day, time for every client to switch. */
@@ -65,6 +72,16 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
           // Not reloaded is not a server failure: the file is wrong, and the error says how.
           if (!outcome.applied) throw new JunctionError('config_invalid', `config not reloaded; the running config stays: ${outcome.error}`);
           return outcome;
+        });
+      }
+
+      if (options.cache) {
+        const cache = options.cache;
+        scope.get('/cache', async function cacheStats() {
+          return cache.stats();
+        });
+        scope.delete('/cache', async function clearCache(request) {
+          return cache.clear(actorOf(request));
         });
       }
 

@@ -11,7 +11,7 @@ import { JunctionError } from '../errors';
 import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
-import { registerAdminApi } from './admin-api';
+import { registerAdminApi, type AdminCache } from './admin-api';
 import { registerDashboard } from './dashboard/dashboard-api';
 import type { Dashboard } from '../operations/dashboard';
 import type { AdminOperations } from '../operations/admin';
@@ -61,6 +61,8 @@ export interface ServerOptions {
   sla?: () => unknown;
   /** POST /admin/reload: reload the config from its file, audited as the actor. */
   reload?: (actor: string) => Promise<unknown>;
+  /** GET /admin/cache (the response cache's figures) and DELETE /admin/cache (forget every answer, audited). */
+  cache?: AdminCache;
   /** MCP's configure_routing: a routing change applied like a reload. */
   configureRouting?: McpDeps['configure'];
   /** The live dashboard: GET /dashboard (the page) and GET /dashboard/data (routing:read). */
@@ -168,7 +170,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(options.configureRouting ? { configure: options.configureRouting } : {}),
   });
   if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
-  if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access), ...(options.reload ? { reload: options.reload } : {}) });
+  if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access), ...(options.reload ? { reload: options.reload } : {}), ...(options.cache ? { cache: options.cache } : {}) });
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
 }

@@ -10,6 +10,7 @@
  * the exposition is built when /metrics is read (createBatchedCounter, createBatchedHistogram).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RouteCacheCounters } from '../cache/cache-stats';
 import type { GatewayEvents } from '../gateway/events';
 import { createBatchedCounter } from './batched-counter';
 import { createBatchedHistogram } from './batched-histogram';
@@ -45,6 +46,8 @@ export interface Metrics {
   sourceDecision(metric: string, strategy: string, mode: string, confidence: number, synthetic: boolean): void;
   /** Each data source's trust and breaker (read at each scrape). */
   watchSources(read: () => ReadonlyArray<{ metricKey: string; sourceId: string; trust: number; breaker: string }>): void;
+  /** The response cache's counters per route (read at each scrape). */
+  watchCache(read: () => ReadonlyArray<RouteCacheCounters>): void;
   /** Report routes' concurrency gates (read at each scrape): requests in flight and waiting. */
   watchRouteGates(read: () => ReadonlyArray<{ route: string; inFlight: number; waiting: number }>): void;
 }
@@ -144,6 +147,31 @@ export function createMetrics(events: GatewayEvents, options: MetricsOptions = {
         collect() {
           this.reset();
           for (const source of read()) this.set({ metric: source.metricKey, source: source.sourceId }, source.breaker === 'open' ? 2 : source.breaker === 'half-open' ? 1 : 0);
+        },
+      });
+    },
+    watchCache: (read) => {
+      new Counter({
+        name: 'junction_cache_lookups_total',
+        help: 'Response cache lookups by route and result (hit, semantic_hit, miss, bypass, refresh), in this process.',
+        labelNames: ['route', 'result'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const route of read()) {
+            const counts = { hit: route.hits, semantic_hit: route.semanticHits, miss: route.misses, bypass: route.bypasses, refresh: route.refreshes };
+            for (const [result, count] of Object.entries(counts)) if (count > 0) this.inc({ route: route.route, result }, count);
+          }
+        },
+      });
+      new Counter({
+        name: 'junction_cache_cost_saved_usd_total',
+        help: 'What answers served from the response cache would have cost (USD), by route, in this process.',
+        labelNames: ['route'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const route of read()) if (route.costSavedUsd > 0) this.inc({ route: route.route }, route.costSavedUsd);
         },
       });
     },

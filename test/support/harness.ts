@@ -51,6 +51,8 @@ export interface ConfigOverrides {
   sla?: Record<string, unknown>;
   /** The `tracing` config section; off when absent. */
   tracing?: Record<string, unknown>;
+  /** The `cache` config section (the response cache's backend); memory when absent. */
+  cache?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -67,6 +69,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ...(overrides.sla ? { sla: overrides.sla } : {}),
     ...(overrides.tracing ? { tracing: overrides.tracing } : {}),
     ...(overrides.optimizer ? { optimizer: overrides.optimizer } : {}),
+    ...(overrides.cache ? { cache: overrides.cache } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),

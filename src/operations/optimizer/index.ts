@@ -12,7 +12,8 @@ import type { Deployment } from '../../routing/catalog';
 import type { Operations } from '../index';
 import { complete, type CompleteAnswer } from './complete';
 import type { CompleteInput } from './inputs';
-import { cacheStats, ledgerStats, spendSource, type CacheStatsView, type StatsView } from './ledger-stats';
+import { ledgerStats, spendSource, type StatsView } from './ledger-stats';
+import type { CacheStatsView } from '../cache-view';
 import { providerViews, type ProviderView } from './providers';
 import { recommend, routingDecision, type Recommendation, type RoutingDecisionView } from './recommend';
 import { routingMetrics, type RoutingMetricsView } from './routing-metrics';
@@ -20,7 +21,8 @@ import { routingMetrics, type RoutingMetricsView } from './routing-metrics';
 export type { CompleteAnswer } from './complete';
 export type { Recommendation, RoutingDecisionView } from './recommend';
 export type { RoutingMetricsView } from './routing-metrics';
-export type { CacheStatsView, StatsView } from './ledger-stats';
+export type { StatsView } from './ledger-stats';
+export type { CacheStatsView } from '../cache-view';
 
 export interface OptimizerOperations {
   complete(input: CompleteInput, context: RequestContext): Promise<CompleteAnswer>;
@@ -42,6 +44,8 @@ export interface OptimizerOptions {
   baseline?: string;
   /** Calendar days for "today" (`limits.timeZone`). */
   timeZone: string;
+  /** The response cache's figures. */
+  cacheStats: () => Promise<CacheStatsView>;
 }
 
 const DAY_MS = 86_400_000;
@@ -62,7 +66,7 @@ export function createOptimizerOperations(options: OptimizerOptions): OptimizerO
     },
     stats: () => ledgerStats(spend, services.now(), timeZone),
     providers: () => providerViews(services),
-    cacheStats: () => cacheStats(spend),
+    cacheStats: options.cacheStats,
   };
 }
 

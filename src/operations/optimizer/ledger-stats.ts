@@ -1,5 +1,5 @@
 /**
- * Volume and spend from the ledger, for GET /stats, GET /cache/stats and /complete's
+ * Volume and spend from the ledger, for GET /stats and /complete's
  * `total_cost_today`. Read from the ledger's daily totals (spend reports), so a day or the
  * whole ledger costs one row per day and group, not one per request. Days are calendar days in
  * the configured time zone (`limits.timeZone`), the zone the ledger's daily totals use.
@@ -79,33 +79,5 @@ export function totalsView(row: SpendRow | undefined): TotalsView {
     tokens_in: row?.inputTokens ?? 0,
     tokens_out: row?.outputTokens ?? 0,
     cost: row?.costUsd ?? 0,
-  };
-}
-
-/**
- * Junction has no response cache yet, so every request is a miss and the hit rate is 0; the
- * figures say so rather than leave the endpoint out, and will count hits once a cache records
- * them in the ledger.
- */
-export interface CacheStatsView {
-  enabled: false;
-  hits: number;
-  misses: number;
-  hit_rate: number;
-  /** Requests in the ledger (all of them misses). */
-  requests: number;
-  note: string;
-}
-
-export async function cacheStats(spend: SpendSource): Promise<CacheStatsView> {
-  const [row] = await spend({ groupBy: [] });
-  const requests = row?.requests ?? 0;
-  return {
-    enabled: false,
-    hits: 0,
-    misses: requests,
-    hit_rate: 0,
-    requests,
-    note: 'no response cache is configured: every request is answered by an upstream',
   };
 }
