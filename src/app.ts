@@ -200,7 +200,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     budgets: budgetsFromAdmin(admin),
     cache: async () => {
       const stats = await cacheStats();
-      return { enabled: stats.enabled, hits: stats.hits + stats.semantic_hits, misses: stats.misses, hitRate: stats.hit_rate, note: stats.note };
+      return { enabled: stats.enabled, hits: stats.hits + stats.semantic_hits, misses: stats.misses, hitRate: stats.hit_rate, savedUsd: stats.cost_saved_usd, note: stats.note };
     },
     ...(hasSpendReport(ledger) ? { spend: (query) => ledger.spend(query) } : {}),
   });

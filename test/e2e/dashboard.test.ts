@@ -152,7 +152,7 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a headless browser', () => {
     expect(reason).toBeTruthy();
     expect(await page.locator('#decisions').innerText()).toContain(reason!);
     expect(await page.locator('#budgets').innerText()).toContain('notebooks app');
-    expect(await page.locator('#cache').innerText()).toContain('no response cache');
+    expect(await page.locator('#cache').innerText()).toContain('no route caches its answers');
     // The SLA monitor's alerts: the deployments that always fail are over the critical error rate.
     await page.locator('#alerts tr', { hasText: 'flaky' }).locator('.pill.critical').waitFor({ timeout: 10_000 });
     expect(await page.locator('#alerts').innerText()).toContain('errorRate');

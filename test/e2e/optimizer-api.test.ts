@@ -185,13 +185,12 @@ describe('figures from the ledger', () => {
     expect(mini).toMatchObject(totals(rows.filter((entry) => entry.deployment === 'openai-mini')));
   });
 
-  it('GET /cache/stats: no cache yet, so every request in the ledger is a miss', async () => {
+  it('GET /cache/stats: no route here caches, so nothing is looked up and the note says how to turn it on', async () => {
     await complete({ prompt: SIMPLE });
     const { status, body } = await get('/cache/stats');
     expect(status).toBe(200);
-    const requests = (await entries()).length;
-    expect(body).toMatchObject({ enabled: false, hits: 0, misses: requests, hit_rate: 0, requests });
-    expect(body.note).toContain('no response cache');
+    expect(body).toMatchObject({ enabled: false, backend: 'memory', entries: 0, hits: 0, misses: 0, hit_rate: 0, routes: [] });
+    expect(body.note).toContain('add a cache section to a route');
   });
 });
 
