@@ -90,6 +90,26 @@ export interface Summary {
   access_memory?: AccessFigures;
   /** Scenario access-redis against 4 and the floor, when it ran: the same on Redis state. */
   access_redis?: AccessFigures;
+  /** The response cache's scenarios, when they ran: a hit against the floor, a miss against scenario 4. */
+  cache?: CacheFigures;
+}
+
+/** The issue's targets: a hit costs less than a pass-through (the floor), a miss adds under 5% to scenario 4. */
+export const CACHE_MISS_COST_TARGET = 0.05;
+
+export interface CacheFigures {
+  /** Closed-loop throughput of hits over the floor's (> 1: a hit costs less than passing the request through). */
+  hit_vs_floor: number | null;
+  hit_vs_floor_by_round: number[] | null;
+  /** p50 latency at the fixed rate: hits, and the floor. */
+  hit_p50_ms: number | null;
+  floor_p50_ms: number | null;
+  /** Share of scenario 4's throughput the miss path loses, 1 − the median paired ratio. */
+  miss_cost: number | null;
+  miss_vs_plain_by_round: number[] | null;
+  /** CPU per request of the miss path over scenario 4's, closed loop, median of the paired rounds. */
+  miss_cpu_per_request_vs_plain: number | null;
+  meets_targets: boolean | null;
 }
 
 /** Access control's cost: a keyed scenario against scenario 4 (the same route, no keys) and the floor. */
@@ -210,6 +230,31 @@ export function summarise(scenarios: Record<string, ScenarioFigures>, atRate: nu
       : { baseline_throughput_vs_floor: ratio(scenarios['4b'].closed?.rps, scenarios['2']?.closed?.rps), baseline_throughput_vs_floor_by_round: pairedRatios(scenarios['4b'].closed, scenarios['2']?.closed) }),
     ...(scenarios['access-memory'] === undefined ? {} : { access_memory: accessFigures(scenarios, 'access-memory', atRate) }),
     ...(scenarios['access-redis'] === undefined ? {} : { access_redis: accessFigures(scenarios, 'access-redis', atRate) }),
+    ...(scenarios['cache-hit'] === undefined && scenarios['cache-miss'] === undefined ? {} : { cache: cacheFigures(scenarios, atRate) }),
+  };
+}
+
+function cacheFigures(scenarios: Record<string, ScenarioFigures>, atRate: number): CacheFigures {
+  const hit = scenarios['cache-hit'];
+  const miss = scenarios['cache-miss'];
+  const floor = scenarios['2'];
+  const plain = scenarios['4'];
+  const hitByRound = pairedRatios(hit?.closed, floor?.closed);
+  const missByRound = pairedRatios(miss?.closed, plain?.closed);
+  const missCost = missByRound === null ? null : round(1 - median(missByRound), 3);
+  const missCpu = miss?.closed?.cpu_us_per_request_by_round;
+  const plainCpu = plain?.closed?.cpu_us_per_request_by_round;
+  const cpuByRound = missCpu === undefined || plainCpu === undefined || missCpu.length !== plainCpu.length ? null : missCpu.map((value, index) => value / plainCpu[index]!);
+  const hitVsFloor = ratio(hit?.closed?.rps, floor?.closed?.rps);
+  return {
+    hit_vs_floor: hitVsFloor,
+    hit_vs_floor_by_round: hitByRound,
+    hit_p50_ms: hit?.rates[String(atRate)]?.p50_ms ?? null,
+    floor_p50_ms: floor?.rates[String(atRate)]?.p50_ms ?? null,
+    miss_cost: missCost,
+    miss_vs_plain_by_round: missByRound,
+    miss_cpu_per_request_vs_plain: cpuByRound === null ? null : round(median(cpuByRound), 3),
+    meets_targets: hitVsFloor === null || missCost === null ? null : hitVsFloor > 1 && missCost <= CACHE_MISS_COST_TARGET,
   };
 }
 
@@ -293,8 +338,18 @@ export function formatReport(report: BenchReport, processNames: string[]): strin
     `  added latency over the floor: p50 ${show(summary.added_p50_ms, 3)} ms, p99 ${show(summary.added_p99_ms, 3)} ms; streamed time to first byte, p50 ${show(summary.ttfb_added_p50_ms, 3)} ms`,
     ...accessLines('memory', summary.access_memory, summary.at_rate),
     ...accessLines('Redis', summary.access_redis, summary.at_rate),
+    ...cacheLines(summary.cache),
     ...report.notes.map((note) => `  note: ${note}`),
   ].join('\n');
+}
+
+function cacheLines(figures: CacheFigures | undefined): string[] {
+  if (figures === undefined) return [];
+  const verdict = figures.meets_targets === null ? '' : figures.meets_targets ? ' (both targets met)' : ' (a target MISSED)';
+  return [
+    `  response cache${verdict}: hits ${show(figures.hit_vs_floor, 3)}× the floor's throughput (round by round: ${figures.hit_vs_floor_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'}), p50 ${show(figures.hit_p50_ms, 3)} ms against the floor's ${show(figures.floor_p50_ms, 3)} ms`,
+    `    miss path (refresh: key, upstream, store): cost ${figures.miss_cost === null ? '-' : `${show(figures.miss_cost * 100, 1)}%`} of scenario 4's throughput (target ≤ ${CACHE_MISS_COST_TARGET * 100}%; round by round: ${figures.miss_vs_plain_by_round?.map((value) => show(value, 3)).join(', ') ?? '-'}), CPU per request ${show(figures.miss_cpu_per_request_vs_plain, 3)}× scenario 4's`,
+  ];
 }
 
 function accessLines(state: string, figures: AccessFigures | undefined, atRate: number): string[] {

@@ -37,6 +37,9 @@ export const SCENARIOS: readonly Scenario[] = [
   // Redis; right after 4, so each round's pair runs close together.
   { id: 'access-memory', name: 'junction, keys, memory', target: 'access-memory', request: chat('plain', 'bench-three'), keyed: true },
   { id: 'access-redis', name: 'junction, keys, Redis', target: 'access-redis', request: chat('plain', 'bench-three'), keyed: true },
+  // The response cache: every request after the first a hit; and `refresh`, so each computes its key, is answered upstream and stored (the miss path).
+  { id: 'cache-hit', name: 'junction, cache hit', target: 'junction', request: chat('plain', 'bench-cached') },
+  { id: 'cache-miss', name: 'junction, cache miss (refresh)', target: 'junction', request: { ...chat('plain', 'bench-cached'), headers: { 'x-junction-cache': 'refresh' } } },
   { id: '5', name: 'junction, route of 3, SSE', target: 'junction', request: chat('stream', 'bench-three', true) },
   { id: '6', name: 'junction --workers 2', target: 'workers', request: chat('plain', 'bench-three') },
   // Run only with --baseline: scenario 4 on another build, interleaved with this one's.
@@ -56,6 +59,8 @@ export function selectScenarios(ids: readonly string[] | undefined, baseline = f
   if (wanted.has('5')) wanted.add('2s');
   if (wanted.has('access-memory') || wanted.has('access-redis')) wanted.add('4');
   if (wanted.has('access-redis')) wanted.add('2');
+  if (wanted.has('cache-hit')) wanted.add('2');
+  if (wanted.has('cache-miss')) wanted.add('4');
   if (baseline) wanted.add('4b');
   if (wanted.has('4b') && !baseline) throw new Error('scenario 4b needs --baseline <bundle>');
   return SCENARIOS.filter((scenario) => wanted.has(scenario.id));

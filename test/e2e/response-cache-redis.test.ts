@@ -42,7 +42,7 @@ describe('response cache on Redis', () => {
     const paid = await ask(a, 'Shared between replicas?');
     expect(paid.response.headers.get('x-junction-cache')).toBe('miss');
     // The write is fire and forget: wait until Redis has it.
-    await expect.poll(async () => (await fetch(`${b.url}/cache/stats`).then((response) => response.json())).entries).toBe(1);
+    await expect.poll(async () => ((await fetch(`${b.url}/cache/stats`).then((response) => response.json())) as { entries: number }).entries).toBe(1);
     const served = await ask(b, 'Shared between replicas?');
     expect(served.response.headers.get('x-junction-cache')).toBe('hit');
     expect(served.data.choices[0]!.message.content).toBe(paid.data.choices[0]!.message.content);
