@@ -17,9 +17,8 @@ import { ConfigError } from './config/config-error';
 import { GatewayEvents } from './gateway/events';
 import { startHealthChecks } from './gateway/health-checks';
 import { Pipeline } from './gateway/pipeline';
-import type { Exchange, RequestContext } from './gateway/context';
 import { startCache } from './cache/start-cache';
-import type { SemanticPolicy } from './cache/types';
+import { embedQuestion } from './cache/embed-question';
 import { cacheStatsView } from './operations/cache-view';
 import { spacedReports } from './state/redis/spaced-reports';
 import { announceBreakerChanges, createServices, type GatewayServices } from './gateway/services';
@@ -390,15 +389,3 @@ function hasSpendReport(ledger: Ledger): ledger is Ledger & SpendReport {
   return typeof (ledger as Partial<SpendReport>).spend === 'function';
 }
 
-/** The semantic cache's embedding of a question: an in-process request on the policy's embeddings route, made as the caller. */
-async function embedQuestion(pipeline: Pipeline, question: string, policy: SemanticPolicy, exchange: Exchange): Promise<number[] | undefined> {
-  const context: RequestContext = { requestId: `${exchange.context.requestId}.cache`, ingress: 'library', cancel: exchange.cancel };
-  if (exchange.context.credential !== undefined) context.credential = exchange.context.credential;
-  try {
-    const { response } = await pipeline.embeddings({ model: policy.embeddingRoute, input: [question], ...(policy.dimensions === undefined ? {} : { dimensions: policy.dimensions }) }, context);
-    return response.embeddings[0];
-  } catch {
-    // Not embedded, not served semantically: the request goes on as a miss (its embedding request is in the ledger with why it failed).
-    return undefined;
-  }
-}

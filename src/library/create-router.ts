@@ -26,6 +26,13 @@ import { breakerPolicyFor } from '../routing/breaker-policies';
 import { createMemoryStateStore } from '../state/memory/memory-state-store';
 import type { StateStore } from '../state/types';
 import { EventStream } from './event-stream';
+import { CacheStats } from '../cache/cache-stats';
+import { embedQuestion } from '../cache/embed-question';
+import { MemoryCacheStore } from '../cache/memory/memory-cache-store';
+import { createResponseCache } from '../cache/response-cache';
+import type { SemanticCache } from '../cache/semantic-cache';
+import { SemanticIndex } from '../cache/semantic-index';
+import type { ResponseCache } from '../gateway/stages';
 
 export interface RouterOptions {
   /** A store shared with other processes (e.g. the Redis one); in memory when absent. */
@@ -86,7 +93,9 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  const pipeline = new Pipeline(services, { requestTimeoutMs: validated.server.requestTimeoutMs, ...(options.stages ? { stages: options.stages } : {}) });
+  // Routes with a `cache` section are cached in this process's memory (the library loads no Redis client).
+  const cache: ResponseCache = options.stages?.cache ?? memoryResponseCache(validated, services.now, (question, policy, exchange) => embedQuestion(pipeline, question, policy, exchange));
+  const pipeline: Pipeline = new Pipeline(services, { requestTimeoutMs: validated.server.requestTimeoutMs, stages: { ...options.stages, cache } });
   const { ledger } = options;
   events.subscribe((event) => {
     if (event.type !== 'request-end') return;
@@ -143,4 +152,16 @@ async function withContext<T>(options: CallOptions | undefined, call: (context: 
 function isValidated(config: JunctionConfig | Record<string, unknown>): config is JunctionConfig {
   const catalog = (config as { catalog?: { routes?: unknown } }).catalog;
   return catalog?.routes instanceof Map;
+}
+
+/** The response cache in memory, sized by the config's `cache` section. */
+function memoryResponseCache(config: JunctionConfig, now: () => number, embed: SemanticCache['embed']): ResponseCache {
+  const settings = config.cache;
+  return createResponseCache({
+    store: new MemoryCacheStore({ maxBytes: settings.maxBytes, now }),
+    stats: new CacheStats(),
+    now,
+    maxEntryBytes: settings.maxEntryBytes,
+    semantic: { index: new SemanticIndex(settings.semanticMaxEntries, now), embed },
+  });
 }

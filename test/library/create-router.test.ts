@@ -31,6 +31,7 @@ beforeAll(async () => {
         trickle: { deployments: ['trickle'] },
         embeddings: { deployments: ['embed'] },
         auto: { strategy: 'auto', strategyOptions: { auto: { mode: 'complexity' } }, deployments: ['haiku', 'mini'] },
+        cached: { deployments: ['mini'], cache: { ttlSeconds: 60 } },
       },
     },
     { ledger },
@@ -91,7 +92,7 @@ describe('createRouter', () => {
     expect(response.embeddings).toHaveLength(2);
     const preview = router.operations.preview({ model: 'chat', stream: false, messages: hello });
     expect(preview.plan.map((step) => step.deployment)).toEqual(['haiku', 'mini']);
-    expect(router.operations.routes().map((route) => route.name)).toEqual(['chat', 'slow', 'trickle', 'embeddings', 'auto']);
+    expect(router.operations.routes().map((route) => route.name)).toEqual(['chat', 'slow', 'trickle', 'embeddings', 'auto', 'cached']);
     expect(router.operations.status('mini')).toHaveLength(1);
   });
 
@@ -110,5 +111,21 @@ describe('createRouter', () => {
 
   it('refuses an invalid config with a ConfigError naming the path', () => {
     expect(() => createRouter({ providers: {}, deployments: {}, routes: { chat: { deployments: ['missing'] } } })).toThrow(ConfigError);
+  });
+});
+
+describe('response cache in process', () => {
+  it('serves a route with a cache section from memory: the second call is a hit, nothing sent upstream, cost 0', async () => {
+    const request = { model: 'cached', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Cached in process?' }] }] };
+    const first = await router.chat(request);
+    const calls = simulator.stats().requests;
+    const second = await router.chat(request);
+    expect(second.outcome).toMatchObject({ cached: true, attempts: 0, costUsd: 0 });
+    expect(second.response.text).toBe(first.response.text);
+    expect(simulator.stats().requests).toBe(calls);
+    const events: StreamEvent[] = [];
+    for await (const event of router.stream(request)) events.push(event);
+    expect(events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('')).toBe(first.response.text);
+    expect(simulator.stats().requests).toBe(calls);
   });
 });
