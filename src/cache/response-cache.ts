@@ -114,16 +114,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (response.finishReason.unified === 'error') return;
       const answer: StoredAnswer = { response, costUsd: answerCost(exchange), storedAt: now() };
       if (exchange.record.deployment !== undefined) answer.deployment = exchange.record.deployment;
-      const route = exchange.route.name;
-      // Serialised once the answer is on its way to the caller: keeping it costs the caller no latency.
-      setImmediate(function keepAnswer() {
-        const text = JSON.stringify(answer);
-        const bytes = Buffer.byteLength(text);
-        if (bytes > options.maxEntryBytes) return;
-        store.set(entry.key, text, entry.ttlMs);
-        stats.stored(route, bytes);
-        if (entry.semantic !== undefined) options.semantic?.index.add(entry.semantic.partition, entry.semantic.vector, entry.key, answer.storedAt + entry.ttlMs);
-      });
+      const text = JSON.stringify(answer);
+      const bytes = Buffer.byteLength(text);
+      if (bytes > options.maxEntryBytes) return;
+      store.set(entry.key, text, entry.ttlMs);
+      stats.stored(exchange.route.name, bytes);
+      if (entry.semantic !== undefined) options.semantic?.index.add(entry.semantic.partition, entry.semantic.vector, entry.key, answer.storedAt + entry.ttlMs);
     },
   };
 }
