@@ -4,7 +4,7 @@ import { MemoryCacheStore } from '../../src/cache/memory/memory-cache-store';
 import { RedisCacheStore } from '../../src/cache/redis/redis-cache-store';
 import { runCacheStoreSuite } from '../conformance/cache-store.suite';
 
-const REDIS_URL = process.env.JUNCTION_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let clock = 1_000_000;
 runCacheStoreSuite('memory', {

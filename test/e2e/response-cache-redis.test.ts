@@ -11,7 +11,7 @@ import { createLogger } from '../../src/observability/logger';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { testConfig } from '../support/harness';
 
-const REDIS_URL = process.env.JUNCTION_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let simulator: Simulator;
 const replicas: Junction[] = [];
