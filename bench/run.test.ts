@@ -38,7 +38,7 @@ describe('parseOptions', () => {
 
 describe('selectScenarios', () => {
   it('runs every scenario by default, the floor first', () => {
-    expect(selectScenarios(undefined).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', '5', '6']);
+    expect(selectScenarios(undefined).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', 'cache-hit', 'cache-miss', '5', '6']);
   });
 
   it('runs scenario 4 with the access scenarios, and the floor with access-redis', () => {
@@ -47,13 +47,18 @@ describe('selectScenarios', () => {
     expect(selectScenarios(['access-redis', 'access-memory']).filter((scenario) => scenario.keyed).map((scenario) => scenario.target)).toEqual(['access-memory', 'access-redis']);
   });
 
+  it('runs the cache hit with the floor and the cache miss with scenario 4', () => {
+    expect(selectScenarios(['cache-hit']).map((scenario) => scenario.id)).toEqual(['2', 'cache-hit']);
+    expect(selectScenarios(['cache-miss']).map((scenario) => scenario.id)).toEqual(['4', 'cache-miss']);
+  });
+
   it('adds the streamed floor whenever the streamed scenario runs', () => {
     expect(selectScenarios(['5', '2']).map((scenario) => scenario.id)).toEqual(['2', '2s', '5']);
     expect(selectScenarios(['4']).map((scenario) => scenario.id)).toEqual(['4']);
   });
 
   it('adds the baseline build’s scenario 4b only with --baseline', () => {
-    expect(selectScenarios(undefined, true).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', '5', '6', '4b']);
+    expect(selectScenarios(undefined, true).map((scenario) => scenario.id)).toEqual(['1', '2', '2s', '3', '4', 'access-memory', 'access-redis', 'cache-hit', 'cache-miss', '5', '6', '4b']);
     expect(selectScenarios(['2', '4'], true).map((scenario) => scenario.id)).toEqual(['2', '4', '4b']);
     expect(() => selectScenarios(['4b'])).toThrow(/--baseline/);
     expect(parseOptions(['--baseline', 'old/junction.js']).baseline).toBe('old/junction.js');
