@@ -35,6 +35,8 @@ import { budgetsFromAdmin, createDashboard, type Dashboard } from './operations/
 import { createOptimizerOperations, type OptimizerOperations } from './operations/optimizer';
 import { createAccessView } from './operations/admin/access-view';
 import { createLearningOperations } from './operations/learning';
+import { feedAdaptiveRouting, withAdaptiveFeedback } from './operations/adaptive-feedback';
+import { AdaptiveRouting } from './routing/adaptive/adaptive-routing';
 import { breakerPolicyFor } from './routing/breaker-policies';
 import { startSimulator, type Simulator } from './simulator';
 import { createStateStore } from './state/create-state-store';
@@ -69,6 +71,8 @@ export interface Junction {
   access: Access;
   /** Auto-routing's learned model and feedback learning. */
   autoRouting: AutoRouting;
+  /** The adaptive strategy's learners, per route. */
+  adaptive: AdaptiveRouting;
   /** The SLA monitor: active alerts, per-target figures, load-balancing reports. */
   sla: Sla;
   /** The live dashboard's data (GET /dashboard/data); `useAlerts` plugs in the active alerts. */
@@ -130,11 +134,14 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     ...(options.predictor === null ? {} : { predictor: options.predictor ?? shippedPredictor() }),
     onError: (message) => logger.warn(message),
   });
+  // Learns per route from every attempt; reads the catalog as it is after any reload.
+  const adaptive = new AdaptiveRouting({ catalog: () => services.catalog, now: options.now ?? Date.now });
   const services = createServices({
     catalog: config.catalog,
     store,
     events,
     auto: autoRouting.knowledge,
+    adaptive: adaptive.knowledge,
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -188,6 +195,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     ledger.record(event.entry);
     learnFromRequest(autoRouting, event.entry);
   });
+  events.subscribe(feedAdaptiveRouting(adaptive));
   logRequests(events, logger);
   const tracing = startTracing(config.tracing, events, catalog);
 
@@ -284,7 +292,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       if (!outcome.applied) throw new JunctionError('invalid_request', outcome.error);
       return outcome;
     },
-    learning: createLearningOperations(autoRouting),
+    learning: withAdaptiveFeedback(createLearningOperations(autoRouting), adaptive),
     dashboard,
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
@@ -333,7 +341,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, adaptive, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), close };
 }
 
 /**

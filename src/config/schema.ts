@@ -16,6 +16,7 @@ import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
 import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
 import { cacheSchema, routeCacheSchema } from './cache-schema';
+import { adaptiveOptionsSchema, expertOptionsSchema } from './routing-options-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -209,6 +210,8 @@ const routeSchema = z.strictObject({
           costWeight: nonNegativeNumber().optional(),
         })
         .optional(),
+      adaptive: adaptiveOptionsSchema.optional(),
+      experts: expertOptionsSchema.optional(),
     })
     .default(() => ({})),
   retry: retrySchema,

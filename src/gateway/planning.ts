@@ -14,8 +14,11 @@ import type { Exchange } from './context';
 import type { RouteRuntime } from './route-runtime';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
 import type { GatewayServices } from './services';
+import { skillNeedsFor } from './expert-skills';
+import type { SkillNeeds } from '../routing/plan';
+import type { WeightShifts } from '../routing/weight-shifts';
 
-type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto'> & { drained?: ReadonlySet<string> };
+type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto' | 'adaptive'> & { drained?: ReadonlySet<string>; weightShifts?: WeightShifts };
 
 /** The request's plan; the request counts towards the route's retry budget and its record notes the decision. */
 export function planExchange(services: PlanServices, exchange: Exchange, needs: RequestNeeds, user: string | undefined, chat?: ChatRequest): AttemptPlan {
@@ -24,7 +27,10 @@ export function planExchange(services: PlanServices, exchange: Exchange, needs: 
   // Only the auto strategy reads the prompt: other routes allocate nothing for it.
   const hints = exchange.context.hints;
   const reads = chat !== undefined && (route.strategy === 'auto' || hints?.strategy === 'auto');
-  const plan = buildPlan(services, exchange.catalog, route, needs, runtime.strategyState, hints, user, reads ? new AutoPrompt(chat) : undefined);
+  const prompt = reads ? new AutoPrompt(chat) : undefined;
+  const skills = skillNeedsFor(route, hints, chat, prompt);
+  if (skills) (exchange.context.responseHeaders ??= {})['x-junction-skills'] = skills.needed.join(', ');
+  const plan = buildPlan(services, exchange.catalog, route, needs, runtime.strategyState, hints, user, prompt, skills);
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
   if (plan.variant) record.variant = plan.variant;
@@ -52,7 +58,8 @@ function writeAutoHeaders(decision: AutoDecision, headers: Record<string, string
 export function previewChatPlan(services: PlanServices, route: Route, runtime: RouteRuntime, request: ChatRequest, hints: RoutingHints | undefined): AttemptPlan {
   // A copy of the strategy's memory, so a preview does not move a round-robin on.
   const state: RouteStrategyState = { currentWeights: new Map(runtime.strategyState.currentWeights) };
-  return buildPlan(services, services.catalog, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user, new AutoPrompt(request));
+  const prompt = new AutoPrompt(request);
+  return buildPlan(services, services.catalog, route, chatNeeds(request, runtime.smallestWindow), state, hints, request.user, prompt, skillNeedsFor(route, hints, request, prompt));
 }
 
 function buildPlan(
@@ -64,6 +71,7 @@ function buildPlan(
   hints: RoutingHints | undefined,
   user: string | undefined,
   prompt?: AutoPrompt,
+  skills?: SkillNeeds,
 ): AttemptPlan {
   // One instant for the whole plan: every deployment is judged at the same time.
   const now = services.now();
@@ -79,5 +87,13 @@ function buildPlan(
     overrides: overridesFor(route, hints),
     ...(services.auto ? { auto: services.auto } : {}),
     ...(services.drained !== undefined && services.drained.size > 0 ? { drained: services.drained } : {}),
+    ...(services.adaptive ? { adaptive: services.adaptive } : {}),
+    ...(services.weightShifts !== undefined && services.weightShifts.size > 0 ? { weightFactor: weightFactorOf(services.weightShifts) } : {}),
+    ...(skills ? { skills } : {}),
   });
+}
+
+/** The shifts as the strategies read them (bound once per plan, only while any shift is in force). */
+function weightFactorOf(shifts: WeightShifts): (deployment: string) => number {
+  return (deployment) => shifts.factor(deployment);
 }

@@ -26,6 +26,8 @@ export interface RoutingHints {
   cache?: string;
   /** The request's `cache-control` header: `no-store` bypasses the cache, `no-cache` refreshes it. */
   cacheControl?: string;
+  /** Expert routing: the skills the request needs (`math, code`), as sent. */
+  skill?: string;
 }
 
 export const HINT_HEADERS = {
@@ -40,10 +42,11 @@ export const HINT_HEADERS = {
   autoMode: 'x-junction-auto-mode',
   cache: 'x-junction-cache',
   cacheControl: 'cache-control',
+  skill: 'x-junction-skill',
 } as const;
 
 /** Hints taken as their header's text (checked, where they need it, when planning). */
-const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode', 'cache', 'cacheControl'] as const satisfies ReadonlyArray<keyof RoutingHints>;
+const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode', 'cache', 'cacheControl', 'skill'] as const satisfies ReadonlyArray<keyof RoutingHints>;
 
 export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
   const value = (name: string) => {

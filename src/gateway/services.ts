@@ -6,7 +6,8 @@
 import { adapterFor as defaultAdapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/types';
 import type { Catalog, Provider } from '../routing/catalog';
-import type { AutoKnowledge } from '../routing/strategies/types';
+import type { AdaptiveKnowledge, AutoKnowledge } from '../routing/strategies/types';
+import { WeightShifts } from '../routing/weight-shifts';
 import type { BreakerChange } from '../state/memory/memory-state-store';
 import type { StateStore } from '../state/types';
 import type { Cancel } from './execution/cancel';
@@ -27,6 +28,10 @@ export interface GatewayServices {
   auto?: AutoKnowledge;
   /** Deployments drained by an SLA mitigation (tried last); changed by the SLA monitor only. */
   drained: Set<string>;
+  /** The adaptive strategy's learned shares. */
+  adaptive?: AdaptiveKnowledge;
+  /** Weight factors an SLA mitigation set (an anomaly lowers a deployment's weight); changed by the SLA monitor only. */
+  weightShifts: WeightShifts;
 }
 
 export interface ServiceOptions {
@@ -38,6 +43,7 @@ export interface ServiceOptions {
   random?: () => number;
   sleep?: (ms: number, cancel: Cancel) => Promise<void>;
   auto?: AutoKnowledge;
+  adaptive?: AdaptiveKnowledge;
 }
 
 /** The services with the real world filled in where the options leave it out. */
@@ -53,6 +59,8 @@ export function createServices(options: ServiceOptions): GatewayServices {
     sleep: options.sleep ?? abortableSleep,
     ...(options.auto ? { auto: options.auto } : {}),
     drained: new Set(),
+    ...(options.adaptive ? { adaptive: options.adaptive } : {}),
+    weightShifts: new WeightShifts(),
   };
 }
 

@@ -14,7 +14,8 @@ import type { Catalog, Deployment, Provider, Route, TierName } from './catalog';
 import type { RequestNeeds } from './needs';
 import { strategies } from './strategies';
 import type { AutoDecision } from './auto/types';
-import type { AutoKnowledge, Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
+import { servesSkills } from './experts/skills';
+import type { AdaptiveKnowledge, AutoKnowledge, Candidate, RouteStrategyState, StrategyContext, StrategyDecision, StrategyName, StrategyRequest } from './strategies/types';
 
 export type { Candidate } from './strategies/types';
 
@@ -70,6 +71,18 @@ export interface PlanInput {
   auto?: AutoKnowledge;
   /** Deployments an SLA mitigation drained: tried only after every other one. */
   drained?: ReadonlySet<string>;
+  /** The learned shares, for the adaptive strategy. */
+  adaptive?: AdaptiveKnowledge;
+  /** Factors an SLA mitigation put on deployments' weights (weighted and adaptive honour them). */
+  weightFactor?: (deployment: string) => number;
+  /** Expert routing: the skills the request needs; tagged deployments go first, or alone when strict. */
+  skills?: SkillNeeds;
+}
+
+export interface SkillNeeds {
+  needed: readonly string[];
+  /** Untagged deployments are excluded rather than tried after the tagged ones. */
+  strict: boolean;
 }
 
 /**
@@ -141,6 +154,9 @@ export function planRoute(input: PlanInput): AttemptPlan {
   };
   const context: StrategyContext = { health, request: input.request, options: route.strategyOptions, state: input.state, random: input.random, now, route: route.name };
   if (input.auto) context.auto = input.auto;
+  if (input.adaptive) context.adaptive = input.adaptive;
+  if (input.weightFactor) context.weightFactor = input.weightFactor;
+  const skills = input.skills !== undefined && input.skills.needed.length > 0 ? input.skills : undefined;
 
   for (const tier of route.tiers) {
     const healthy = new Array<Candidate>(tier.deployments.length);
@@ -152,7 +168,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
         excluded.push({ deployment: id, tier: tier.name, reason: 'not in the catalog' });
         continue;
       }
-      const unfit = unfitReason(deployment, needs, overrides);
+      const unfit = unfitReason(deployment, needs, overrides) ?? (skills?.strict && !servesSkills(deployment, skills.needed) ? `not tagged for ${skills.needed.join(', ')} (strict expert routing)` : undefined);
       if (unfit) {
         excluded.push({ deployment: id, tier: tier.name, reason: unfit });
         continue;
@@ -170,7 +186,7 @@ export function planRoute(input: PlanInput): AttemptPlan {
     }
     if (count === 0) continue;
     healthy.length = count;
-    const decision = overrides?.pin ? pinOrder(healthy, overrides.pin) : strategy(healthy, context);
+    const decision = overrides?.pin ? pinOrder(healthy, overrides.pin) : skills && !skills.strict ? expertsFirst(healthy, skills.needed, (group) => strategy(group, context)) : strategy(healthy, context);
     variant ??= decision.variant;
     auto ??= decision.auto;
     reason = append(reason, `${tier.name}: ${decision.reason}`);
@@ -216,6 +232,29 @@ function unwellReason(health: HealthSnapshot, now: number): string | undefined {
   if (health.breaker.status === 'open' && (health.breaker.retryAt ?? 0) > now) return `breaker open until ${new Date(health.breaker.retryAt!).toISOString()}`;
   if (health.coolingDownUntil !== undefined && health.coolingDownUntil > now) return `rate-limited until ${new Date(health.coolingDownUntil).toISOString()}`;
   return undefined;
+}
+
+/**
+ * Expert routing without strictness: the strategy orders the deployments tagged for the needed
+ * skills, then, separately, the others, which come after every tagged one.
+ */
+function expertsFirst(candidates: Candidate[], needed: readonly string[], order: (group: Candidate[]) => StrategyDecision): StrategyDecision {
+  const tagged = candidates.filter((candidate) => servesSkills(candidate.deployment, needed));
+  if (tagged.length === 0 || tagged.length === candidates.length) {
+    const decision = order(candidates);
+    const which = tagged.length === 0 ? `none tagged for ${needed.join(', ')}` : `all tagged for ${needed.join(', ')}`;
+    return { ...decision, reason: `${which}; ${decision.reason}` };
+  }
+  const experts = order(tagged);
+  const rest = order(candidates.filter((candidate) => !tagged.includes(candidate)));
+  const notes = () => ({ ...rest.notes?.(), ...experts.notes?.() });
+  return {
+    ordered: [...experts.ordered, ...rest.ordered],
+    reason: `tagged for ${needed.join(', ')} first: ${experts.reason}; then the others: ${rest.reason}`,
+    notes,
+    ...(experts.variant === undefined ? {} : { variant: experts.variant }),
+    ...(experts.auto === undefined ? {} : { auto: experts.auto }),
+  };
 }
 
 function pinOrder(candidates: Candidate[], pin: string[]): StrategyDecision {

@@ -22,7 +22,8 @@ export interface RememberedDecision {
 export interface FeedbackOutcome {
   requestId: string;
   route: string;
-  pattern: PromptPattern;
+  /** `adaptive` for a request the adaptive strategy routed (operations/adaptive-feedback.ts). */
+  pattern: PromptPattern | 'adaptive';
   deployment: string;
   predictedQuality: number;
   score: number;

@@ -5,6 +5,7 @@
  */
 import { JunctionError } from '../../errors';
 import { abStrategy } from './ab';
+import { adaptiveStrategy } from './adaptive';
 import { autoStrategy } from './auto';
 import { capabilityStrategy } from './capability';
 import { costStrategy } from './cost';
@@ -36,6 +37,7 @@ export const strategies: Record<StrategyName, Strategy> = {
   geographic: geographicStrategy,
   sticky: stickyStrategy,
   auto: autoStrategy,
+  adaptive: adaptiveStrategy,
 };
 
 export function isStrategyName(name: string): name is StrategyName {
@@ -53,5 +55,5 @@ export function getStrategy(name: string): Strategy {
   return strategies[name];
 }
 
-export type { AutoKnowledge, AutoOptions, Candidate, RouteStrategyState, Strategy, StrategyContext, StrategyDecision, StrategyName, StrategyOptions, StrategyRequest } from './types';
+export type { AdaptiveKnowledge, AutoKnowledge, AutoOptions, Candidate, RouteStrategyState, Strategy, StrategyContext, StrategyDecision, StrategyName, StrategyOptions, StrategyRequest } from './types';
 export { newRouteStrategyState, STRATEGY_NAMES } from './types';

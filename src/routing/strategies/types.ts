@@ -14,6 +14,8 @@ import type { ArmStats } from '../auto/bandit';
 import type { PredictorPrompt, QualityPredictor } from '../auto/predictor';
 import type { AutoPrompt } from '../auto/prompt';
 import type { AutoDecision, AutoMode } from '../auto/types';
+import type { AdaptiveOptions } from '../adaptive/settings';
+import type { ExpertOptions } from '../experts/skills';
 
 export interface Candidate {
   deployment: Deployment;
@@ -48,6 +50,10 @@ export interface StrategyOptions {
   qualityFloor?: number;
   /** auto: how quality is predicted, and how much cost weighs. */
   auto?: AutoOptions;
+  /** adaptive: learning rate, stability, floor and signal weights (see routing/adaptive/settings.ts). */
+  adaptive?: AdaptiveOptions;
+  /** Expert routing: skills a request may need and how they are recognised (see routing/experts/skills.ts). */
+  experts?: ExpertOptions;
 }
 
 export interface AutoOptions {
@@ -92,6 +98,19 @@ export interface StrategyContext {
   route?: string;
   /** For the auto strategy. */
   auto?: AutoKnowledge;
+  /** For the adaptive strategy: the shares learned per route. */
+  adaptive?: AdaptiveKnowledge;
+  /**
+   * Factors an SLA mitigation put on deployments' weights (see routing/weight-shifts.ts); 1
+   * when absent. The weighted and adaptive strategies multiply their weights by it.
+   */
+  weightFactor?: (deploymentId: string) => number;
+}
+
+/** What the adaptive strategy reads: each deployment's learned share of its route's traffic. */
+export interface AdaptiveKnowledge {
+  /** Undefined when nothing was learned for the route or the deployment yet. */
+  weight(route: string, deployment: string): number | undefined;
 }
 
 export interface StrategyDecision {
@@ -128,6 +147,7 @@ export const STRATEGY_NAMES = [
   'geographic',
   'sticky',
   'auto',
+  'adaptive',
 ] as const;
 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

@@ -13,7 +13,8 @@ export const weightedStrategy: Strategy = function weighted(candidates, context)
   const weights = new Array<number>(candidates.length);
   let total = 0;
   for (let index = 0; index < candidates.length; index += 1) {
-    weights[index] = weightOf(candidates[index].deployment);
+    // An SLA mitigation may have lowered the deployment's weight (routing/weight-shifts.ts).
+    weights[index] = weightOf(candidates[index].deployment) * (context.weightFactor?.(candidates[index].deployment.id) ?? 1);
     total += weights[index];
   }
   if (total === 0) {
