@@ -6,7 +6,7 @@ import { postJson } from './test-helpers';
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ models: { 'tts-1': { latencyMs: 0 }, 'tts-down': { down: true } } });
+  sim = await startSimulator({ models: { 'tts-1': { latencyMs: { p50: 1, p99: 2 } }, 'tts-down': { down: true } } });
 });
 afterAll(() => sim.close());
 
