@@ -199,7 +199,8 @@ describe('bad requests', () => {
   });
 
   it('refuses an x-junction-latency or x-junction-speech-tier it cannot mean', async () => {
-    for (const headers of [{ 'x-junction-latency': 'instant' }, { 'x-junction-speech-tier': 'ultra' }, { 'x-junction-language': 'english please' }]) {
+    const refused: Array<Record<string, string>> = [{ 'x-junction-latency': 'instant' }, { 'x-junction-speech-tier': 'ultra' }, { 'x-junction-language': 'english please' }];
+    for (const headers of refused) {
       const response = await say({ input: 'Hello.' }, headers);
       expect(response.status, JSON.stringify(headers)).toBe(400);
       expect(((await response.json()) as { error: { param: string } }).error.param).toBe(Object.keys(headers)[0]);
