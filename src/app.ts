@@ -172,6 +172,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       ...(access.control.admit ? { admit: access.control.admit } : {}),
       ...(guards ? { guards } : {}),
       cache: cache.stage,
+      phrases: cache.phrases,
     },
   });
   const operations = createOperations(pipeline);

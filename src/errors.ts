@@ -34,6 +34,7 @@ export const ERROR_CATALOGUE = {
   client_timeout: { status: 408, kind: 'invalid_request', retryable: false, description: 'The caller did not send its request headers within server.headersTimeoutMs, or the whole request within server.requestBodyTimeoutMs; the connection is closed.' },
   model_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No route has the requested model name.' },
   endpoint_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No such HTTP endpoint.' },
+  audio_format_unsupported: { status: 400, kind: 'invalid_request', retryable: false, description: 'No deployment of the speech route can produce the requested `response_format`; the message names the formats it serves.' },
   capability_unsupported: { status: 400, kind: 'invalid_request', retryable: false, description: 'No deployment of the route supports what the request needs (tools, embeddings, streaming, context length).' },
   upstream_bad_request: { status: 400, kind: 'invalid_request', retryable: false, description: 'The upstream rejected the request as malformed (its 400/404/422).' },
   context_length_exceeded: { status: 400, kind: 'invalid_request', retryable: true, description: 'The prompt is longer than the deployment\'s context window; a larger deployment may serve it.' },

@@ -183,9 +183,9 @@ function authorise(principal: KeyPrincipal, exchange: Exchange): void {
   }
 }
 
-/** The output a request may produce: an embedding produces none; a chat completion up to its max_tokens (or the configured cap). */
+/** The output a request may produce: an embedding or speech produces none (speech is priced by its characters in); a chat completion up to its max_tokens (or the configured cap). */
 function outputTokensOf(exchange: Exchange, needs: RequestNeeds): number | undefined {
-  return exchange.record.start.endpoint === 'embeddings' ? 0 : needs.maxOutputTokens;
+  return exchange.record.start.endpoint === 'chat' ? needs.maxOutputTokens : 0;
 }
 
 /** Whether the config sets any limit or budget beyond keys' own. */

@@ -38,7 +38,7 @@ export function semanticQuery(route: string, namespace: string, request: ChatReq
  * without escaping. Short fields are gathered into one string (each update is a call into
  * native code, dearer than the copy); a long one is hashed where it lies, never copied.
  */
-class KeyHash {
+export class KeyHash {
   /** Made only for a long field: a short request is hashed in one call. */
   private hash: Hash | undefined;
   private pending = '';

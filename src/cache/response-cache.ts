@@ -149,7 +149,7 @@ export function namespaceOf(scope: CacheScope, principal: Principal | undefined)
 }
 
 /** What the answer cost: the attempt that produced it (not the failures before it, nor a hedge's loser). */
-function answerCost(exchange: Exchange): number {
+export function answerCost(exchange: Exchange): number {
   const { attempts, deployment } = exchange.record;
   for (let index = attempts.length - 1; index >= 0; index--) {
     const attempt = attempts[index]!;

@@ -4,16 +4,20 @@
  */
 import type { CacheSettings } from '../config/types';
 import type { ResponseCache } from '../gateway/stages';
+import type { PhraseCache } from '../gateway/speech/phrase-cache';
 import type { CacheStore } from './cache-store';
 import { CacheStats } from './cache-stats';
 import { MemoryCacheStore } from './memory/memory-cache-store';
 import { RedisCacheStore } from './redis/redis-cache-store';
+import { createPhraseCache } from './phrase-cache';
 import { createResponseCache } from './response-cache';
 import type { SemanticCache } from './semantic-cache';
 import { SemanticIndex } from './semantic-index';
 
 export interface CacheService {
   stage: ResponseCache;
+  /** Speech: common phrases' audio, in the same store. */
+  phrases: PhraseCache;
   stats: CacheStats;
   store: CacheStore;
   index: SemanticIndex;
@@ -39,8 +43,10 @@ export function startCache(settings: CacheSettings, options: StartCacheOptions):
   const stats = new CacheStats();
   const index = new SemanticIndex(settings.semanticMaxEntries, options.now);
   const stage = createResponseCache({ store, stats, now: options.now, maxEntryBytes: settings.maxEntryBytes, semantic: { index, embed: options.embed } });
+  const phrases = createPhraseCache({ store, stats, now: options.now, maxEntryBytes: settings.maxEntryBytes });
   return {
     stage,
+    phrases,
     stats,
     store,
     index,

@@ -131,4 +131,4 @@ export type IngressFormat = Extract<WireFormat, 'openai' | 'anthropic'>;
 export type Ingress = IngressFormat | 'library' | 'mcp';
 
 /** What a request asks for: the API endpoint kind, as the ledger and metrics record it. */
-export type EndpointKind = 'chat' | 'embeddings';
+export type EndpointKind = 'chat' | 'embeddings' | 'speech';

@@ -144,6 +144,7 @@ function buildDeployment(id: string, deployment: RawDeployment): Deployment {
     weight: deployment.weight,
     tags: { ...deployment.tags },
     ...(deployment.limits === undefined ? {} : { limits: { ...deployment.limits } }),
+    ...(deployment.speech === undefined ? {} : { speech: structuredClone(deployment.speech) }),
   };
 }
 
@@ -170,6 +171,7 @@ function buildRoute(name: string, route: RawRoute): Route {
     ...(route.static === undefined ? {} : { staticResponse: route.static.message }),
     overrides: { ...route.overrides },
     ...(route.cache === undefined ? {} : { cache: routeCache(route.cache) }),
+    ...(route.speech === undefined ? {} : { speech: structuredClone(route.speech) }),
   };
 }
 

@@ -5,13 +5,14 @@
 import { formatPath } from './config-path';
 import type { ConfigPath, PathIssue } from './config-path';
 import type { RawConfig, RawDeployment } from './schema';
+import { checkSpeech } from './speech-check';
 import { didYouMean } from './suggest';
 
 /** Formatted paths of values taken from the environment: quoted by their template, never by value. */
 type Interpolated = ReadonlyMap<string, string>;
 
 export function crossCheck(config: RawConfig, interpolated: Interpolated = new Map()): PathIssue[] {
-  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config), ...checkOptimizer(config)];
+  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config), ...checkOptimizer(config), ...checkSpeech(config)];
 }
 
 /** The optimiser's route, when named, and its baseline must exist; the baseline must answer chat. */

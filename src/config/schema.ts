@@ -18,6 +18,7 @@ import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
 import { cacheSchema, routeCacheSchema } from './cache-schema';
 import { adaptiveOptionsSchema, expertOptionsSchema } from './routing-options-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
+import { deploymentSpeechSchema, routeSpeechSchema } from './speech-schema';
 import {
   headerName,
   httpUrl,
@@ -156,6 +157,8 @@ const deploymentSchema = z.strictObject({
   limits: z
     .strictObject({ rpm: positiveInteger().optional(), tpm: positiveInteger().optional(), maxInFlight: positiveInteger().optional() })
     .optional(),
+  /** Text to speech: languages, voices, tier, typical latency, formats (speech-schema.ts). */
+  speech: deploymentSpeechSchema.optional(),
 });
 
 const deploymentList = () => z.array(nonEmptyString()).min(1);
@@ -222,6 +225,8 @@ const routeSchema = z.strictObject({
   streamResume: z.boolean().default(false),
   /** Answers kept and served again (see cache-schema.ts); absent: this route is not cached. */
   cache: routeCacheSchema.optional(),
+  /** Text to speech: fallback voices and the default quality tier (speech-schema.ts). */
+  speech: routeSpeechSchema.optional(),
   breaker: breakerSchema,
   overrides: z
     .strictObject({ strategy: z.boolean().default(true), pin: z.boolean().default(false), exclude: z.boolean().default(true), auto: z.boolean().default(true) })

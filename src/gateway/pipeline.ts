@@ -8,6 +8,7 @@
  * Ingress-agnostic: the HTTP layer (and MCP, and the library) decode the caller's format into
  * canonical requests and encode what comes back.
  */
+import type { SpeechRequest, SpeechResponse } from '../canonical/speech';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, EndpointKind } from '../canonical/types';
 import { JunctionError, toJunctionError } from '../errors';
 import type { Catalog, Route } from '../routing/catalog';
@@ -20,6 +21,7 @@ import { streamChat } from './chat/chat-stream';
 import type { StreamSink } from './chat/stream-sink';
 import type { Exchange, RequestContext } from './context';
 import { answerEmbeddings } from './embeddings';
+import { answerSpeech, speechAdmissionNeeds } from './speech/speech';
 import { Cancel } from './execution/cancel';
 import type { RawAnswer } from './execution/exchange';
 import { timeouts, type Timeout } from './execution/timeouts';
@@ -114,6 +116,16 @@ export class Pipeline {
       const needs = admitted instanceof Promise ? await admitted : admitted;
       const plan = planExchange(this.services, exchange, needs, request.user);
       return answerEmbeddings(this.services, exchange, plan, needs, request);
+    });
+    return { response: value, outcome };
+  }
+
+  /** Text to speech: a phrase from the phrase cache, or audio from the route's speech plan. */
+  async speech(request: SpeechRequest, context: RequestContext): Promise<{ response: SpeechResponse; outcome: Outcome }> {
+    const { value, outcome } = await this.run(request.model, 'speech', false, context, async (exchange) => {
+      const admitted = this.admit(exchange, () => speechAdmissionNeeds(request));
+      const needs = admitted instanceof Promise ? await admitted : admitted;
+      return answerSpeech(this.services, this.stages.phrases, exchange, needs, request);
     });
     return { response: value, outcome };
   }

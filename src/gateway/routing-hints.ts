@@ -28,6 +28,12 @@ export interface RoutingHints {
   cacheControl?: string;
   /** Expert routing: the skills the request needs (`math, code`), as sent. */
   skill?: string;
+  /** Speech: the language of the text (ISO 639-1), instead of guessing it (as sent; checked by the speech stage). */
+  language?: string;
+  /** Speech: `realtime` orders the fastest adequate voices first (as sent). */
+  latency?: string;
+  /** Speech: the lowest quality tier that will do, `standard` or `hd` (as sent). */
+  speechTier?: string;
 }
 
 export const HINT_HEADERS = {
@@ -43,10 +49,16 @@ export const HINT_HEADERS = {
   cache: 'x-junction-cache',
   cacheControl: 'cache-control',
   skill: 'x-junction-skill',
+  language: 'x-junction-language',
+  latency: 'x-junction-latency',
+  speechTier: 'x-junction-speech-tier',
 } as const;
 
+/** Hints only the speech endpoint reads. */
+export const SPEECH_HINTS = ['language', 'latency', 'speechTier'] as const satisfies ReadonlyArray<keyof RoutingHints>;
+
 /** Hints taken as their header's text (checked, where they need it, when planning). */
-const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode', 'cache', 'cacheControl', 'skill'] as const satisfies ReadonlyArray<keyof RoutingHints>;
+const TEXT_HINTS = ['region', 'stickyKey', 'callerKey', 'qualityFloor', 'maxCostUsd', 'autoMode', 'cache', 'cacheControl', 'skill', ...SPEECH_HINTS] as const satisfies ReadonlyArray<keyof RoutingHints>;
 
 export function hintsFromHeaders(headers: Record<string, string | string[] | undefined>): RoutingHints {
   const value = (name: string) => {

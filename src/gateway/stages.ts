@@ -15,6 +15,7 @@ import type { LedgerEntry } from '../ledger/types';
 import type { Route } from '../routing/catalog';
 import type { RequestNeeds } from '../routing/needs';
 import type { Exchange, Principal, RequestContext } from './context';
+import type { PhraseCache } from './speech/phrase-cache';
 
 /**
  * Who is calling. Throws a coded error (401/403 in the caller's format) to refuse; returns
@@ -69,4 +70,6 @@ export interface PipelineStages {
   admit?: Admit;
   guards?: RouteGuards;
   cache?: ResponseCache;
+  /** Speech: common short phrases' audio, served again (speech/phrase-cache.ts). */
+  phrases?: PhraseCache;
 }

@@ -1,5 +1,5 @@
 /**
- * The API endpoints that carry traffic (chat in both formats, embeddings), served on plain
+ * The API endpoints that carry traffic (chat in both formats, embeddings, speech), served on plain
  * node:http ahead of the web framework, which keeps the rest (health, metrics, routing API,
  * model list, not-found). Every request that reaches an API endpoint gets a ledger row,
  * including those refused for a bad body or because Junction is shutting down.
@@ -15,6 +15,7 @@ import { createChatHandler, modelOf } from './chat-handler';
 import { anthropicIngress, openaiIngress, type ChatIngress } from './ingress/formats';
 import { decodeOpenAIEmbeddings, encodeOpenAIEmbeddings } from './ingress/openai/openai-embeddings';
 import { outcomeHeaders, readJsonBody, requestIdOf, sendError, sendJson } from './respond';
+import { createSpeechHandler } from './speech-handler';
 
 export interface ApiEndpointOptions {
   pipeline: Pipeline;
@@ -38,6 +39,7 @@ export function createApiEndpoints(options: ApiEndpointOptions): (request: Incom
     ['/v1/chat/completions', { ingress: openaiIngress, kind: 'chat', handle: createChatHandler(pipeline, openaiIngress) }],
     ['/v1/messages', { ingress: anthropicIngress, kind: 'chat', handle: createChatHandler(pipeline, anthropicIngress) }],
     ['/v1/embeddings', { ingress: openaiIngress, kind: 'embeddings', handle: createEmbeddingsHandler(pipeline) }],
+    ['/v1/audio/speech', { ingress: openaiIngress, kind: 'speech', handle: createSpeechHandler(pipeline) }],
   ]);
 
   return function serveApi(request, response) {

@@ -5,6 +5,7 @@
  */
 import type { JunctionError } from '../errors';
 import type { Deployment, Provider } from '../routing/catalog';
+import type { SpeechFormat, SpeechRequest } from '../canonical/speech';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent, WireFormat } from '../canonical/types';
 
 /** What an adapter needs to know about where it sends. */
@@ -52,6 +53,8 @@ export interface ProviderAdapter {
   embeddingRequest?(request: EmbeddingRequest, target: UpstreamTarget): UpstreamRequest;
   /** `request` lets adapters whose API reports no token counts estimate them. */
   parseEmbeddingResponse?(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResponse;
+  /** Absent when the provider kind has no speech API. The answer is audio bytes, not JSON. */
+  speechRequest?(request: SpeechRequest, target: UpstreamTarget, voice: string, format: SpeechFormat): UpstreamRequest;
   /**
    * Classify a non-2xx upstream answer. `body` is the raw text (may not be JSON).
    * Must map: 400/404/422 → upstream_bad_request (or context_length_exceeded when the body says

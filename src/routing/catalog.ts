@@ -5,6 +5,7 @@
 import type { RouteCachePolicy } from '../cache/types';
 import type { BreakerPolicy } from '../resilience/types';
 import type { FirstByteSetting } from './first-byte-timeout';
+import type { RouteSpeechPolicy, SpeechProfile } from './speech-types';
 import type { StrategyName, StrategyOptions } from './strategies/types';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
@@ -61,6 +62,8 @@ export interface Deployment {
   tags: Record<string, string>;
   /** Upstream limits for this deployment, used by the usage-aware strategy (headroom). */
   limits?: { rpm?: number; tpm?: number; maxInFlight?: number };
+  /** Text to speech: what it covers (present with the `speech` capability). */
+  speech?: SpeechProfile;
 }
 
 /** Fallback tiers, tried in this order once the tier before has nothing left to try. */
@@ -130,6 +133,8 @@ export interface Route {
   overrides: RouteOverrides;
   /** Absent: answers on this route are never cached. */
   cache?: RouteCachePolicy;
+  /** Text to speech: fallback voices and default tier. */
+  speech?: RouteSpeechPolicy;
 }
 
 /** Providers, deployments and routes, looked up by id. */

@@ -14,6 +14,7 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   client_timeout: 'neutral',
   model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
+  audio_format_unsupported: 'neutral',
   capability_unsupported: 'neutral',
   upstream_bad_request: 'neutral',
   context_length_exceeded: 'neutral',

@@ -27,6 +27,7 @@ const VERDICT_BY_CODE = {
   client_timeout: 'neutral',
   model_not_found: 'neutral',
   endpoint_not_found: 'neutral',
+  audio_format_unsupported: 'neutral',
   capability_unsupported: 'neutral',
   client_closed: 'neutral',
   request_timeout: 'neutral',

@@ -80,6 +80,14 @@ export class Exchange {
     this.send(200, body, 'completed', inputTokens, outputTokens, undefined);
   }
 
+  /** 200 with a binary answer (audio), counted as `inputTokens` in. */
+  replyBinary(body: Buffer, contentType: string, inputTokens: number): void {
+    if (this.closed) return;
+    this.settle('completed', inputTokens, 0);
+    this.response.writeHead(200, { 'content-type': contentType, 'content-length': body.length });
+    this.response.end(body);
+  }
+
   /** An error status with the format's error body. */
   reject(status: number, body: string, retryAfterSeconds?: number): void {
     this.send(status, body, 'failed', 0, 0, retryAfterSeconds);

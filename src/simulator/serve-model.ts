@@ -113,7 +113,7 @@ export async function serveEmbeddings(context: SimulatorContext, dialect: Embedd
  * (client gone, 401, invalid JSON). Every JSON body is logged, authorised or not, since tests
  * use the log to see what the gateway sent.
  */
-async function receive(context: SimulatorContext, dialect: ChatDialect, exchange: Exchange, incoming: ModelRequest): Promise<unknown> {
+export async function receive(context: SimulatorContext, dialect: ChatDialect, exchange: Exchange, incoming: ModelRequest): Promise<unknown> {
   let text: string;
   try {
     text = await readBody(incoming.request);
@@ -145,7 +145,7 @@ async function receive(context: SimulatorContext, dialect: ChatDialect, exchange
  * Play the faults that pre-empt an answer, and the latency before it; true when the request
  * should still be answered. A down model and a reset answer at once; a hang never answers.
  */
-async function survivesFault(context: SimulatorContext, dialect: ChatDialect, exchange: Exchange, behaviour: ModelBehaviour, fault: Fault): Promise<boolean> {
+export async function survivesFault(context: SimulatorContext, dialect: ChatDialect, exchange: Exchange, behaviour: ModelBehaviour, fault: Fault): Promise<boolean> {
   switch (fault.kind) {
     case 'down':
       exchange.reject(503, dialect.errorBody(503), retryAfterFor(503, behaviour));

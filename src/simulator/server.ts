@@ -15,6 +15,7 @@ import { geminiDialect } from './gemini-format';
 import { sleepUnlessAborted } from './http-io';
 import { openaiDialect, renderModelList } from './openai-format';
 import { serveChat, serveEmbeddings } from './serve-model';
+import { serveSpeech } from './serve-speech';
 import type { SimulatorContext } from './serve-model';
 import { ReceivedLog, StatsRecorder } from './stats';
 import type { ReceivedRequest, SimulatorStats } from './stats';
@@ -115,6 +116,8 @@ async function dispatch(context: SimulatorContext, resetAll: () => void, request
         return serveChat(context, anthropicDialect, { request, response, path, route: { query } });
       case '/v1/embeddings':
         return serveEmbeddings(context, openaiDialect, { request, response, path, route: { query } });
+      case '/v1/audio/speech':
+        return serveSpeech(context, { request, response, path, route: { query } });
     }
     const gemini = GEMINI_PATH.exec(path);
     if (gemini !== null) {

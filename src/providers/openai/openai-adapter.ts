@@ -7,6 +7,7 @@ import type { ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../../ca
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../types';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { convertToOpenAIChatBody, type MaxTokensField } from './convert-to-openai-chat-body';
+import { convertToOpenAISpeechBody } from './convert-to-openai-speech-body';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
 import { acceptsOpenAIChatResponse } from './openai-answer-check';
 import { openaiChatResponseSchema, openaiEmbeddingResponseSchema, parseWire, readOpenAIErrorDetail } from './openai-api';
@@ -54,6 +55,10 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions = {}): Provide
     },
 
     createStreamDecoder: () => createOpenAIStreamDecoder({ label }),
+
+    speechRequest(request, target, voice, format) {
+      return post('/audio/speech', target, convertToOpenAISpeechBody(request, target.deployment.model, voice, format));
+    },
 
     parseError: (status, body, headers) => parseOpenAIError(label, status, body, headers),
   };
