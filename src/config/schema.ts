@@ -16,6 +16,7 @@ import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './defaults';
 import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
 import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
 import { cacheSchema, routeCacheSchema } from './cache-schema';
+import { batchSchema } from './batch-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import {
   headerName,
@@ -252,6 +253,7 @@ export const configSchema = z.strictObject({
   simulator: simulatorSchema.optional(),
   optimizer: optimizerSchema,
   cache: cacheSchema,
+  batch: batchSchema,
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(headerName(), deploymentSchema),
   routes: z.record(headerName(), routeSchema),
