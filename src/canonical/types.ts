@@ -127,8 +127,8 @@ export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 /** Which wire format a caller speaks. */
 export type IngressFormat = Extract<WireFormat, 'openai' | 'anthropic'>;
 
-/** How a request arrived: in a wire format over HTTP, or as an in-process call through the library. */
-export type Ingress = IngressFormat | 'library' | 'mcp';
+/** How a request arrived: in a wire format over HTTP, as an in-process call through the library, or as one line of a batch (the Batch API). */
+export type Ingress = IngressFormat | 'library' | 'mcp' | 'batch';
 
 /** What a request asks for: the API endpoint kind, as the ledger and metrics record it. */
 export type EndpointKind = 'chat' | 'embeddings' | 'speech';

@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CacheScope, RouteCachePolicy } from '../cache/types';
 import type { Catalog, Deployment, Provider, ProviderKind, Route, Tier } from '../routing/catalog';
 import type { RawConfig, RawDeployment, RawProvider, RawRoute } from './schema';
-import type { AuthSettings, JunctionConfig, LedgerSettings, LimitSettings } from './types';
+import type { AuthSettings, BatchSettings, JunctionConfig, LedgerSettings, LimitSettings } from './types';
 
 /** Each hosted API's public endpoint, version prefix included. */
 export const DEFAULT_BASE_URLS: Record<Exclude<ProviderKind, 'openai-compatible'>, string> = {
@@ -32,9 +32,16 @@ export function buildConfig(raw: RawConfig, options: { baseDir: string; file?: s
     limits: buildLimits(raw),
     ...(raw.simulator === undefined ? {} : { simulator: { ...raw.simulator } }),
     cache: { ...raw.cache },
+    batch: buildBatch(raw.batch, options.baseDir),
     optimizer: { route: raw.optimizer.route ?? 'auto', ...(raw.optimizer.baseline === undefined ? {} : { baseline: raw.optimizer.baseline }) },
     catalog: buildCatalog(raw),
   };
+}
+
+function buildBatch(batch: RawConfig['batch'], baseDir: string): BatchSettings {
+  const { store, capacityRpm, ...rest } = batch;
+  const path = store.path === ':memory:' || isAbsolute(store.path) ? store.path : resolve(baseDir, store.path);
+  return { ...rest, store: store.kind === 'sqlite' ? { kind: 'sqlite', path } : { kind: 'memory' }, capacityRpm: { ...capacityRpm } };
 }
 
 function buildLedger(ledger: RawConfig['ledger'], timeZone: string, baseDir: string): LedgerSettings {

@@ -17,6 +17,7 @@ import { authSchema, limitsSchema, routeAccessFields } from './access-schema';
 import { slaSchema, sourcesSchema, tracingSchema } from './operations-schema';
 import { cacheSchema, routeCacheSchema } from './cache-schema';
 import { adaptiveOptionsSchema, expertOptionsSchema } from './routing-options-schema';
+import { batchSchema } from './batch-schema';
 import { modelBehaviourSchema } from './simulator-behaviour-schema';
 import { deploymentSpeechSchema, routeSpeechSchema } from './speech-schema';
 import {
@@ -260,6 +261,7 @@ export const configSchema = z.strictObject({
   simulator: simulatorSchema.optional(),
   optimizer: optimizerSchema,
   cache: cacheSchema,
+  batch: batchSchema,
   providers: z.record(nameKey(), providerSchema),
   deployments: z.record(headerName(), deploymentSchema),
   routes: z.record(headerName(), routeSchema),

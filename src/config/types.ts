@@ -183,7 +183,25 @@ export interface JunctionConfig {
   optimizer: OptimizerSettings;
   /** Where the response cache keeps answers (routes opt in with their own `cache` section). */
   cache: CacheSettings;
+  /** The Batch API and its forecast-driven scheduler (off by default). */
+  batch: BatchSettings;
   catalog: Catalog;
+}
+
+/** The `batch` section (see batch-schema.ts). */
+export interface BatchSettings {
+  enabled: boolean;
+  store: { kind: 'memory' } | { kind: 'sqlite'; path: string };
+  tickMs: number;
+  margin: number;
+  p99TargetMs: number;
+  bucketMinutes: number;
+  historyDays: number;
+  capacityRpm: Record<string, number>;
+  defaultCapacityRpm: number;
+  maxInFlight: number;
+  maxFileBytes: number;
+  maxLines: number;
 }
 
 export interface CacheSettings {

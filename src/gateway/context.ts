@@ -21,6 +21,8 @@ export interface RequestContext {
   hints?: RoutingHints;
   /** Headers the stages add to the answer, success or error (rate-limit headroom, `x-should-retry`). */
   responseHeaders?: Record<string, string>;
+  /** Who is calling when the caller is already known (a batch line runs as its batch's owner): the authenticate stage is skipped. */
+  principal?: Principal;
 }
 
 /** Who is calling, as the authenticate stage established it. */

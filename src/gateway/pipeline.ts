@@ -157,7 +157,7 @@ export class Pipeline {
     let exchange: RunningExchange | undefined;
     try {
       // Stages that decide from memory answer at once: no promise, no extra turn of the event loop.
-      const who = this.stages.authenticate(context);
+      const who = context.principal ?? this.stages.authenticate(context);
       const principal = who instanceof Promise ? await who : who;
       if (principal) {
         record.start.principal = principal.id;

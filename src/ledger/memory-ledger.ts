@@ -5,6 +5,7 @@
  */
 import { calendarDayIn } from './calendar-day';
 import { ledgerClosedError } from './errors';
+import { loadFromEntries, type LoadHistoryQuery, type LoadHistoryRow, type LoadHistorySource } from './load-history';
 import { assertValidQuery } from './query';
 import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from './reports';
 import { spendFromEntries } from './spend-from-entries';
@@ -15,7 +16,7 @@ export interface MemoryLedgerOptions {
   timeZone?: string;
 }
 
-export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & SpendReport {
+export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & SpendReport & LoadHistorySource {
   const entries: LedgerEntry[] = [];
   const dayOf = calendarDayIn(options.timeZone ?? 'UTC');
   let closed = false;
@@ -45,6 +46,10 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): Ledger & 
       if (closed) throw ledgerClosedError();
       assertValidSpendQuery(query);
       return spendFromEntries(entries, query, dayOf);
+    },
+    async loadHistory(query: LoadHistoryQuery): Promise<LoadHistoryRow[]> {
+      if (closed) throw ledgerClosedError();
+      return loadFromEntries(entries, query);
     },
     async close(): Promise<void> {
       closed = true;

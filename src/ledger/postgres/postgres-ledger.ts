@@ -37,6 +37,7 @@ import { LedgerEntryRejectedError, ledgerClosedError, warnLedgerError } from '..
 import { assertValidQuery } from '../query';
 import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from '../reports';
 import { spendSql, toSpendRow, type SpendResultRow } from '../spend-sql';
+import { loadHistorySql, toLoadRow, type LoadHistoryQuery, type LoadHistoryRow, type LoadHistorySource } from '../load-history';
 import type { Ledger, LedgerEntry, LedgerQuery } from '../types';
 import { createWriteBuffer } from '../write-buffer';
 import { fromRequestRow, toPgRow, type PgRow, type RequestRow } from './rows';
@@ -82,7 +83,7 @@ export interface PostgresLedgerOptions {
 }
 
 /** The PostgreSQL ledger: the Ledger port, spend reports, and retention on demand. */
-export interface PostgresLedger extends Ledger, SpendReport {
+export interface PostgresLedger extends Ledger, SpendReport, LoadHistorySource {
   /** Deletes raw rows older than `retentionDays` (none if it is unset); resolves with how many. Replays the spool first. */
   prune(): Promise<number>;
 }
@@ -301,6 +302,13 @@ export function createPostgresLedger(options: PostgresLedgerOptions): PostgresLe
       });
       const { rows } = await pool.query<SpendResultRow>(sql, params);
       return rows.map((row) => toSpendRow(query.groupBy, row));
+    },
+    async loadHistory(query: LoadHistoryQuery): Promise<LoadHistoryRow[]> {
+      if (closed) throw ledgerClosedError();
+      await caughtUp();
+      const { sql, params } = loadHistorySql(query, { table: tables.requests, placeholder: (index) => `$${index}::bigint`, byteOrder: ' COLLATE "C"' });
+      const { rows } = await pool.query<{ deployment: string; start: string; requests: string }>(sql, params);
+      return rows.map(toLoadRow);
     },
     async prune(): Promise<number> {
       if (closed) throw ledgerClosedError();

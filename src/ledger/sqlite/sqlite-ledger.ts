@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { calendarDayIn } from '../calendar-day';
 import { LedgerEntryRejectedError, ledgerClosedError, warnLedgerError } from '../errors';
+import { loadHistorySql, toLoadRow, type LoadHistoryQuery, type LoadHistoryRow, type LoadHistorySource } from '../load-history';
 import { assertValidQuery } from '../query';
 import { assertValidSpendQuery, type SpendQuery, type SpendReport, type SpendRow } from '../reports';
 import { spendSql, toSpendRow, type SpendResultRow, type SpendSqlDialect } from '../spend-sql';
@@ -43,7 +44,7 @@ export interface SqliteLedgerOptions {
   timeZone?: string;
 }
 
-export function createSqliteLedger(options: SqliteLedgerOptions): Ledger & SpendReport {
+export function createSqliteLedger(options: SqliteLedgerOptions): Ledger & SpendReport & LoadHistorySource {
   const onError = options.onError ?? warnLedgerError;
   const timeZone = options.timeZone ?? 'UTC';
   const source = prepareDatabase(options.path, timeZone);
@@ -126,6 +127,13 @@ export function createSqliteLedger(options: SqliteLedgerOptions): Ledger & Spend
       const { sql, params } = spendSql(query, SPEND_DIALECT);
       const rows = await worker.request<SpendResultRow[]>({ op: 'read', sql, params });
       return rows.map((row) => toSpendRow(query.groupBy, row));
+    },
+    async loadHistory(query: LoadHistoryQuery): Promise<LoadHistoryRow[]> {
+      if (closed) throw ledgerClosedError();
+      await buffer.flush();
+      const { sql, params } = loadHistorySql(query, { table: 'requests', placeholder: () => '?', byteOrder: '' });
+      const rows = await worker.request<Array<{ deployment: string; start: number; requests: number }>>({ op: 'read', sql, params });
+      return rows.map(toLoadRow);
     },
     close(): Promise<void> {
       closed = true;
