@@ -6,6 +6,8 @@
  * Pure state and arithmetic: the clock comes with every call.
  */
 import type { LedgerEntry } from '../ledger/types';
+import type { ErrorCode } from '../errors';
+import { classifyAttempt } from '../routing/classify-attempt';
 import { AnomalyDetector, DEFAULT_ANOMALY_SETTINGS, type AnomalyScore } from './anomaly';
 import { RollingWindow, type WindowSummary } from './rolling-window';
 import { SLA_METRICS, type Alert, type AlertTransition, type SlaMetric, type SlaSettings, type Threshold } from './types';
@@ -49,7 +51,8 @@ export class SlaMonitor {
     for (const attempt of entry.attempts) {
       if (attempt.outcome === 'aborted') continue;
       this.#window(this.#deployments, attempt.deployment).add(now, attempt.latencyMs, attempt.outcome === 'success');
-      if (this.#anomaly !== undefined) {
+      // A caller's mistake (an upstream 400) says nothing about the deployment's health.
+      if (this.#anomaly !== undefined && !(attempt.outcome === 'error' && classifyAttempt(attempt.errorCode as ErrorCode | undefined) === 'neutral')) {
         this.#anomaly.observe(attempt.deployment, { latencyMs: attempt.latencyMs, success: attempt.outcome === 'success' }, now);
         urgent ||= this.#anomalyChanged(attempt.deployment, now);
       }
