@@ -4,7 +4,8 @@ import { seededRandom } from '../resilience/random';
 import { AnomalyDetector, DEFAULT_ANOMALY_SETTINGS } from './anomaly';
 import { Mitigator, type MitigationEffects } from './mitigation';
 import { SlaMonitor } from './monitor';
-import { DEFAULT_THRESHOLDS, type SlaSettings } from './types';
+import { slaSettings } from './__fixtures__/sla-settings';
+import type { SlaSettings } from './types';
 
 const T0 = 1_800_000_000_000;
 
@@ -74,18 +75,8 @@ describe('AnomalyDetector (injected clock)', () => {
   });
 });
 
-const settings = (overrides: Partial<SlaSettings> = {}): SlaSettings => ({
-  enabled: true,
-  windowMs: 60_000,
-  evaluateEveryMs: 10_000,
-  minimumRequests: 1_000,
-  thresholds: DEFAULT_THRESHOLDS,
-  deployments: {},
-  routes: {},
-  mitigations: [],
-  maxDrainedPerRoute: 1,
-  ...overrides,
-});
+/** The window's minimum volume is out of reach: every alert below comes from the anomaly score. */
+const settings = (overrides: Partial<SlaSettings> = {}): SlaSettings => slaSettings({ minimumRequests: 1_000, ...overrides });
 
 function attempt(deployment: string, ok: boolean, latencyMs: number): LedgerEntry {
   return {

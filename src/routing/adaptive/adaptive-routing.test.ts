@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
 import type { Catalog, Route } from '../catalog';
+import { routeOver } from '../strategies/__fixtures__/strategy-fixtures';
 import { AdaptiveRouting } from './adaptive-routing';
 
 function catalogWith(routes: Array<Partial<Route> & { name: string }>): Catalog {
   const catalog: Catalog = { providers: new Map(), deployments: new Map(), routes: new Map() };
-  for (const route of routes) {
-    catalog.routes.set(route.name, {
-      deployments: ['a', 'b'],
-      tiers: [{ name: 'primary', deployments: ['a', 'b'] }],
-      strategy: 'adaptive',
-      strategyOptions: {},
-      retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
-      streamResume: false,
-      firstByteTimeoutMs: 'auto',
-      breaker: DEFAULT_BREAKER_POLICY,
-      staleCache: false,
-      overrides: { strategy: true, pin: false, exclude: true, auto: true },
-      ...route,
-    });
-  }
+  for (const { name, ...overrides } of routes) catalog.routes.set(name, routeOver(name, ['a', 'b'], { strategy: 'adaptive', ...overrides }));
   return catalog;
 }
 
