@@ -239,6 +239,8 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       drain: (deployment) => services.drained.add(deployment),
       undrain: (deployment) => services.drained.delete(deployment),
       drained: () => services.drained,
+      lowerWeight: (deployment, factor) => services.weightShifts.set(deployment, factor),
+      restoreWeight: (deployment) => services.weightShifts.restore(deployment),
       routesWith: (deployment) =>
         [...services.catalog.routes.values()]
           .map((route) => ({ route: route.name, deployments: route.tiers.flatMap((tier) => tier.deployments) }))

@@ -16,9 +16,9 @@ const detectors = new WeakMap<ExpertOptions, SkillDetector>();
 /** The request's skill needs, or undefined when the route does no expert routing and the caller named none. */
 export function skillNeedsFor(route: Route, hints: RoutingHints | undefined, chat: ChatRequest | undefined, prompt?: AutoPrompt): SkillNeeds | undefined {
   const options = route.strategyOptions.experts;
-  const named = parseSkills(hints?.skill);
-  if (options === undefined && named.length === 0) return undefined;
-  let needed = named;
+  // Most requests: a route without experts and no header; nothing to read or allocate.
+  if (options === undefined && hints?.skill === undefined) return undefined;
+  let needed = parseSkills(hints?.skill);
   if (needed.length === 0 && options !== undefined && chat !== undefined) {
     let detector = detectors.get(options);
     if (detector === undefined) detectors.set(options, (detector = new SkillDetector(options)));

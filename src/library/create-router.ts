@@ -22,6 +22,8 @@ import { createOperations, type Operations } from '../operations';
 import { createLearningOperations, type LearningOperations } from '../operations/learning';
 import type { QualityPredictor } from '../routing/auto/predictor';
 import { inMemoryAutoRouting, learnFromRequest } from '../routing/auto/start-learning';
+import { AdaptiveRouting } from '../routing/adaptive/adaptive-routing';
+import { feedAdaptiveRouting, withAdaptiveFeedback } from '../operations/adaptive-feedback';
 import { breakerPolicyFor } from '../routing/breaker-policies';
 import { createMemoryStateStore } from '../state/memory/memory-state-store';
 import type { StateStore } from '../state/types';
@@ -85,11 +87,13 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
   const ownStore = options.store === undefined;
   const store = options.store ?? createMemoryStateStore({ policy: breakerPolicyFor(validated.catalog), onBreakerChange: announceBreakerChanges(events) });
   const autoRouting = inMemoryAutoRouting({ now: options.now ?? Date.now, predictor: options.predictor });
+  const adaptive = new AdaptiveRouting({ catalog: () => services.catalog, now: options.now ?? Date.now });
   const services = createServices({
     catalog: validated.catalog,
     store,
     events,
     auto: autoRouting.knowledge,
+    adaptive: adaptive.knowledge,
     ...(options.now ? { now: options.now } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
@@ -102,6 +106,7 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
     ledger?.record(event.entry);
     learnFromRequest(autoRouting, event.entry);
   });
+  events.subscribe(feedAdaptiveRouting(adaptive));
 
   return {
     async chat(request, callOptions) {
@@ -122,7 +127,7 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
       return withContext(callOptions, (context) => pipeline.embeddings(request, context));
     },
     operations: createOperations(pipeline),
-    learning: createLearningOperations(autoRouting),
+    learning: withAdaptiveFeedback(createLearningOperations(autoRouting), adaptive),
     events,
     async close() {
       await pipeline.drain();

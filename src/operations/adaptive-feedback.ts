@@ -6,7 +6,9 @@
  * Another tenant's request is answered like an unknown one.
  */
 import type { AdaptiveRouting } from '../routing/adaptive/adaptive-routing';
+import type { ErrorCode } from '../errors';
 import type { GatewayObserver } from '../gateway/events';
+import { classifyAttempt } from '../routing/classify-attempt';
 import type { LedgerEntry } from '../ledger/types';
 import type { FeedbackCaller, LearningOperations } from './learning';
 
@@ -43,8 +45,8 @@ export function withAdaptiveFeedback(learning: LearningOperations, adaptive: Ada
 export function feedAdaptiveRouting(adaptive: AdaptiveRouting): GatewayObserver {
   return function feedAdaptive(event) {
     if (event.type === 'attempt-end') {
-      // A caller who went away says nothing about the deployment.
-      if (event.outcome === 'aborted') return;
+      // A caller who went away, or whose request was at fault, says nothing about the deployment.
+      if (event.outcome === 'aborted' || (event.outcome === 'error' && classifyAttempt(event.errorCode as ErrorCode | undefined) === 'neutral')) return;
       adaptive.observe(event.route, event.deployment, { success: event.outcome === 'success', latencyMs: event.durationMs, outputTokens: event.outputTokens });
     } else if (event.type === 'request-end') {
       rememberAdaptiveRequest(adaptive, event.entry);
@@ -54,6 +56,8 @@ export function feedAdaptiveRouting(adaptive: AdaptiveRouting): GatewayObserver 
 
 function rememberAdaptiveRequest(adaptive: AdaptiveRouting, entry: LedgerEntry): void {
   if (entry.strategy !== 'adaptive' || entry.deployment === undefined || entry.status >= 400) return;
+  // A request that asked for adaptive on another route (x-junction-strategy) starts that route's learning.
+  adaptive.learner(entry.route);
   adaptive.remember(entry.requestId, { route: entry.route, deployment: entry.deployment, ...(entry.principal === undefined ? {} : { principal: entry.principal }) });
 }
 

@@ -1,10 +1,13 @@
 /**
  * Automatic mitigation: when an alert fires (or worsens) and a configured rule answers it, act —
- * drain the deployment (it is tried only after every other one) or switch the route's strategy —
- * and undo it when the alert resolves. Bounded: at most `maxDrainedPerRoute` deployments of a
+ * drain the deployment (it is tried only after every other one), lower its weight, or switch the
+ * route's strategy — and undo it when the alert resolves. An anomaly alert no rule answers lowers
+ * the deployment's weight by the anomaly settings' `weightFactor` (0.25): weighted and adaptive
+ * routes send it less before its breaker would trip. Bounded: at most `maxDrainedPerRoute` deployments of a
  * route drained at once, never the last one that is not; each action and its undoing are
  * audited. The effects are injected, so this is testable without a gateway.
  */
+import { DEFAULT_ANOMALY_SETTINGS } from './anomaly';
 import type { Alert, AlertTransition, MitigationRule, Severity, SlaSettings } from './types';
 
 export interface MitigationEffects {
@@ -15,6 +18,9 @@ export interface MitigationEffects {
   routesWith(deployment: string): Array<{ route: string; deployments: string[] }>;
   /** Switches the route's strategy; resolves with the one it replaced. */
   switchStrategy(route: string, strategy: string, actor: string): Promise<string>;
+  /** Multiplies the deployment's weight by `factor` (routing/weight-shifts.ts) until restored. */
+  lowerWeight?(deployment: string, factor: number): void;
+  restoreWeight?(deployment: string): void;
   audit(action: string, target: string, details: Record<string, unknown>): void;
 }
 
@@ -26,7 +32,7 @@ export class Mitigator {
   readonly #undo = new Map<string, () => Promise<void>>();
 
   constructor(
-    private readonly settings: Pick<SlaSettings, 'mitigations' | 'maxDrainedPerRoute'>,
+    private readonly settings: Pick<SlaSettings, 'mitigations' | 'maxDrainedPerRoute' | 'anomaly'>,
     private readonly effects: MitigationEffects,
   ) {}
 
@@ -39,10 +45,31 @@ export class Mitigator {
       return;
     }
     if (this.#undo.has(alert.id)) return;
-    const rule = this.settings.mitigations.find((candidate) => answers(candidate, alert));
+    const rule = this.settings.mitigations.find((candidate) => answers(candidate, alert)) ?? this.#anomalyRule(alert);
     if (rule === undefined) return;
     if (rule.then.action === 'drain') this.#drain(alert);
+    else if (rule.then.action === 'lower-weight') this.#lowerWeight(alert, rule.then.factor);
     else await this.#switch(alert, rule.then.strategy);
+  }
+
+  /** The rule an anomaly alert gets when none is configured: lower the weight, if the settings lower it at all. */
+  #anomalyRule(alert: Alert): MitigationRule | undefined {
+    const factor = (this.settings.anomaly ?? DEFAULT_ANOMALY_SETTINGS).weightFactor;
+    if (alert.metric !== 'anomaly' || alert.kind !== 'deployment' || factor >= 1) return undefined;
+    return { metric: 'anomaly', severity: 'warning', then: { action: 'lower-weight', factor } };
+  }
+
+  #lowerWeight(alert: Alert, factor: number): void {
+    const { lowerWeight, restoreWeight } = this.effects;
+    if (alert.kind !== 'deployment' || lowerWeight === undefined) return;
+    const deployment = alert.target;
+    lowerWeight(deployment, factor);
+    alert.mitigation = `lower-weight:${factor}`;
+    this.effects.audit('sla.lower-weight', deployment, { alert: alert.id, severity: alert.severity, value: alert.value, factor });
+    this.#undo.set(alert.id, async () => {
+      restoreWeight?.(deployment);
+      this.effects.audit('sla.restore-weight', deployment, { alert: alert.id });
+    });
   }
 
   #drain(alert: Alert): void {
@@ -83,6 +110,6 @@ export class Mitigator {
 function answers(rule: MitigationRule, alert: Alert): boolean {
   if (rule.metric !== undefined && rule.metric !== alert.metric) return false;
   if (RANK[alert.severity] < RANK[rule.severity]) return false;
-  if (rule.then.action === 'drain') return alert.kind === 'deployment';
+  if (rule.then.action === 'drain' || rule.then.action === 'lower-weight') return alert.kind === 'deployment';
   return alert.kind === 'route' && (rule.route === undefined || rule.route === alert.target);
 }

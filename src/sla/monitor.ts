@@ -6,6 +6,9 @@
  * Pure state and arithmetic: the clock comes with every call.
  */
 import type { LedgerEntry } from '../ledger/types';
+import type { ErrorCode } from '../errors';
+import { classifyAttempt } from '../routing/classify-attempt';
+import { AnomalyDetector, DEFAULT_ANOMALY_SETTINGS, type AnomalyScore } from './anomaly';
 import { RollingWindow, type WindowSummary } from './rolling-window';
 import { SLA_METRICS, type Alert, type AlertTransition, type SlaMetric, type SlaSettings, type Threshold } from './types';
 
@@ -18,6 +21,8 @@ export interface TargetReport {
   target: string;
   window: WindowSummary;
   breakerOpensLastHour?: number;
+  /** Deployments past their warm-up: the anomaly scores. */
+  anomaly?: AnomalyScore;
 }
 
 export class SlaMonitor {
@@ -27,21 +32,44 @@ export class SlaMonitor {
   readonly #active = new Map<string, Alert>();
   /** Route of each deployment's attempts, for load-balancing reports. */
   readonly #shares = new Map<string, Map<string, RollingWindow>>();
+  readonly #anomaly: AnomalyDetector | undefined;
 
-  constructor(private readonly settings: SlaSettings) {}
+  constructor(private readonly settings: SlaSettings) {
+    const anomaly = settings.anomaly ?? DEFAULT_ANOMALY_SETTINGS;
+    this.#anomaly = anomaly.enabled ? new AnomalyDetector(anomaly) : undefined;
+  }
 
-  /** One finished request (its ledger entry): each attempt counts for its deployment, the whole for its route. */
-  observe(entry: LedgerEntry, now: number): void {
+  /**
+   * One finished request (its ledger entry): each attempt counts for its deployment, the whole
+   * for its route. True when a deployment's anomaly score now calls for another severity than its
+   * active alert has: worth evaluating at once rather than at the next tick, before a breaker trips.
+   */
+  observe(entry: LedgerEntry, now: number): boolean {
     // A request refused before routing (bad body, no key) says nothing about upstreams.
-    if (entry.attempts.length === 0) return;
+    if (entry.attempts.length === 0) return false;
+    let urgent = false;
     for (const attempt of entry.attempts) {
       if (attempt.outcome === 'aborted') continue;
       this.#window(this.#deployments, attempt.deployment).add(now, attempt.latencyMs, attempt.outcome === 'success');
+      // A caller's mistake (an upstream 400) says nothing about the deployment's health.
+      if (this.#anomaly !== undefined && !(attempt.outcome === 'error' && classifyAttempt(attempt.errorCode as ErrorCode | undefined) === 'neutral')) {
+        this.#anomaly.observe(attempt.deployment, { latencyMs: attempt.latencyMs, success: attempt.outcome === 'success' }, now);
+        urgent ||= this.#anomalyChanged(attempt.deployment, now);
+      }
       let byDeployment = this.#shares.get(entry.route);
       if (byDeployment === undefined) this.#shares.set(entry.route, (byDeployment = new Map()));
       this.#window(byDeployment, attempt.deployment).add(now, attempt.latencyMs, attempt.outcome === 'success');
     }
     this.#window(this.#routes, entry.route).add(now, entry.latencyMs, entry.status < 500);
+    return urgent;
+  }
+
+  /** Whether the deployment's anomaly severity differs from its active alert's. */
+  #anomalyChanged(deployment: string, now: number): boolean {
+    const z = this.#anomaly?.score(deployment, now)?.z;
+    const threshold = this.#threshold('deployment', deployment, 'anomaly');
+    const severity = z === undefined ? undefined : z >= threshold.critical ? 'critical' : z >= threshold.warning ? 'warning' : undefined;
+    return severity !== this.#active.get(`deployment:${deployment}:anomaly`)?.severity;
   }
 
   breakerOpened(deployment: string, at: number): void {
@@ -57,7 +85,8 @@ export class SlaMonitor {
       for (const metric of SLA_METRICS) {
         const value = valueOf(report, metric);
         if (value === undefined) continue;
-        if (metric !== 'breakerOpensPerHour' && report.window.requests < this.settings.minimumRequests) continue;
+        // Opens an hour need no volume; anomaly scores have their own warm-up.
+        if ((metric === 'errorRate' || metric === 'latencyP95Ms') && report.window.requests < this.settings.minimumRequests) continue;
         const threshold = this.#threshold(report.kind, report.target, metric);
         const severity = exceeds(metric, value, threshold.critical) ? 'critical' : exceeds(metric, value, threshold.warning) ? 'warning' : undefined;
         if (severity === undefined) continue;
@@ -91,7 +120,10 @@ export class SlaMonitor {
 
   reports(now: number): TargetReport[] {
     const reports: TargetReport[] = [];
-    for (const [target, window] of this.#deployments) reports.push({ kind: 'deployment', target, window: window.summary(now), breakerOpensLastHour: this.#opensLastHour(target, now) });
+    for (const [target, window] of this.#deployments) {
+      const anomaly = this.#anomaly?.score(target, now);
+      reports.push({ kind: 'deployment', target, window: window.summary(now), breakerOpensLastHour: this.#opensLastHour(target, now), ...(anomaly ? { anomaly } : {}) });
+    }
     for (const [deployment] of this.#breakerOpens) {
       if (!this.#deployments.has(deployment)) reports.push({ kind: 'deployment', target: deployment, window: new RollingWindow(1, 1).summary(now), breakerOpensLastHour: this.#opensLastHour(deployment, now) });
     }
@@ -129,12 +161,13 @@ export class SlaMonitor {
 function valueOf(report: TargetReport, metric: SlaMetric): number | undefined {
   if (metric === 'errorRate') return report.window.requests === 0 ? undefined : report.window.errorRate;
   if (metric === 'latencyP95Ms') return report.window.requests === 0 ? undefined : report.window.p95Ms;
+  if (metric === 'anomaly') return report.anomaly?.z;
   return report.breakerOpensLastHour;
 }
 
-/** Rates and latencies alert above their threshold; breaker opens at it (one open an hour is the warning). */
+/** Rates and latencies alert above their threshold; breaker opens and anomaly scores at it (one open an hour is the warning; z ≥ 3). */
 function exceeds(metric: SlaMetric, value: number, threshold: number): boolean {
-  return metric === 'breakerOpensPerHour' ? value >= threshold : value > threshold;
+  return metric === 'breakerOpensPerHour' || metric === 'anomaly' ? value >= threshold : value > threshold;
 }
 
 function round(value: number): number {

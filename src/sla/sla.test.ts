@@ -4,20 +4,10 @@ import { balanceReport } from './balance';
 import { Mitigator, type MitigationEffects } from './mitigation';
 import { SlaMonitor } from './monitor';
 import { RollingWindow } from './rolling-window';
-import { DEFAULT_THRESHOLDS, type Alert, type SlaSettings } from './types';
+import { slaSettings } from './__fixtures__/sla-settings';
+import type { Alert } from './types';
 
-const settings = (overrides: Partial<SlaSettings> = {}): SlaSettings => ({
-  enabled: true,
-  windowMs: 60_000,
-  evaluateEveryMs: 10_000,
-  minimumRequests: 10,
-  thresholds: DEFAULT_THRESHOLDS,
-  deployments: {},
-  routes: {},
-  mitigations: [],
-  maxDrainedPerRoute: 1,
-  ...overrides,
-});
+const settings = slaSettings;
 
 function entry(route: string, attempts: Array<[deployment: string, ok: boolean, latencyMs: number]>): LedgerEntry {
   const last = attempts.at(-1)!;

@@ -39,7 +39,10 @@ export function startSla(options: SlaOptions): Sla {
     : undefined;
   const unsubscribe = options.events.subscribe((event) => {
     if (!settings.enabled) return;
-    if (event.type === 'request-end') monitor.observe(event.entry, now());
+    // An anomaly crossing a threshold is evaluated at once: its point is to act before the breaker does.
+    if (event.type === 'request-end') {
+      if (monitor.observe(event.entry, now())) void evaluate();
+    }
     else if (event.type === 'breaker-change' && event.to === 'open') monitor.breakerOpened(event.deployment, event.at);
   });
 
@@ -82,6 +85,6 @@ export function startSla(options: SlaOptions): Sla {
 }
 
 function describe(alert: Alert): string {
-  const unit = alert.metric === 'errorRate' ? '' : alert.metric === 'latencyP95Ms' ? ' ms' : ' an hour';
+  const unit = alert.metric === 'errorRate' || alert.metric === 'anomaly' ? '' : alert.metric === 'latencyP95Ms' ? ' ms' : ' an hour';
   return `${alert.kind} ${alert.target} ${alert.metric} ${alert.value}${unit} (threshold ${alert.threshold}${unit})${alert.mitigation ? `; mitigation: ${alert.mitigation}` : ''}`;
 }

@@ -1,7 +1,9 @@
 /** The SLA monitor's vocabulary: what it measures, the thresholds, and the alerts it raises. */
+import type { AnomalySettings } from './anomaly';
 
-export type SlaMetric = 'errorRate' | 'latencyP95Ms' | 'breakerOpensPerHour';
-export const SLA_METRICS: readonly SlaMetric[] = ['errorRate', 'latencyP95Ms', 'breakerOpensPerHour'];
+/** `anomaly`: a deployment's z-score against its own normal (sla/anomaly.ts). */
+export type SlaMetric = 'errorRate' | 'latencyP95Ms' | 'breakerOpensPerHour' | 'anomaly';
+export const SLA_METRICS: readonly SlaMetric[] = ['errorRate', 'latencyP95Ms', 'breakerOpensPerHour', 'anomaly'];
 
 export type Severity = 'warning' | 'critical';
 
@@ -17,16 +19,17 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   errorRate: { warning: 0.05, critical: 0.1 },
   latencyP95Ms: { warning: 300, critical: 500 },
   breakerOpensPerHour: { warning: 1, critical: 3 },
+  anomaly: { warning: 3, critical: 6 },
 };
 
-export type MitigationAction = { action: 'drain' } | { action: 'switch-strategy'; strategy: string };
+export type MitigationAction = { action: 'drain' } | { action: 'switch-strategy'; strategy: string } | { action: 'lower-weight'; factor: number };
 
 export interface MitigationRule {
   /** Which alerts it answers; any metric when absent. */
   metric?: SlaMetric;
   /** The lowest severity it answers (default critical). */
   severity: Severity;
-  /** drain: a deployment's alert; switch-strategy: a route's alert (on `route`, or any route when absent). */
+  /** drain and lower-weight: a deployment's alert; switch-strategy: a route's alert (on `route`, or any route when absent). */
   route?: string;
   then: MitigationAction;
 }
@@ -46,6 +49,8 @@ export interface SlaSettings {
   mitigations: MitigationRule[];
   /** At most this many deployments of one route drained at once; the last healthy one never is. */
   maxDrainedPerRoute: number;
+  /** Anomaly detection (defaults when absent); its alerts lower the deployment's weight unless a rule says otherwise. */
+  anomaly?: AnomalySettings;
 }
 
 export interface Alert {

@@ -1,7 +1,7 @@
 /**
  * The adaptive strategy's running part for one gateway: a learner per route (made on first use,
  * with the route's `strategyOptions.adaptive`), fed by every finished attempt on a route that
- * routes adaptively, and by quality feedback on the requests it served (remembered by request id,
+ * routes adaptively (or that a request asked to, with `x-junction-strategy`), and by quality feedback on the requests it served (remembered by request id,
  * boundedly). The strategy reads the learned shares through `knowledge`.
  */
 import type { Catalog } from '../catalog';

@@ -42,17 +42,8 @@ export interface ArmState {
   updatedAt: number | undefined;
 }
 
-interface Arm {
-  deployment: string;
-  weight: number;
-  latencyMs: number | undefined;
-  tokensPerSecond: number | undefined;
-  successRate: number;
-  quality: number | undefined;
-  observations: number;
-  feedback: number;
-  updatedAt: number | undefined;
-}
+/** The learner's own, mutable record; `arms()` hands out copies. */
+type Arm = ArmState;
 
 export class AdaptiveLearner {
   readonly #arms: Arm[] = [];

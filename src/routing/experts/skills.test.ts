@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../../resilience/types';
-import type { Catalog, Route } from '../catalog';
+import type { Catalog } from '../catalog';
 import { planRoute } from '../plan';
-import { candidate, healthSnapshot, seededRandom } from '../strategies/__fixtures__/strategy-fixtures';
+import { candidate, healthSnapshot, routeOver, seededRandom } from '../strategies/__fixtures__/strategy-fixtures';
 import { newRouteStrategyState } from '../strategies/types';
 import { parseSkills, servesSkills, SkillDetector, skillsOf } from './skills';
 
@@ -65,19 +64,7 @@ describe('planning with skill needs', () => {
     catalog.deployments.set(id, deployment);
     catalog.providers.set(provider.id, provider);
   }
-  const route: Route = {
-    name: 'experts',
-    deployments: ['general', 'mathy', 'coder', 'both'],
-    tiers: [{ name: 'primary', deployments: ['general', 'mathy', 'coder', 'both'] }],
-    strategy: 'priority',
-    strategyOptions: {},
-    retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
-    streamResume: false,
-    firstByteTimeoutMs: 'auto',
-    breaker: DEFAULT_BREAKER_POLICY,
-    staleCache: false,
-    overrides: { strategy: true, pin: true, exclude: true, auto: true },
-  };
+  const route = routeOver('experts', ['general', 'mathy', 'coder', 'both']);
   const plan = (needed: string[], strict: boolean) =>
     planRoute({ route, catalog, needs: { capabilities: [], estimatedInputTokens: 10 }, health: (id) => healthSnapshot(id), request: { estimatedInputTokens: 10 }, state: newRouteStrategyState(), random: seededRandom(1), now: 0, skills: { needed, strict } });
 

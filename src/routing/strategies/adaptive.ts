@@ -1,6 +1,6 @@
-import { candidatesAt, describeOrder, noCandidates, notesOf, percent, weightOf } from './ordering';
-import { shuffled, weightedOrder } from './random-order';
+import { noCandidates, percent, weightOf } from './ordering';
 import type { Strategy } from './types';
+import { weightedDraw } from './weighted';
 
 /**
  * Adaptive: a weighted draw, like `weighted`, but by the shares the route learned from each
@@ -23,21 +23,10 @@ export const adaptiveStrategy: Strategy = function adaptive(candidates, context)
     weights[index] = weightOf(deployment) === 0 ? 0 : (share ?? equal) * factor;
     total += weights[index];
   }
-  if (total === 0) {
-    const ordered = shuffled(candidates, context.random);
-    return { ordered, reason: `every weight is 0, uniform random order: ${describeOrder(ordered)}` };
-  }
-  const order = weightedOrder(weights, context.random);
-  const ordered = candidatesAt(candidates, order);
-  return {
-    ordered,
-    reason: `adaptive draw by learned weights: ${ordered[0].deployment.id} first (${percent(weights[order[0]] / total)} chance), then ${describeOrder(ordered, 1) || 'nothing else'}`,
-    notes: () =>
-      notesOf(candidates, (index) => {
-        if (weights[index] === 0) return 'weight 0 (drained, tried last)';
-        const factor = context.weightFactor?.(candidates[index].deployment.id) ?? 1;
-        const source = learned[index] === undefined ? 'nothing learned yet, equal share' : `learned share ${percent(learned[index]!)}`;
-        return `${source}${factor === 1 ? '' : `, × ${factor} (SLA)`} (${percent(weights[index] / total)})`;
-      }),
-  };
+  return weightedDraw(candidates, weights, total, context.random, 'adaptive draw by learned weights', (index) => {
+    if (weights[index] === 0) return 'weight 0 (drained, tried last)';
+    const factor = context.weightFactor?.(candidates[index].deployment.id) ?? 1;
+    const source = learned[index] === undefined ? 'nothing learned yet, equal share' : `learned share ${percent(learned[index]!)}`;
+    return `${source}${factor === 1 ? '' : `, × ${factor} (SLA)`} (${percent(weights[index] / total)})`;
+  });
 };

@@ -56,4 +56,13 @@ describe('weightedStrategy', () => {
     const decision = weightedStrategy([candidate('a', { weight: 3 }), candidate('b', { weight: 1 }), candidate('z', { weight: 0 })], context());
     expect(decision.notes?.()).toEqual({ a: 'weight 3 (75%)', b: 'weight 1 (25%)', z: 'weight 0 (drained, tried last)' });
   });
+
+  it('multiplies the weights by an SLA weight factor', () => {
+    const candidates = [candidate('a', { weight: 1 }), candidate('b', { weight: 1 })];
+    const random = seededRandom(13);
+    const weightFactor = (id: string) => (id === 'a' ? 0.25 : 1);
+    const shares = firstShares(RUNS, () => weightedStrategy(candidates, context({ random, weightFactor })));
+    expect(Math.abs(shares.get('a')! - 0.2)).toBeLessThan(0.02);
+    expect(weightedStrategy(candidates, context({ weightFactor })).notes?.()).toEqual({ a: 'weight 0.25 (20%)', b: 'weight 1 (80%)' });
+  });
 });

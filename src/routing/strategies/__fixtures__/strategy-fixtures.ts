@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import type { HealthSnapshot } from '../../health';
-import type { Deployment, Provider } from '../../catalog';
+import type { Deployment, Provider, Route } from '../../catalog';
+import { DEFAULT_BREAKER_POLICY } from '../../../resilience/types';
 import { seededRandom } from '../../../resilience/random';
 import type { Candidate, StrategyContext, StrategyDecision, StrategyRequest } from '../types';
 import { newRouteStrategyState } from '../types';
@@ -152,4 +153,22 @@ export function contextFrom(candidates: readonly Candidate[], settings: ContextS
     request: { callerKey: settings.callerKey, stickyKey: settings.stickyKey, region: settings.region },
     options: { latencyTolerance: settings.latencyTolerance, qualityFloor: settings.qualityFloor },
   });
+}
+
+/** A route over `deployments` (one primary tier) with the config's defaults: priority, no retries. */
+export function routeOver(name: string, deployments: string[], overrides: Partial<Route> = {}): Route {
+  return {
+    name,
+    deployments,
+    tiers: [{ name: 'primary', deployments }],
+    strategy: 'priority',
+    strategyOptions: {},
+    retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
+    streamResume: false,
+    firstByteTimeoutMs: 'auto',
+    breaker: DEFAULT_BREAKER_POLICY,
+    staleCache: false,
+    overrides: { strategy: true, pin: true, exclude: true, auto: true },
+    ...overrides,
+  };
 }
