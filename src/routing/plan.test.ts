@@ -1,30 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import { type HealthSnapshot } from './health';
 import type { Catalog, Route, Tier } from './catalog';
 import { planRoute, type PlanInput } from './plan';
-import { candidate, healthSnapshot, seededRandom } from './strategies/__fixtures__/strategy-fixtures';
+import { candidate, healthSnapshot, seededRandom, testRoute } from './strategies/__fixtures__/strategy-fixtures';
 import { newRouteStrategyState, STRATEGY_NAMES } from './strategies/types';
 
 const NOW = 1_700_000_000_000;
 
-function route(tiers: Tier[], overrides: Partial<Route> = {}): Route {
-  return {
-    name: 'chat',
-    deployments: tiers[0].deployments,
-    tiers,
-    strategy: 'priority',
-    strategyOptions: {},
-    retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
-    streamResume: false,
-    firstByteTimeoutMs: 'auto',
-    breaker: DEFAULT_BREAKER_POLICY,
-    staleCache: false,
-    overrides: { strategy: true, pin: true, exclude: true, auto: true },
-    ...overrides,
-  };
-}
+const route = testRoute;
 
 function catalogOf(ids: string[], contextWindows: Record<string, number> = {}, capabilities: Record<string, string[]> = {}): Catalog {
   const catalog: Catalog = { providers: new Map(), deployments: new Map(), routes: new Map() };

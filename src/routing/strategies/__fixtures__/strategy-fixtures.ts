@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import type { HealthSnapshot } from '../../health';
-import type { Deployment, Provider } from '../../catalog';
+import type { Deployment, Provider, Route, Tier } from '../../catalog';
+import { DEFAULT_BREAKER_POLICY } from '../../../resilience/types';
 import { seededRandom } from '../../../resilience/random';
 import type { Candidate, StrategyContext, StrategyDecision, StrategyRequest } from '../types';
 import { newRouteStrategyState } from '../types';
@@ -39,6 +40,24 @@ export function candidate(id: string, overrides: Partial<Deployment> = {}, provi
     ...overrides,
   };
   return { deployment, provider: provider(deployment.provider, providerOverrides) };
+}
+
+/** A route over `tiers` with the priority strategy, no retries and every override allowed. */
+export function testRoute(tiers: Tier[], overrides: Partial<Route> = {}): Route {
+  return {
+    name: 'chat',
+    deployments: tiers[0]!.deployments,
+    tiers,
+    strategy: 'priority',
+    strategyOptions: {},
+    retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
+    streamResume: false,
+    firstByteTimeoutMs: 'auto',
+    breaker: DEFAULT_BREAKER_POLICY,
+    staleCache: false,
+    overrides: { strategy: true, pin: true, exclude: true, auto: true },
+    ...overrides,
+  };
 }
 
 export function healthSnapshot(deployment: string, overrides: Partial<HealthSnapshot> = {}): HealthSnapshot {
