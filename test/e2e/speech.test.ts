@@ -175,6 +175,8 @@ describe('bad requests', () => {
     ['an unknown format', { input: 'hi', response_format: 'ogg' }, 'invalid_request', 'response_format'],
     ['a voice no deployment has', { input: 'Hello there.', voice: 'marvin' }, 'capability_unsupported', null],
     ['a language no deployment speaks', { input: 'Hello there.', language: 'ja' }, 'capability_unsupported', null],
+    ['a chat route', { model: 'to-openai', input: 'Hello there.' }, 'capability_unsupported', null],
+    ['server-sent events', { input: 'Hello there.', stream_format: 'sse' }, 'invalid_request', 'stream_format'],
   ])('%s: 400 in OpenAI’s shape, and a ledger row', async (_name, body, code, param) => {
     const response = await say(body);
     expect(response.status).toBe(400);
