@@ -5,6 +5,7 @@
  */
 export { createRouter, type CallOptions, type Router, type RouterOptions } from './library/create-router';
 export type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Message, StreamEvent, ToolDefinition, Usage } from './canonical/types';
+export type { SpeechFormat, SpeechRequest, SpeechResponse } from './canonical/speech';
 export type { JunctionConfig } from './config/types';
 export { ConfigError } from './config/config-error';
 export { JunctionError, type ErrorCode } from './errors';

@@ -11,7 +11,8 @@ export type KeyTier = 'free' | 'standard' | 'premium';
 export const KEY_TIERS: readonly KeyTier[] = ['free', 'standard', 'premium'];
 
 /**
- * What a key may do. `chat` the chat APIs (/v1/chat/completions, /v1/messages, /complete);
+ * What a key may do. `chat` the chat APIs (/v1/chat/completions, /v1/messages, /complete) and
+ * text to speech (/v1/audio/speech);
  * `embeddings` /v1/embeddings; `routing:read` the routing and status endpoints (/v1/providers,
  * /v1/routing/decision, and the cost-optimiser's reads); `metrics` /metrics; `admin` the admin API. /v1/models needs no scope,
  * only a valid key.

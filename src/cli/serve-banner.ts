@@ -19,7 +19,7 @@ export interface BannerSettings {
 export function bannerLines({ config, file, url, simulatorUrl, workers }: BannerSettings): string[] {
   const lines: string[] = [];
   const routes = [...config.catalog.routes.values()];
-  const example = routes.find((route) => !route.deployments.some((id) => config.catalog.deployments.get(id)?.capabilities.includes('embeddings'))) ?? routes[0];
+  const example = routes.find((route) => !route.deployments.some((id) => config.catalog.deployments.get(id)?.capabilities.some((capability) => capability === 'embeddings' || capability === 'speech'))) ?? routes[0];
   lines.push(`Junction listening on ${url}${workers ? ` (${workers} worker processes)` : ''}`);
   if (simulatorUrl) lines.push(`Simulated upstreams on ${simulatorUrl}`);
   lines.push(`Config: ${file}`);

@@ -5,6 +5,7 @@
  * Redis store to share them with gateway replicas); requests are announced on `events` and
  * written to `ledger` when one is given.
  */
+import type { SpeechRequest, SpeechResponse } from '../canonical/speech';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Ingress, StreamEvent } from '../canonical/types';
 import { configFromObject } from '../config/config-from-object';
 import type { JunctionConfig } from '../config/types';
@@ -67,6 +68,8 @@ export interface Router {
   /** A streamed chat: canonical events as they arrive; a stream that breaks throws its error from the iterator. */
   stream(request: Omit<ChatRequest, 'stream'>, options?: CallOptions): AsyncIterable<StreamEvent>;
   embeddings(request: EmbeddingRequest, options?: CallOptions): Promise<{ response: EmbeddingResponse; outcome: Outcome }>;
+  /** Text to speech on a route of speech deployments: the audio and how it was routed. */
+  speech(request: SpeechRequest, options?: CallOptions): Promise<{ response: SpeechResponse; outcome: Outcome }>;
   /** Decision preview, health and routes: the same operations the HTTP API serves. */
   operations: Operations;
   /** Auto-routing feedback (`feedback(requestId, score)`) and what it taught; kept in memory for the router's life. */
@@ -125,6 +128,9 @@ export function createRouter(config: JunctionConfig | Record<string, unknown>, o
     },
     async embeddings(request, callOptions) {
       return withContext(callOptions, (context) => pipeline.embeddings(request, context));
+    },
+    async speech(request, callOptions) {
+      return withContext(callOptions, (context) => pipeline.speech(request, context));
     },
     operations: createOperations(pipeline),
     learning: withAdaptiveFeedback(createLearningOperations(autoRouting), adaptive),

@@ -3,14 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type HealthSnapshot } from './health';
 import type { Catalog, Route, Tier } from './catalog';
 import { planRoute, type PlanInput } from './plan';
-import { candidate, healthSnapshot, routeOver, seededRandom } from './strategies/__fixtures__/strategy-fixtures';
+import { candidate, healthSnapshot, seededRandom, testRoute } from './strategies/__fixtures__/strategy-fixtures';
 import { newRouteStrategyState, STRATEGY_NAMES } from './strategies/types';
 
 const NOW = 1_700_000_000_000;
 
-function route(tiers: Tier[], overrides: Partial<Route> = {}): Route {
-  return routeOver('chat', tiers[0].deployments, { tiers, ...overrides });
-}
+const route = testRoute;
 
 function catalogOf(ids: string[], contextWindows: Record<string, number> = {}, capabilities: Record<string, string[]> = {}): Catalog {
   const catalog: Catalog = { providers: new Map(), deployments: new Map(), routes: new Map() };

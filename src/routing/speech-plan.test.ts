@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../resilience/types';
 import type { Catalog, Route, Tier } from './catalog';
 import type { HealthSnapshot } from './health';
 import { planSpeech, type SpeechNeeds } from './speech-plan';
 import type { SpeechProfile } from './speech-types';
-import { candidate, healthSnapshot, seededRandom } from './strategies/__fixtures__/strategy-fixtures';
+import { candidate, healthSnapshot, seededRandom, testRoute } from './strategies/__fixtures__/strategy-fixtures';
 import { newRouteStrategyState } from './strategies/types';
 
 const NOW = 1_700_000_000_000;
@@ -29,21 +28,7 @@ function catalogOf(ids: string[]): Catalog {
 }
 
 function route(tiers: Tier[], overrides: Partial<Route> = {}): Route {
-  return {
-    name: 'tts',
-    deployments: tiers[0]!.deployments,
-    tiers,
-    strategy: 'priority',
-    strategyOptions: {},
-    retry: { attempts: 0, baseDelayMs: 10, maxDelayMs: 100, budgetRatio: 0.2 },
-    streamResume: false,
-    firstByteTimeoutMs: 'auto',
-    breaker: DEFAULT_BREAKER_POLICY,
-    staleCache: false,
-    overrides: { strategy: true, pin: true, exclude: true, auto: true },
-    speech: { voiceFallbacks: { echo: ['alloy'], nova: ['shimmer', 'alloy'] } },
-    ...overrides,
-  };
+  return testRoute(tiers, { name: 'tts', speech: { voiceFallbacks: { echo: ['alloy'], nova: ['shimmer', 'alloy'] } }, ...overrides });
 }
 
 function plan(speech: Partial<SpeechNeeds>, options: { ids?: string[]; tiers?: Tier[]; health?: Record<string, Partial<HealthSnapshot>>; route?: Partial<Route> } = {}) {

@@ -1,20 +1,14 @@
-import { WaveFile } from 'wavefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index';
 import { MS_PER_CHARACTER, SPEECH_SAMPLE_RATE, synthesiseSpeech } from './speech-audio';
 import { postJson } from './test-helpers';
+import { decodeWav as decode } from '../../test/support/speech';
 
 let sim: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({ models: { 'tts-1': { latencyMs: { p50: 1, p99: 2 } }, 'tts-down': { down: true } } });
 });
 afterAll(() => sim.close());
-
-function decode(bytes: ArrayBuffer): { sampleRate: number; channels: number; bits: number; samples: Float64Array } {
-  const wav = new WaveFile(new Uint8Array(bytes));
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
-  return { sampleRate: fmt.sampleRate, channels: fmt.numChannels, bits: fmt.bitsPerSample, samples: wav.getSamples() as Float64Array };
-}
 
 describe('simulated POST /v1/audio/speech', () => {
   it('answers a WAV file a decoder reads: 24 kHz mono 16-bit, as long as the text', async () => {

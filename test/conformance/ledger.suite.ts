@@ -148,7 +148,7 @@ const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.record(
     team: optionalText,
     route: text(),
     ingress: fc.constantFrom('openai' as const, 'anthropic' as const),
-    endpoint: fc.constantFrom('chat' as const, 'embeddings' as const),
+    endpoint: fc.constantFrom('chat' as const, 'embeddings' as const, 'speech' as const),
     stream: fc.boolean(),
     deployment: optionalText,
     model: optionalText,

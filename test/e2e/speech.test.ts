@@ -4,21 +4,14 @@
  * (with fallbacks), tier and latency need; the phrase cache; fallback; the ledger; bad input.
  */
 import OpenAI from 'openai';
-import { WaveFile } from 'wavefile';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MS_PER_CHARACTER } from '../../src/simulator/speech-audio';
 import type { LedgerEntry } from '../../src/ledger/types';
 import { startHarness, type Harness } from '../support/harness';
+import { decodeWav, speechDeployment } from '../support/speech';
 
 const FAST = { latencyMs: { p50: 2, p99: 4 } };
-const speech = (model: string, price: number, profile: Record<string, unknown>) => ({
-  provider: 'sim-openai',
-  model,
-  pricing: { input: price, output: 0 },
-  contextWindow: 4_096,
-  capabilities: ['speech'],
-  speech: { formats: ['wav', 'pcm'], ...profile },
-});
+const speech = speechDeployment;
 
 let harness: Harness;
 let client: OpenAI;
@@ -42,13 +35,6 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 // No health history: realtime ordering starts from the configured latencies.
 beforeEach(() => harness.reset());
-
-function decodeWav(bytes: ArrayBuffer) {
-  const wav = new WaveFile(new Uint8Array(bytes));
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
-  const samples = wav.getSamples() as Float64Array;
-  return { sampleRate: fmt.sampleRate, channels: fmt.numChannels, bits: fmt.bitsPerSample, seconds: samples.length / fmt.sampleRate, samples };
-}
 
 async function entryOf(requestId: string): Promise<LedgerEntry> {
   const rows = await harness.junction.ledger.query({ limit: 500 });
@@ -189,6 +175,8 @@ describe('bad requests', () => {
     ['an unknown format', { input: 'hi', response_format: 'ogg' }, 'invalid_request', 'response_format'],
     ['a voice no deployment has', { input: 'Hello there.', voice: 'marvin' }, 'capability_unsupported', null],
     ['a language no deployment speaks', { input: 'Hello there.', language: 'ja' }, 'capability_unsupported', null],
+    ['a chat route', { model: 'to-openai', input: 'Hello there.' }, 'capability_unsupported', null],
+    ['server-sent events', { input: 'Hello there.', stream_format: 'sse' }, 'invalid_request', 'stream_format'],
   ])('%s: 400 in OpenAI’s shape, and a ledger row', async (_name, body, code, param) => {
     const response = await say(body);
     expect(response.status).toBe(400);

@@ -19,6 +19,8 @@ export const openAISpeechRequestSchema = z.object({
   speed: z.number().min(0.25).max(4).nullish(),
   instructions: z.string().max(MAX_SPEECH_INPUT_CHARS).nullish(),
   language: z.string().min(1).max(16).nullish(),
+  // Junction answers the audio whole (so it can fall back before the first byte, and cache phrases).
+  stream_format: z.literal('audio', { error: 'expected audio: the audio is sent whole, not as server-sent events' }).nullish(),
 });
 
 /** A speech request body → canonical request. Throws `invalid_request` naming the field. */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { HealthSnapshot } from '../../health';
-import type { Deployment, Provider, Route } from '../../catalog';
+import type { Deployment, Provider, Route, Tier } from '../../catalog';
 import { DEFAULT_BREAKER_POLICY } from '../../../resilience/types';
 import { seededRandom } from '../../../resilience/random';
 import type { Candidate, StrategyContext, StrategyDecision, StrategyRequest } from '../types';
@@ -40,6 +40,11 @@ export function candidate(id: string, overrides: Partial<Deployment> = {}, provi
     ...overrides,
   };
   return { deployment, provider: provider(deployment.provider, providerOverrides) };
+}
+
+/** A route over `tiers` with the priority strategy, no retries and every override allowed. */
+export function testRoute(tiers: Tier[], overrides: Partial<Route> = {}): Route {
+  return routeOver('chat', tiers[0]!.deployments, { tiers, ...overrides });
 }
 
 export function healthSnapshot(deployment: string, overrides: Partial<HealthSnapshot> = {}): HealthSnapshot {
