@@ -53,6 +53,8 @@ import type { InProcessGateway } from './mcp/stdio';
 import type { QualityPredictor } from './routing/auto/predictor';
 import { shippedPredictor } from './routing/auto/learned';
 import { learnFromRequest, startAutoRouting, type AutoRouting } from './routing/auto/start-learning';
+import { startBatch, type BatchRuntime } from './batch/start-batch';
+import { hasLoadHistory } from './ledger/load-history';
 
 /** How long a start waits for a shared limit store to connect before it listens anyway (requests then go by `limits.onStoreDown`). */
 const LIMIT_STORE_CONNECT_GRACE_MS = 3_000;
@@ -79,6 +81,8 @@ export interface Junction {
   dashboard: Dashboard;
   /** OpenTelemetry export, when `tracing.enabled`. */
   tracing?: Tracing;
+  /** The Batch API's store, forecast and runner, when `batch.enabled`. */
+  batch?: BatchRuntime;
   simulator?: Simulator;
   logger: Logger;
   /**
@@ -262,6 +266,18 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     audit: (entry) => void access.store.audit({ ...entry, at: services.now() }).catch(() => undefined),
   });
 
+  const batch = config.batch.enabled
+    ? startBatch(config.batch, {
+        pipeline,
+        events,
+        history: hasLoadHistory(ledger) ? ledger : undefined,
+        catalog: () => services.catalog,
+        owners: { declared: access.declared, getKey: (id) => access.store.getKey(id), getTeam: (id) => access.store.getTeam(id) },
+        now: services.now,
+        onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'batch runner'),
+      })
+    : undefined;
+
   let ready = false;
   let stopping = false;
   const app = buildServer({
@@ -297,12 +313,15 @@ export async function startJunction(config: JunctionConfig, options: StartOption
     },
     learning: withAdaptiveFeedback(createLearningOperations(autoRouting), adaptive),
     dashboard,
+    ...(batch ? { batch: { runtime: batch, maxFileBytes: config.batch.maxFileBytes } } : {}),
   });
   // The first request should be counted, not refused for a connection still being made; a server that is away delays the start only briefly.
   if (access.limits.ready) await settledOrAfter(access.limits.ready, LIMIT_STORE_CONNECT_GRACE_MS);
   await cache.ready(LIMIT_STORE_CONNECT_GRACE_MS);
   /** Everything the gateway holds besides the server, released in order: monitors, then state, then the ledger. */
   const release = async () => {
+    // Batch lines run through the pipeline: they finish (or stop) before the upstream client and the ledger close.
+    await batch?.close();
     await services.client.close();
     await sla.close();
     sources.close();
@@ -344,7 +363,7 @@ export async function startJunction(config: JunctionConfig, options: StartOption
       logger.flush();
     })());
 
-  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, adaptive, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), close };
+  return { url: `http://${formatAddress(address.address, address.port)}`, pipeline, operations, optimizer, services, ledger, access, autoRouting, adaptive, simulator, logger, reload, config: () => reloads.active, sla, dashboard, ...(tracing ? { tracing } : {}), ...(batch ? { batch } : {}), close };
 }
 
 /**

@@ -65,6 +65,8 @@ export const ERROR_CATALOGUE = {
   key_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No key has that id.' },
   request_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No auto-routed request with that id is remembered (feedback must name a recent auto-routed request of the caller).' },
   team_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No team has that id.' },
+  file_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No file with that id belongs to the caller (Batch API).' },
+  batch_not_found: { status: 404, kind: 'not_found', retryable: false, description: 'No batch with that id belongs to the caller (Batch API).' },
   access_store_unavailable: { status: 503, kind: 'overloaded', retryable: false, description: 'The access store (keys, teams, audit log) cannot be reached or did not answer in time.' },
   no_usable_source: { status: 503, kind: 'overloaded', retryable: false, description: 'The data-source router has no usable source for the metric (all stale, open, invalid or too few) and cannot give a synthetic value (not allowed, no history, or past the synthetic horizon); the message says which.' },
   shutting_down: { status: 503, kind: 'overloaded', retryable: false, description: 'Junction is shutting down and takes no new requests.' },

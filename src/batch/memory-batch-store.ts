@@ -1,5 +1,5 @@
 /** The batch store in this process's memory: for tests, the demo, and single processes that need not survive a restart. */
-import type { BatchLine, BatchListQuery, BatchRecord, BatchStore, FileRecord, LineResult } from './types';
+import { ACTIVE_STATUSES as ACTIVE, type BatchLine, type BatchListQuery, type BatchRecord, type BatchStore, type FileRecord, type LineResult } from './types';
 
 interface HeldBatch {
   record: BatchRecord;
@@ -55,7 +55,7 @@ export function createMemoryBatchStore(): BatchStore {
     async activeBatches() {
       return [...batches.values()]
         .map((batch) => batch.record)
-        .filter((record) => record.status === 'in_progress' || record.status === 'finalizing' || record.status === 'cancelling')
+        .filter((record) => ACTIVE.includes(record.status))
         .sort((a, b) => a.expiresAt - b.expiresAt || a.createdAt - b.createdAt)
         .map(copy);
     },

@@ -67,7 +67,7 @@ export function createSqliteBatchStore(options: SqliteBatchStoreOptions): BatchS
     listAfter: db.prepare<[string | null, number, number, string, number], { record: string }>(
       'SELECT record FROM batches WHERE owner IS ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?',
     ),
-    active: db.prepare<[], { record: string }>("SELECT record FROM batches WHERE status IN ('in_progress', 'finalizing', 'cancelling') ORDER BY expires_at, created_at"),
+    active: db.prepare<[], { record: string }>("SELECT record FROM batches WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling') ORDER BY expires_at, created_at"),
     pendingLines: db.prepare<[string, number], { idx: number; line: string }>(`SELECT idx, line FROM batch_lines WHERE batch_id = ? AND state = ${PENDING} ORDER BY idx LIMIT ?`),
     markTaken: db.prepare(`UPDATE batch_lines SET state = ${TAKEN} WHERE batch_id = ? AND idx = ?`),
     pendingCount: db.prepare<[string], { count: number }>(`SELECT COUNT(*) AS count FROM batch_lines WHERE batch_id = ? AND state = ${PENDING}`),

@@ -20,6 +20,9 @@ export interface FileRecord {
 
 export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
 
+/** Statuses the runner still has work in. */
+export const ACTIVE_STATUSES: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
+
 /** The endpoints a batch may target. */
 export type BatchEndpoint = '/v1/chat/completions' | '/v1/embeddings';
 
@@ -48,6 +51,8 @@ export interface BatchRecord {
   inputFileId: string;
   /** As asked, e.g. `24h`. */
   completionWindow: string;
+  /** The route most of its lines ask for: the scheduler makes room on its deployments. */
+  route: string;
   status: BatchStatus;
   metadata: Record<string, string> | undefined;
   errors: BatchError[];
@@ -111,7 +116,7 @@ export interface BatchStore {
   /** Replaces a batch's record (status, counts, file ids). */
   updateBatch(record: BatchRecord): Promise<void>;
   listBatches(query: BatchListQuery): Promise<BatchRecord[]>;
-  /** Batches still to be worked on (in_progress, finalizing, cancelling), oldest deadline first. */
+  /** Batches still to be worked on (validating, in_progress, finalizing, cancelling), nearest deadline first. */
   activeBatches(): Promise<BatchRecord[]>;
   /** Up to `limit` lines of a batch that have no result and are not taken, in input order; they are marked taken. */
   takeLines(batchId: string, limit: number): Promise<BatchLine[]>;

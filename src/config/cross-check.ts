@@ -12,7 +12,15 @@ import { didYouMean } from './suggest';
 type Interpolated = ReadonlyMap<string, string>;
 
 export function crossCheck(config: RawConfig, interpolated: Interpolated = new Map()): PathIssue[] {
-  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config), ...checkOptimizer(config), ...checkSpeech(config)];
+  return [...checkProviders(config), ...checkDeployments(config, interpolated), ...checkRoutes(config, interpolated), ...checkAccess(config), ...checkOptimizer(config), ...checkSpeech(config), ...checkBatch(config)];
+}
+
+/** The batch scheduler's capacities name deployments. */
+function checkBatch(config: RawConfig): PathIssue[] {
+  const known = Object.keys(config.deployments);
+  return Object.keys(config.batch.capacityRpm)
+    .filter((name) => own(config.deployments, name) === undefined)
+    .map((name) => ({ path: ['batch', 'capacityRpm', name], message: `unknown deployment "${name}"${didYouMean(name, known) || `; defined: ${listOrNone(known)}`}` }));
 }
 
 /** The optimiser's route, when named, and its baseline must exist; the baseline must answer chat. */

@@ -12,6 +12,8 @@ import type { Pipeline } from '../gateway/pipeline';
 import type { Metrics } from '../observability/metrics';
 import type { Operations } from '../operations';
 import { registerAdminApi, type AdminCache } from './admin-api';
+import { registerBatchApi } from './batch-api';
+import type { BatchRuntime } from '../batch/start-batch';
 import { registerDashboard } from './dashboard/dashboard-api';
 import type { Dashboard } from '../operations/dashboard';
 import type { AdminOperations } from '../operations/admin';
@@ -67,6 +69,8 @@ export interface ServerOptions {
   configureRouting?: McpDeps['configure'];
   /** The live dashboard: GET /dashboard (the page) and GET /dashboard/data (routing:read). */
   dashboard?: Dashboard;
+  /** The Batch API (/v1/files, /v1/batches) and GET /admin/forecast, when `batch.enabled`. */
+  batch?: { runtime: BatchRuntime; maxFileBytes: number };
 }
 
 /** How long an idle caller connection stays open: longer than common load balancers' 60 s. */
@@ -171,6 +175,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
   if (options.learning) registerLearningApi(app, options.learning, options.access ? (credential, scope) => options.access!.require(credential, scope) : undefined);
   if (options.admin && options.access) registerAdminApi(app, { admin: options.admin, authorize: actorFor(options.access), ...(options.reload ? { reload: options.reload } : {}), ...(options.cache ? { cache: options.cache } : {}) });
+  if (options.batch) {
+    registerBatchApi(app, { batch: options.batch.runtime, maxFileBytes: options.batch.maxFileBytes, requireAdmin: requireScope('admin'), ...(options.access ? { access: options.access } : {}) });
+  }
   app.get('/v1/models', { onRequest: requireScope(null) }, async () => encodeOpenAIModelList(operations.routes().map((route) => route.name), startedAt));
   return app;
 }

@@ -44,6 +44,8 @@ const EXPECTED: Record<ErrorCode, AttemptVerdict> = {
   key_not_found: 'neutral',
   request_not_found: 'neutral',
   team_not_found: 'neutral',
+  file_not_found: 'neutral',
+  batch_not_found: 'neutral',
   access_store_unavailable: 'neutral',
   attempt_cancelled: 'neutral',
   shutting_down: 'neutral',

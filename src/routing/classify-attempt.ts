@@ -56,6 +56,8 @@ const VERDICT_BY_CODE = {
   key_not_found: 'neutral',
   request_not_found: 'neutral',
   team_not_found: 'neutral',
+  file_not_found: 'neutral',
+  batch_not_found: 'neutral',
   access_store_unavailable: 'neutral',
   // A bug in Junction is not the deployment's fault.
   internal_error: 'neutral',

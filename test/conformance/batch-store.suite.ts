@@ -18,6 +18,7 @@ export function batchRecord(id: string, overrides: Partial<BatchRecord> = {}): B
     endpoint: '/v1/chat/completions',
     inputFileId: 'file_in',
     completionWindow: '24h',
+    route: 'to-openai',
     status: 'in_progress',
     metadata: { purpose: 'test' },
     errors: [],

@@ -53,6 +53,8 @@ export interface ConfigOverrides {
   tracing?: Record<string, unknown>;
   /** The `cache` config section (the response cache's backend); memory when absent. */
   cache?: Record<string, unknown>;
+  /** The `batch` config section (the Batch API); off when absent. */
+  batch?: Record<string, unknown>;
 }
 
 export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}) {
@@ -70,6 +72,7 @@ export function testConfig(simulatorUrl: string, overrides: ConfigOverrides = {}
     ...(overrides.tracing ? { tracing: overrides.tracing } : {}),
     ...(overrides.optimizer ? { optimizer: overrides.optimizer } : {}),
     ...(overrides.cache ? { cache: overrides.cache } : {}),
+    ...(overrides.batch ? { batch: overrides.batch } : {}),
     providers: {
       'sim-openai': provider('openai', '/v1'),
       'sim-anthropic': provider('anthropic', '/v1'),
