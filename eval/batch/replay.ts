@@ -11,7 +11,7 @@
  * the day, from that mixture, exactly. Seeded: the same options give the same figures.
  */
 import { bucketStart, DAY_MS, fitSeasonal, forecastAccuracy, predictBucket, type LoadPoint } from '../../src/batch/forecast';
-import { linesThisTick, scheduleBatch } from '../../src/batch/scheduler';
+import { linesThisTick, PLANNED_SHARE, scheduleBatch } from '../../src/batch/scheduler';
 import { seededRandom } from '../../src/resilience/random';
 
 export interface ReplayOptions {
@@ -148,6 +148,7 @@ export function replayDay(options: ReplayOptions = DEFAULT_REPLAY): ReplayOutcom
             margin: options.margin,
             remaining,
             deadline: dayStart + options.windowMs,
+            plannedBy: dayStart + PLANNED_SHARE * options.windowMs,
             // The load book's reading: the minute just gone.
             capacity: { capacityRpm: schedulerCapacityRpm, currentRpm: minute === 0 ? 0 : day[minute - 1]!, forecastRpm },
           });

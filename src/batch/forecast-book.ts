@@ -65,6 +65,8 @@ export function createForecastBook(options: ForecastBookOptions): ForecastBook {
     }
     const fitted = new Map<string, SeasonalModel>();
     for (const [deployment, points] of series) {
+      // A fit takes tens of milliseconds (a week of buckets, 48 parameter sets): one per turn of the event loop, so requests are not held up behind them all.
+      if (fitted.size > 0) await new Promise((resolve) => setImmediate(resolve));
       // The last bucket before now is a point too, even when it was empty.
       if (points.at(-1)!.start < current - bucketMs) points.push({ start: current - bucketMs, requests: 0 });
       const model = fitSeasonal(points, { bucketMs });

@@ -8,7 +8,7 @@
 import { Cancel } from '../gateway/execution/cancel';
 import { resultFiles, succeeded } from './jsonl';
 import { unrunLine } from './line-executor';
-import { linesThisTick, scheduleBatch, type CapacityView } from './scheduler';
+import { linesThisTick, PLANNED_SHARE, scheduleBatch, type CapacityView } from './scheduler';
 import type { BatchLine, BatchRecord, BatchStatus, BatchStore, LineResult } from './types';
 
 export interface RunnerOptions {
@@ -181,12 +181,13 @@ export function createRunner(options: RunnerOptions): Runner {
   async function dispatch(route: string, group: Array<{ batch: BatchRecord; pending: number }>, at: number): Promise<void> {
     const remaining = group.reduce((sum, entry) => sum + entry.pending, 0);
     const deadline = Math.min(...group.map((entry) => entry.batch.expiresAt));
+    const plannedBy = Math.min(...group.map(({ batch }) => batch.createdAt + PLANNED_SHARE * (batch.expiresAt - batch.createdAt)));
     const view = options.capacity(route, at, deadline);
     const elapsed = Math.max(0, at - (lastTick.get(route) ?? at - 1_000));
     lastTick.set(route, at);
     let budget = options.maxInFlight - inFlight;
     if (view) {
-      const decision = scheduleBatch({ now: at, bucketMs: options.bucketMs, margin: options.margin, remaining, deadline, capacity: view });
+      const decision = scheduleBatch({ now: at, bucketMs: options.bucketMs, margin: options.margin, remaining, deadline, plannedBy, capacity: view });
       // At most a few seconds' worth at once, whatever gap there was since the last tick.
       const step = linesThisTick(decision.rpm, Math.min(elapsed, 5_000), carry.get(route) ?? 0);
       carry.set(route, step.carry);

@@ -34,7 +34,22 @@ describe('batch scheduler', () => {
   });
 
   it('respects the load seen now when it is above the forecast', () => {
-    expect(scheduleBatch(input({ current: 780 })).rpm).toBeCloseTo(20);
+    expect(scheduleBatch(input({ current: 780, forecast: [100, ...new Array(95).fill(800)] })).rpm).toBeCloseTo(20);
+  });
+
+  it('waits for a trough when the quieter buckets ahead can take the work', () => {
+    // 500 rpm now, 100 rpm from the next bucket on: 1,000 lines fit in the quiet hours.
+    const quietLater = [500, ...new Array(95).fill(100)];
+    expect(scheduleBatch(input({ remaining: 1_000, current: 500, forecast: quietLater }))).toEqual({ rpm: 0, headroomRpm: 300, forced: false });
+    // More work than the quiet buckets hold: it runs now as well.
+    expect(scheduleBatch(input({ remaining: 1_000_000, current: 500, forecast: quietLater })).rpm).toBe(300);
+    // With no slack to keep, the first room found is used.
+    expect(scheduleBatch(input({ remaining: 1_000, current: 500, forecast: quietLater, slack: Infinity })).rpm).toBe(300);
+    // Without a forecast every bucket looks like now: run.
+    expect(scheduleBatch(input({ remaining: 1_000, current: 500, forecast: [] })).rpm).toBe(300);
+    // Troughs after the plan's end do not count, and once it has passed any room is used.
+    expect(scheduleBatch(input({ remaining: 1_000, current: 500, forecast: quietLater, plannedBy: NOW + BUCKET })).rpm).toBe(300);
+    expect(scheduleBatch(input({ remaining: 1_000, current: 500, forecast: quietLater, plannedBy: NOW })).rpm).toBe(300);
   });
 
   it('runs anyway when the room before the deadline is not enough', () => {
