@@ -121,7 +121,7 @@ function noAdequateDeployment(route: Route, deployments: ReadonlyMap<string, Dep
   }
   const why = excluded.map((exclusion) => `${exclusion.deployment} ${exclusion.reason}`).join('; ');
   const asked = `language ${speech.language ?? 'unknown'}, voice ${speech.voice}${tier === undefined ? '' : `, tier ${tier}`}`;
-  return new JunctionError('capability_unsupported', `No deployment of '${route.name}' can speak this request (${asked}): ${why || 'it has no speech deployments'}`);
+  return new JunctionError('capability_unsupported', `No deployment of '${route.name}' can speak this request (${asked}): ${why || 'it has no speech deployments'}`, { details: { excluded } });
 }
 
 /** `a`, `a and b`, `a, b and c`. */
