@@ -60,7 +60,7 @@ describe('each class of mistake is reported at its place with a precise message'
         line: 14,
         column: 5,
         path: 'routes.chat.colour',
-        message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, firstByteTimeoutMs, timeoutMs, hedge, streamResume, cache, breaker, overrides, limits, budgets, downgradeTo, concurrency',
+        message: 'unknown key "colour"; expected one of description, deployments, secondary, emergency, local, static, strategy, strategyOptions, retry, attemptTimeoutMs, firstByteTimeoutMs, timeoutMs, hedge, streamResume, cache, speech, breaker, overrides, limits, budgets, downgradeTo, concurrency',
       },
     },
     {

@@ -33,7 +33,8 @@ export function startTracing(settings: TracingSettings, events: GatewayEvents, c
   const unsubscribe = events.subscribe((event) => {
     if (event.type !== 'request-end') return;
     const { entry } = event;
-    const operation = entry.endpoint === 'embeddings' ? 'embeddings' : 'chat';
+    // The endpoint kind is the operation: chat, embeddings or speech.
+    const operation = entry.endpoint;
     const end = entry.timestamp + entry.latencyMs;
     const span = tracer.startSpan(`${operation} ${entry.route}`, { kind: SpanKind.SERVER, startTime: entry.timestamp, attributes: requestAttributes(entry, operation) });
     if (entry.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: entry.errorCode ?? String(entry.status) });

@@ -99,8 +99,9 @@ describe('planSpeech', () => {
     const fast = plan({ realtime: true }, { tiers });
     expect(order(fast)).toEqual(['std', 'de', 'hd']);
     expect(fast.reason).toContain('realtime, fastest first: std ~300 ms, de ~400 ms, hd ~900 ms');
-    // Observed latency outranks the configured figure.
-    expect(order(plan({ realtime: true }, { tiers, health: { hd: { latencyMs: 120 } } }))).toEqual(['hd', 'std', 'de']);
+    // Observed latency outranks the configured figure once there are enough samples; one slow first request does not.
+    expect(order(plan({ realtime: true }, { tiers, health: { hd: { latencyMs: 120, windowRequests: 5 } } }))).toEqual(['hd', 'std', 'de']);
+    expect(order(plan({ realtime: true }, { tiers, health: { std: { latencyMs: 2_000, windowRequests: 1 } } }))).toEqual(['std', 'de', 'hd']);
   });
 
   it('realtime still tries an unhealthy deployment only after the healthy ones', () => {

@@ -8,11 +8,12 @@
  * adequate ones are planned as any route is (tiers, health, breakers, the route's strategy);
  * within a tier, deployments with the voice asked for go before those with a fallback voice. A
  * real-time request (`x-junction-latency: realtime`) is ordered fastest first over every tier:
- * by observed latency where there is some, else by the deployment's configured typical latency.
+ * by observed latency once there are enough samples, else by the deployment's configured latency.
  */
 import type { SpeechFormat } from '../canonical/speech';
 import { JunctionError } from '../errors';
 import type { Deployment, Route } from './catalog';
+import type { HealthSnapshot } from './health';
 import { planRoute, type AttemptPlan, type Exclusion, type PlanInput, type PlannedAttempt } from './plan';
 import { SPEECH_TIERS, type SpeechTier } from './speech-types';
 
@@ -61,7 +62,7 @@ export function planSpeech(input: SpeechPlanInput): SpeechPlan {
 
   const adequate: Route = { ...route, tiers, deployments: tiers[0]!.deployments };
   const plan = planRoute({ ...input, route: adequate, needs: { capabilities: ['speech'], estimatedInputTokens: speech.characters } });
-  const latency = (attempt: PlannedAttempt) => input.health(attempt.deployment.id).latencyMs ?? attempt.deployment.speech?.latencyMs ?? Number.MAX_SAFE_INTEGER;
+  const latency = (attempt: PlannedAttempt) => expectedLatency(attempt, input.health(attempt.deployment.id));
   const exact = (attempt: PlannedAttempt) => (voices.get(attempt.deployment.id) === speech.voice ? 0 : 1);
   const healthy = plan.attempts.filter((attempt) => attempt.tier !== 'last-resort');
   const lastResort = plan.attempts.filter((attempt) => attempt.tier === 'last-resort');
@@ -93,6 +94,18 @@ function judge(deployment: Deployment, speech: SpeechNeeds, tier: SpeechTier | u
   return { unfit: `has no voice ${speech.voice}${fallbacks.length > 0 ? ` nor its fallbacks ${fallbacks.join(', ')}` : ''}` };
 }
 
+/**
+ * Observed samples a deployment needs before they outrank its configured latency: one slow
+ * first request (a cold connection) must not send real-time traffic elsewhere for good, since
+ * a deployment that gets no traffic gets no new samples either.
+ */
+export const REALTIME_MIN_SAMPLES = 5;
+
+function expectedLatency(attempt: PlannedAttempt, health: HealthSnapshot): number {
+  if (health.latencyMs !== undefined && health.windowRequests >= REALTIME_MIN_SAMPLES) return health.latencyMs;
+  return attempt.deployment.speech?.latencyMs ?? Number.MAX_SAFE_INTEGER;
+}
+
 function tierIndex(route: Route, attempt: PlannedAttempt): number {
   return route.tiers.findIndex((tier) => tier.name === attempt.tier);
 }
@@ -121,7 +134,7 @@ function noAdequateDeployment(route: Route, deployments: ReadonlyMap<string, Dep
   }
   const why = excluded.map((exclusion) => `${exclusion.deployment} ${exclusion.reason}`).join('; ');
   const asked = `language ${speech.language ?? 'unknown'}, voice ${speech.voice}${tier === undefined ? '' : `, tier ${tier}`}`;
-  return new JunctionError('capability_unsupported', `No deployment of '${route.name}' can speak this request (${asked}): ${why || 'it has no speech deployments'}`);
+  return new JunctionError('capability_unsupported', `No deployment of '${route.name}' can speak this request (${asked}): ${why || 'it has no speech deployments'}`, { details: { excluded } });
 }
 
 /** `a`, `a and b`, `a, b and c`. */
