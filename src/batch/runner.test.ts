@@ -3,28 +3,14 @@ import { createMemoryBatchStore } from './memory-batch-store';
 import { createRunner, type RunnerOptions } from './runner';
 import type { CapacityView } from './scheduler';
 import type { BatchLine, BatchRecord, LineResult } from './types';
+import { batchRecord } from '../../test/conformance/batch-store.suite';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 10, 9, 2);
 
 function batch(id: string, lines: number, overrides: Partial<BatchRecord> = {}): { record: BatchRecord; lines: BatchLine[] } {
   return {
-    record: {
-      id,
-      owner: 'key_a',
-      team: undefined,
-      endpoint: '/v1/chat/completions',
-      inputFileId: 'file_in',
-      completionWindow: '24h',
-      route: 'chat',
-      status: 'validating',
-      metadata: undefined,
-      errors: [],
-      counts: { total: lines, completed: 0, failed: 0 },
-      createdAt: START,
-      expiresAt: START + 24 * HOUR,
-      ...overrides,
-    },
+    record: batchRecord(id, { route: 'chat', status: 'validating', metadata: undefined, counts: { total: lines, completed: 0, failed: 0 }, createdAt: START, expiresAt: START + 24 * HOUR, ...overrides }),
     lines: Array.from({ length: lines }, (_, index) => ({ index, customId: `${id}-${index}`, url: '/v1/chat/completions', body: { model: 'chat' } })),
   };
 }
