@@ -10,7 +10,7 @@ import type { PhraseCache, PhraseQuery } from '../gateway/speech/phrase-cache';
 import type { CacheStats } from './cache-stats';
 import type { CacheStore } from './cache-store';
 import { KeyHash } from './cache-key';
-import { CACHE_HEADER, directiveOf, namespaceOf } from './response-cache';
+import { keep, noteHit, noteLookup, openEntry, type CacheEntry } from './cache-entry';
 
 export interface PhraseCacheOptions {
   store: CacheStore;
@@ -42,21 +42,16 @@ export function phraseKey(route: string, namespace: string, query: PhraseQuery):
 
 export function createPhraseCache(options: PhraseCacheOptions): PhraseCache {
   const { store, stats, now } = options;
-  const pending = new WeakMap<Exchange, { key: string; ttlMs: number }>();
+  const pending = new WeakMap<Exchange, CacheEntry>();
 
   function served(exchange: Exchange, text: string | undefined): ReturnType<PhraseCache['lookup']> {
     const phrase = text === undefined ? undefined : decode(text);
-    const route = exchange.route.name;
     if (phrase === undefined) {
-      headersOf(exchange)[CACHE_HEADER] = 'miss';
-      stats.noted(route, 'miss');
+      noteLookup(exchange, stats, 'miss');
       return undefined;
     }
     pending.delete(exchange);
-    const headers = headersOf(exchange);
-    headers[CACHE_HEADER] = 'hit';
-    headers['x-junction-cost-saved-usd'] = phrase.costUsd.toFixed(8);
-    stats.hit(route, 'exact', phrase.costUsd);
+    noteHit(exchange, stats, 'exact', phrase.costUsd);
     const response: SpeechResponse = {
       audio: Buffer.from(phrase.audio, 'base64'),
       contentType: phrase.contentType,
@@ -71,23 +66,12 @@ export function createPhraseCache(options: PhraseCacheOptions): PhraseCache {
 
   return {
     lookup(exchange, query) {
-      const policy = exchange.route.cache;
-      if (policy === undefined) return undefined;
-      const route = exchange.route.name;
-      const directive = directiveOf(exchange.context.hints);
-      if (directive === 'bypass') {
-        headersOf(exchange)[CACHE_HEADER] = 'bypass';
-        stats.noted(route, 'bypass');
-        return undefined;
-      }
-      const key = phraseKey(route, namespaceOf(policy.scope, exchange.principal), query);
-      pending.set(exchange, { key, ttlMs: policy.ttlSeconds * 1_000 });
-      if (directive === 'refresh') {
-        headersOf(exchange)[CACHE_HEADER] = 'refresh';
-        stats.noted(route, 'refresh');
-        return undefined;
-      }
-      const found = store.get(key);
+      if (exchange.route.cache === undefined) return undefined;
+      const entry = openEntry(exchange, stats, (namespace) => phraseKey(exchange.route.name, namespace, query));
+      if (entry === undefined) return undefined;
+      pending.set(exchange, entry);
+      if (!entry.read) return undefined;
+      const found = store.get(entry.key);
       // From memory a hit answers at once: no promise on the hit path.
       return found instanceof Promise ? found.then((text) => served(exchange, text)) : served(exchange, found);
     },
@@ -107,11 +91,7 @@ export function createPhraseCache(options: PhraseCacheOptions): PhraseCache {
         storedAt: now(),
       };
       if (response.language !== undefined) phrase.language = response.language;
-      const text = JSON.stringify(phrase);
-      const bytes = Buffer.byteLength(text);
-      if (bytes > options.maxEntryBytes) return;
-      store.set(entry.key, text, entry.ttlMs);
-      stats.stored(exchange.route.name, bytes);
+      keep(store, stats, exchange, entry, phrase, options.maxEntryBytes);
     },
   };
 }
@@ -123,8 +103,4 @@ function decode(text: string): StoredPhrase | undefined {
   } catch {
     return undefined;
   }
-}
-
-function headersOf(exchange: Exchange): Record<string, string> {
-  return (exchange.context.responseHeaders ??= {});
 }

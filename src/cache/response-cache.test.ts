@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directiveOf, namespaceOf } from './response-cache';
+import { directiveOf, namespaceOf } from './cache-entry';
 
 describe('cache directive', () => {
   it.each([

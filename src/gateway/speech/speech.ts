@@ -18,7 +18,7 @@ import { executePlan, type AttemptContext } from '../execution/executor';
 import { finalError } from '../fallback/last-resort';
 import { HINT_HEADERS, overridesFor, strategyRequest, type RoutingHints } from '../routing-hints';
 import type { GatewayServices } from '../services';
-import { answerCost } from '../../cache/response-cache';
+import { answerCost } from '../../cache/cache-entry';
 import { MAX_PHRASE_CHARS, type PhraseCache } from './phrase-cache';
 
 /** What admission reserves for a speech request: its characters, as input tokens; no output. */
