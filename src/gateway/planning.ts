@@ -8,14 +8,13 @@ import { AutoPrompt } from '../routing/auto/prompt';
 import type { AutoDecision } from '../routing/auto/types';
 import type { Catalog, Route } from '../routing/catalog';
 import { chatNeeds, type RequestNeeds } from '../routing/needs';
-import { planRoute, type AttemptPlan } from '../routing/plan';
+import { planRoute, type AttemptPlan, type PlanInput, type SkillNeeds } from '../routing/plan';
 import type { RouteStrategyState } from '../routing/strategies/types';
 import type { Exchange } from './context';
 import type { RouteRuntime } from './route-runtime';
 import { overridesFor, strategyRequest, type RoutingHints } from './routing-hints';
 import type { GatewayServices } from './services';
 import { skillNeedsFor } from './expert-skills';
-import type { SkillNeeds } from '../routing/plan';
 import type { WeightShifts } from '../routing/weight-shifts';
 
 type PlanServices = Pick<GatewayServices, 'catalog' | 'store' | 'now' | 'random' | 'auto' | 'adaptive'> & { drained?: ReadonlySet<string>; weightShifts?: WeightShifts };
@@ -73,14 +72,26 @@ function buildPlan(
   prompt?: AutoPrompt,
   skills?: SkillNeeds,
 ): AttemptPlan {
-  // One instant for the whole plan: every deployment is judged at the same time.
-  const now = services.now();
   return planRoute({
-    route,
+    ...livePlanInput(services, route, state, hints),
     catalog,
     needs,
-    health: (id) => services.store.snapshot(id, now),
     request: strategyRequest(needs.estimatedInputTokens, needs.maxOutputTokens, hints, user, prompt, route),
+    ...(skills ? { skills } : {}),
+  });
+}
+
+/**
+ * What every plan on `route` reads from the running gateway, whatever the endpoint: health at one
+ * instant (every deployment judged at the same time), the strategy's state and randomness, the
+ * caller's overrides, and what the auto and adaptive strategies and the SLA monitor's drains and
+ * weight shifts say.
+ */
+export function livePlanInput(services: PlanServices, route: Route, state: RouteStrategyState, hints: RoutingHints | undefined) {
+  const now = services.now();
+  return {
+    route,
+    health: (id: string) => services.store.snapshot(id, now),
     state,
     random: services.random,
     now,
@@ -89,8 +100,7 @@ function buildPlan(
     ...(services.drained !== undefined && services.drained.size > 0 ? { drained: services.drained } : {}),
     ...(services.adaptive ? { adaptive: services.adaptive } : {}),
     ...(services.weightShifts !== undefined && services.weightShifts.size > 0 ? { weightFactor: weightFactorOf(services.weightShifts) } : {}),
-    ...(skills ? { skills } : {}),
-  });
+  } satisfies Partial<PlanInput>;
 }
 
 /** The shifts as the strategies read them (bound once per plan, only while any shift is in force). */

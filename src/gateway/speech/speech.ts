@@ -16,7 +16,8 @@ import type { Exchange } from '../context';
 import { buildUpstreamRequest, executeOptions } from '../execution/exchange';
 import { executePlan, type AttemptContext } from '../execution/executor';
 import { finalError } from '../fallback/last-resort';
-import { HINT_HEADERS, overridesFor, strategyRequest, type RoutingHints } from '../routing-hints';
+import { HINT_HEADERS, strategyRequest, type RoutingHints } from '../routing-hints';
+import { livePlanInput } from '../planning';
 import type { GatewayServices } from '../services';
 import { answerCost } from '../../cache/cache-entry';
 import { MAX_PHRASE_CHARS, type PhraseCache } from './phrase-cache';
@@ -63,18 +64,11 @@ export async function answerSpeech(services: GatewayServices, phrases: PhraseCac
 function planFor(services: GatewayServices, exchange: Exchange, speech: SpeechNeeds): SpeechPlan {
   const { route, runtime, record, context } = exchange;
   runtime.budget.deposit();
-  const now = services.now();
   const plan = planSpeech({
-    route,
+    ...livePlanInput(services, route, runtime.strategyState, context.hints),
     catalog: exchange.catalog,
     speech,
-    health: (id) => services.store.snapshot(id, now),
     request: strategyRequest(speech.characters, 0, context.hints, undefined, undefined, route),
-    state: runtime.strategyState,
-    random: services.random,
-    now,
-    overrides: overridesFor(route, context.hints),
-    ...(services.drained.size > 0 ? { drained: services.drained } : {}),
   });
   record.decisionReason = plan.reason;
   record.strategy = plan.strategy;
