@@ -17,6 +17,7 @@
  * tried before it is judged. The clock only stamps when each deployment was last heard of.
  */
 import type { AdaptiveSettings } from './settings';
+import { ewma } from '../../resilience/health-maths';
 
 /** One finished attempt, as the learner reads it. */
 export interface AttemptObservation {
@@ -72,11 +73,11 @@ export class AdaptiveLearner {
     arm.successRate = ewma(arm.successRate, observation.success ? 1 : 0, alpha);
     // A failure's duration says how fast it failed, not how fast it answers.
     if (observation.success && Number.isFinite(observation.latencyMs) && observation.latencyMs >= 0) {
-      arm.latencyMs = arm.latencyMs === undefined ? observation.latencyMs : ewma(arm.latencyMs, observation.latencyMs, alpha);
+      arm.latencyMs = ewma(arm.latencyMs, observation.latencyMs, alpha);
       const tokens = observation.outputTokens ?? 0;
       if (tokens > 0 && observation.latencyMs > 0) {
         const rate = (tokens * 1000) / observation.latencyMs;
-        arm.tokensPerSecond = arm.tokensPerSecond === undefined ? rate : ewma(arm.tokensPerSecond, rate, alpha);
+        arm.tokensPerSecond = ewma(arm.tokensPerSecond, rate, alpha);
       }
     }
     this.#update();
@@ -86,7 +87,7 @@ export class AdaptiveLearner {
   feedback(deployment: string, quality: number): void {
     const arm = this.#find(deployment) ?? this.#add(deployment);
     const score = Math.min(1, Math.max(0, quality));
-    arm.quality = arm.quality === undefined ? score : ewma(arm.quality, score, this.settings.smoothing);
+    arm.quality = ewma(arm.quality, score, this.settings.smoothing);
     arm.feedback += 1;
     arm.updatedAt = this.now();
     this.#update();
@@ -178,8 +179,4 @@ export class AdaptiveLearner {
       arms[index].weight += scale * learningRate * (targets[index] - arms[index].weight);
     }
   }
-}
-
-function ewma(previous: number, sample: number, alpha: number): number {
-  return previous + alpha * (sample - previous);
 }
