@@ -6,9 +6,8 @@
  * Another tenant's request is answered like an unknown one.
  */
 import type { AdaptiveRouting } from '../routing/adaptive/adaptive-routing';
-import type { ErrorCode } from '../errors';
 import type { GatewayObserver } from '../gateway/events';
-import { classifyAttempt } from '../routing/classify-attempt';
+import { tellsOfDeployment } from '../routing/classify-attempt';
 import type { LedgerEntry } from '../ledger/types';
 import type { FeedbackCaller, LearningOperations } from './learning';
 
@@ -45,8 +44,7 @@ export function withAdaptiveFeedback(learning: LearningOperations, adaptive: Ada
 export function feedAdaptiveRouting(adaptive: AdaptiveRouting): GatewayObserver {
   return function feedAdaptive(event) {
     if (event.type === 'attempt-end') {
-      // A caller who went away, or whose request was at fault, says nothing about the deployment.
-      if (event.outcome === 'aborted' || (event.outcome === 'error' && classifyAttempt(event.errorCode as ErrorCode | undefined) === 'neutral')) return;
+      if (!tellsOfDeployment(event.outcome, event.errorCode)) return;
       adaptive.observe(event.route, event.deployment, { success: event.outcome === 'success', latencyMs: event.durationMs, outputTokens: event.outputTokens });
     } else if (event.type === 'request-end') {
       rememberAdaptiveRequest(adaptive, event.entry);

@@ -69,3 +69,12 @@ export function classifyAttempt(errorCode: ErrorCode | undefined): AttemptVerdic
   // Codes arrive from logs and shared state too; an unknown one carries no health signal.
   return Object.hasOwn(VERDICT_BY_CODE, errorCode) ? VERDICT_BY_CODE[errorCode] : 'neutral';
 }
+
+/**
+ * Whether a finished attempt says anything about its deployment (for the learners and monitors
+ * that read finished attempts): not when the caller went away, nor when it failed for the
+ * caller's own fault.
+ */
+export function tellsOfDeployment(outcome: 'success' | 'error' | 'aborted', errorCode: string | undefined): boolean {
+  return outcome === 'success' || (outcome === 'error' && classifyAttempt(errorCode as ErrorCode | undefined) !== 'neutral');
+}

@@ -6,8 +6,7 @@
  * Pure state and arithmetic: the clock comes with every call.
  */
 import type { LedgerEntry } from '../ledger/types';
-import type { ErrorCode } from '../errors';
-import { classifyAttempt } from '../routing/classify-attempt';
+import { tellsOfDeployment } from '../routing/classify-attempt';
 import { AnomalyDetector, DEFAULT_ANOMALY_SETTINGS, type AnomalyScore } from './anomaly';
 import { RollingWindow, type WindowSummary } from './rolling-window';
 import { SLA_METRICS, type Alert, type AlertTransition, type SlaMetric, type SlaSettings, type Threshold } from './types';
@@ -52,7 +51,7 @@ export class SlaMonitor {
       if (attempt.outcome === 'aborted') continue;
       this.#window(this.#deployments, attempt.deployment).add(now, attempt.latencyMs, attempt.outcome === 'success');
       // A caller's mistake (an upstream 400) says nothing about the deployment's health.
-      if (this.#anomaly !== undefined && !(attempt.outcome === 'error' && classifyAttempt(attempt.errorCode as ErrorCode | undefined) === 'neutral')) {
+      if (this.#anomaly !== undefined && tellsOfDeployment(attempt.outcome, attempt.errorCode)) {
         this.#anomaly.observe(attempt.deployment, { latencyMs: attempt.latencyMs, success: attempt.outcome === 'success' }, now);
         urgent ||= this.#anomalyChanged(attempt.deployment, now);
       }
