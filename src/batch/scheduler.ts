@@ -9,6 +9,7 @@
  * enough, the shortfall runs now anyway: finishing late is worse than a busy hour. Without a
  * forecast every bucket looks like now, and the work runs in whatever room there is.
  */
+import { bucketStart } from './forecast';
 
 /** One deployment (or a route's share of them) as the scheduler sees it. */
 export interface CapacityView {
@@ -68,7 +69,7 @@ export function scheduleBatch(input: ScheduleInput): ScheduleDecision {
   if (minutesLeft <= 0) return { rpm: Math.max(headroom, remaining), headroomRpm: headroom, forced: true };
 
   // The buckets from this one to the deadline: their interactive load and the room it leaves.
-  const bucketEnd = Math.floor(now / bucketMs) * bucketMs + bucketMs;
+  const bucketEnd = bucketStart(now, bucketMs) + bucketMs;
   const minutesInBucket = Math.min(minutesLeft, (bucketEnd - now) / 60_000);
   const plannedBy = Math.min(input.plannedBy ?? deadline, deadline);
   const buckets = [{ load: interactiveNow, room: headroom * minutesInBucket }];
